@@ -1,0 +1,3 @@
+from azad.cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""Ingest: English files in, Articles stored in the workspace.
+
+All files are read and parsed before anything is written, so one bad file in a batch
+leaves the workspace as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from azad.errors import AzadError, InputError
+from azad.model import Article
+from azad.readers import ReadOptions, Source, read_source, reader_for
+from azad.store import ArticleStore, IngestOutcome
+from azad.workspace import Workspace
+
+
+class InputErrors(AzadError):
+    """Several files could not be used; one line per file."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+def load_source(path: Path, *, max_bytes: int) -> Source:
+    """Read a file's bytes after checking that it exists, is a file and is not too large."""
+    reader_for(str(path))  # an unsupported extension is refused before reading
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if not path.is_file():
+        raise InputError(path, "not a regular file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(path, f"file is too large ({size:,} bytes; the limit is {max_bytes:,})")
+    if size == 0:
+        raise InputError(path, "file is empty")
+    try:
+        return Source(name=path.name, data=path.read_bytes())
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror}") from None
+
+
+def read_article(path: Path, workspace: Workspace) -> Article:
+    """Read one file into an Article with the workspace's site profile and limits."""
+    settings = workspace.settings
+    source = load_source(path, max_bytes=settings.ingest.max_bytes)
+    try:
+        return read_source(source, ReadOptions(site=settings.site))
+    except InputError as exc:
+        # Readers name the file by its base name; the user gave a path.
+        raise InputError(path, exc.reason) from None
+
+
+def ingest_files(
+    workspace: Workspace, paths: list[Path], *, slug: str | None = None
+) -> list[IngestOutcome]:
+    """Read every file, then store each Article; nothing is written if any file is bad."""
+    if slug is not None and len(paths) != 1:
+        raise AzadError("--slug names one article: give exactly one file")
+    articles: list[Article] = []
+    errors: list[InputError] = []
+    for path in paths:
+        try:
+            articles.append(read_article(path, workspace))
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    store = ArticleStore(workspace)
+    slugs = store.assign_slugs(articles, override=slug)
+    return [store.save(s, a) for s, a in zip(slugs, articles, strict=True)]

@@ -1,0 +1,102 @@
+"""What every reader shares: the input it gets and the assembly of an Article.
+
+A reader turns a :class:`Source` into a list of :class:`RawBlock` and metadata;
+:func:`assemble` numbers the blocks and splits them into sentence segments, so
+ids and segmentation are the same whatever the format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from azad.errors import InputError
+from azad.model import Article, Block, BlockKind, ListItem, Metadata, Segment
+from azad.segment import normalize_space, split_sentences
+from azad.settings import SiteProfile
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input file's name and bytes; readers never touch the file system themselves."""
+
+    name: str
+    data: bytes
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    def text(self) -> str:
+        """The bytes as text: UTF-8 (a BOM is dropped), line endings made ``\\n``."""
+        if b"\x00" in self.data[:8192]:
+            raise InputError(self.name, "binary file, not text")
+        try:
+            text = self.data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                self.name,
+                f"not valid UTF-8 (byte 0x{self.data[exc.start]:02x} at offset {exc.start})",
+            ) from None
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass
+class RawBlock:
+    """A block before numbering and segmentation."""
+
+    kind: BlockKind
+    text: str = ""
+    level: int | None = None
+    ordered: bool = False
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What readers need to know beyond the file itself."""
+
+    site: SiteProfile | None = None
+    """The site profile, whose header texts the text-export reader removes."""
+
+
+def assemble(meta: Metadata, raw_blocks: list[RawBlock]) -> Article:
+    """Number ``raw_blocks`` and split them into sentence segments."""
+    blocks: list[Block] = []
+    for raw in raw_blocks:
+        bid = f"b{len(blocks) + 1}"
+        if raw.kind == "list":
+            items = [
+                ListItem(id=f"{bid}.i{n}", segments=_segments(f"{bid}.i{n}", text))
+                for n, text in enumerate((t for t in raw.items if normalize_space(t)), start=1)
+            ]
+            if items:
+                blocks.append(Block(id=bid, kind="list", ordered=raw.ordered, items=items))
+            continue
+        if raw.kind == "heading":
+            # A heading is one segment even if it has a full stop inside ("Dr. Who").
+            text = normalize_space(raw.text)
+            segs = [Segment(id=f"{bid}.s1", text=text)] if text else []
+        else:
+            segs = _segments(bid, raw.text)
+        if segs:
+            blocks.append(Block(id=bid, kind=raw.kind, level=raw.level, segments=segs))
+    return Article(meta=meta, blocks=blocks)
+
+
+def _segments(prefix: str, text: str) -> list[Segment]:
+    return [
+        Segment(id=f"{prefix}.s{n}", text=s) for n, s in enumerate(split_sentences(text), start=1)
+    ]
+
+
+def normalize_heading_levels(raw_blocks: list[RawBlock]) -> None:
+    """Shift heading levels so the highest subheading is level 2 (the title is level 1)."""
+    levels = [b.level for b in raw_blocks if b.kind == "heading" and b.level is not None]
+    if not levels:
+        return
+    shift = 2 - min(levels)
+    for b in raw_blocks:
+        if b.kind == "heading" and b.level is not None:
+            b.level = min(6, b.level + shift)

@@ -1,0 +1,222 @@
+"""Readers for Markdown (with YAML front matter), HTML and DOCX, through pandoc's JSON AST.
+
+pandoc parses the format; this module only walks its AST (``Pandoc Meta [Block]``) and
+keeps what the Article models: headings, paragraphs, block quotes and lists. Raw HTML,
+scripts, images and notes are dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+from typing import Any
+
+import pypandoc
+
+from azad.errors import InputError
+from azad.model import Article, Metadata
+from azad.readers.base import RawBlock, ReadOptions, Source, assemble, normalize_heading_levels
+from azad.segment import normalize_space
+
+PANDOC_TIMEOUT_S = 120
+Json = Any
+
+
+def read_markdown(source: Source, options: ReadOptions) -> Article:
+    return _read(source, "markdown", text=True)
+
+
+def read_html(source: Source, options: ReadOptions) -> Article:
+    return _read(source, "html", text=True)
+
+
+def read_docx(source: Source, options: ReadOptions) -> Article:
+    if not source.data.startswith(b"PK"):
+        raise InputError(source.name, "not a DOCX file (not a ZIP archive)")
+    return _read(source, "docx", text=False)
+
+
+def _read(source: Source, fmt: str, *, text: bool) -> Article:
+    data = source.text().encode("utf-8") if text else source.data
+    if text and not data.strip():
+        raise InputError(source.name, "file is empty")
+    ast = run_pandoc_to_json(data, fmt, source.name)
+    meta = ast.get("meta", {})
+    blocks = list(_walk_blocks(ast.get("blocks", []), meta))
+    title = _meta_text(meta, "title")
+    if not title:
+        # An HTML page or DOCX without a title field: its first heading is the title.
+        first = next((b for b in blocks if b.kind == "heading"), None)
+        if first is None:
+            raise InputError(source.name, "no recognisable title (no title field and no heading)")
+        title = first.text
+        blocks.remove(first)
+    elif blocks and blocks[0].kind == "heading" and normalize_space(blocks[0].text) == title:
+        blocks.pop(0)
+    normalize_heading_levels(blocks)
+    if not any(b.kind != "heading" for b in blocks):
+        raise InputError(source.name, "no body text")
+    metadata = Metadata(
+        title=title,
+        subtitle=_meta_text(meta, "subtitle") or None,
+        author=_meta_text(meta, "author") or None,
+        date=_meta_date(meta, source.name),
+        section=_meta_text(meta, "section") or None,
+        source_file=source.name,
+        source_sha256=source.sha256,
+        source_format=fmt if fmt != "markdown" else "markdown",
+        url=_meta_text(meta, "url") or None,
+        author_note=_meta_text(meta, "author_note") or _meta_text(meta, "author-note") or None,
+    )
+    return assemble(metadata, blocks)
+
+
+def run_pandoc_to_json(data: bytes, fmt: str, name: str) -> Json:
+    """Run pandoc on ``data`` and return its JSON AST; a parse failure names the file."""
+    try:
+        proc = subprocess.run(
+            [pypandoc.get_pandoc_path(), "--from", fmt, "--to", "json"],
+            input=data,
+            capture_output=True,
+            timeout=PANDOC_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise InputError(name, f"pandoc took longer than {PANDOC_TIMEOUT_S} s") from None
+    if proc.returncode != 0:
+        first_line = (proc.stderr.decode("utf-8", "replace").strip().splitlines() or ["?"])[0]
+        raise InputError(name, f"cannot be read as {fmt}: {first_line}")
+    return json.loads(proc.stdout)
+
+
+def _walk_blocks(blocks: list[Json], meta: Json) -> Any:
+    for block in blocks:
+        t, c = block["t"], block.get("c")
+        if t == "Header":
+            level, (ident, classes, _), inlines = c
+            if "title" in classes and ident and _meta_text(meta, "title"):
+                continue
+            yield RawBlock(kind="heading", level=level, text=stringify(inlines))
+        elif t in ("Para", "Plain"):
+            text = stringify(c)
+            if text:
+                yield RawBlock(kind="paragraph", text=text)
+        elif t == "LineBlock":
+            yield RawBlock(kind="paragraph", text=" ".join(stringify(line) for line in c))
+        elif t == "BlockQuote":
+            for inner in _walk_blocks(c, meta):
+                if inner.kind == "paragraph":
+                    inner.kind = "quote"
+                yield inner
+        elif t in ("BulletList", "OrderedList"):
+            items = c if t == "BulletList" else c[1]
+            yield RawBlock(
+                kind="list",
+                ordered=t == "OrderedList",
+                items=[_item_text(item) for item in items],
+            )
+        elif t == "Div":
+            (ident, _classes, _attrs), inner = c
+            if ident == "title-block-header":
+                continue  # pandoc's own title block: the metadata already holds it
+            yield from _walk_blocks(inner, meta)
+        elif t == "Figure":
+            continue
+        elif t == "DefinitionList":
+            for term, definitions in c:
+                yield RawBlock(kind="paragraph", text=stringify(term))
+                for definition in definitions:
+                    yield from _walk_blocks(definition, meta)
+        # CodeBlock, RawBlock (scripts, iframes), HorizontalRule, Table: not article prose.
+
+
+def _item_text(blocks: list[Json]) -> str:
+    parts: list[str] = []
+    for block in blocks:
+        if block["t"] in ("Para", "Plain"):
+            parts.append(stringify(block["c"]))
+        elif block["t"] in ("BulletList", "OrderedList"):
+            items = block["c"] if block["t"] == "BulletList" else block["c"][1]
+            parts.extend(_item_text(i) for i in items)
+    return normalize_space(" ".join(parts))
+
+
+_QUOTES = {"DoubleQuote": ("“", "”"), "SingleQuote": ("‘", "’")}
+
+
+def stringify(inlines: list[Json]) -> str:
+    """The plain text of a list of pandoc inlines (formatting dropped, quotes typographic)."""
+    out: list[str] = []
+    _stringify(inlines, out)
+    return normalize_space("".join(out))
+
+
+def _stringify(inlines: list[Json], out: list[str]) -> None:
+    for inline in inlines:
+        t, c = inline["t"], inline.get("c")
+        if t == "Str":
+            out.append(c)
+        elif t in ("Space", "SoftBreak", "LineBreak"):
+            out.append(" ")
+        elif t in (
+            "Emph",
+            "Strong",
+            "Strikeout",
+            "Superscript",
+            "Subscript",
+            "SmallCaps",
+            "Underline",
+        ):
+            _stringify(c, out)
+        elif t == "Quoted":
+            open_q, close_q = _QUOTES[c[0]["t"]]
+            out.append(open_q)
+            _stringify(c[1], out)
+            out.append(close_q)
+        elif t in ("Span", "Link") or t == "Cite":
+            _stringify(c[1], out)
+        elif t in ("Code", "Math"):
+            out.append(c[1])
+        # Image, Note, RawInline: not part of the sentence a reader translates.
+
+
+def _meta_text(meta: Json, key: str) -> str:
+    value = meta.get(key)
+    if value is None:
+        return ""
+    return normalize_space(_meta_value(value))
+
+
+def _meta_value(value: Json) -> str:
+    t, c = value["t"], value.get("c")
+    if t == "MetaString":
+        return str(c)
+    if t == "MetaInlines":
+        return stringify(c)
+    if t == "MetaBlocks":
+        return " ".join(stringify(b["c"]) for b in c if b["t"] in ("Para", "Plain"))
+    if t == "MetaList":
+        return ", ".join(_meta_value(v) for v in c)
+    if t == "MetaBool":
+        return "true" if c else "false"
+    return ""
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_DMY_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+
+
+def _meta_date(meta: Json, name: str) -> dt.date | None:
+    raw = _meta_text(meta, "date") or _meta_text(meta, "dcterms.date")
+    if not raw:
+        return None
+    try:
+        if m := _ISO_DATE.match(raw):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _DMY_DATE.match(raw):
+            return dt.date(int(m[3]), int(m[2]), int(m[1]))
+    except ValueError:
+        pass
+    raise InputError(name, f"invalid date {raw!r} in metadata (expected YYYY-MM-DD)")

@@ -1,0 +1,100 @@
+"""The workspace settings file ``azad.toml``: site profile, languages, paths, limits.
+
+Every text of the site's header lives here, so an editor can change it without
+touching code. Loading validates types and reports the first problem as one line.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from azad.errors import InputError
+
+SETTINGS_FILE = "azad.toml"
+
+Hemistich = Annotated[str, Field(min_length=1)]
+
+
+class SiteProfile(BaseModel):
+    """The site's header, as printed on every edition."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    mark: str
+    verse: list[tuple[Hemistich, Hemistich]] = Field(min_length=1)
+    web: str
+    email: str
+    source_sections: list[str] = Field(default_factory=list)
+
+
+class Language(BaseModel):
+    """A target language of the editions."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    """BCP 47 tag: ``fa-AF`` or ``ps-AF``."""
+    name: str
+    native_name: str
+    section_label: str
+
+    @field_validator("code")
+    @classmethod
+    def _known_code(cls, value: str) -> str:
+        if value not in KNOWN_LANGUAGE_CODES:
+            known = ", ".join(sorted(KNOWN_LANGUAGE_CODES))
+            raise ValueError(f"unknown language code {value!r} (known: {known})")
+        return value
+
+
+# The conventions of each language (normalisation, calendar names) live in code,
+# so only languages the project knows how to write can be configured.
+KNOWN_LANGUAGE_CODES = frozenset({"fa-AF", "ps-AF"})
+
+
+class Paths(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    articles: str = "articles"
+    translations: str = "translations"
+    output: str = "output"
+
+
+class IngestSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_bytes: int = Field(default=20_000_000, gt=0)
+
+
+class Settings(BaseModel):
+    """The whole of ``azad.toml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    site: SiteProfile
+    languages: dict[str, Language] = Field(min_length=1)
+    paths: Paths = Paths()
+    ingest: IngestSettings = IngestSettings()
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate ``azad.toml``; any problem is an :class:`InputError` naming the file."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(path, "settings file not found") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(path, f"not valid TOML: {exc}") from None
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise InputError(path, f"{where}: {err['msg']}") from None

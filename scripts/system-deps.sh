@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the system programs Azad Press calls, from Debian's packages, when missing.
+# Each line: a command to look for, and the Debian package that provides it.
+set -euo pipefail
+need=()
+check() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
+check pdftotext poppler-utils   # text layer of the site's PDFs
+check msgfmt gettext            # PO file checks
+# WeasyPrint renders through Pango and subsets fonts with HarfBuzz.
+ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+echo "installing system packages: ${need[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from azad.cli import run
+from azad.workspace import Workspace
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AZAD_WORKSPACE", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A fresh workspace made by ``azad init``."""
+    root = tmp_path / "ws"
+    assert run(["init", str(root)]) == 0
+    return Workspace(root.resolve())
+
+
+@pytest.fixture
+def cli(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run ``azad --workspace <workspace> ARGS`` in-process and capture its output."""
+
+    def invoke(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = run(["--workspace", str(workspace.root), *args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return invoke
