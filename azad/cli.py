@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from azad.cli_context import State, console, err_console
+from azad.cli_models import models_app
 from azad.errors import AzadError
 from azad.ingest import ingest_files
 from azad.model import Article
@@ -26,18 +27,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+app.add_typer(models_app, name="models")
 
 EXIT_USER_ERROR = 2
-
-
-class State:
-    workspace_path: Path | None = None
-
-    @classmethod
-    def workspace(cls) -> Workspace:
-        return Workspace.find(cls.workspace_path)
 
 
 @app.callback()
@@ -67,6 +59,9 @@ def init(folder: Annotated[Path, typer.Argument(help="Folder to make a workspace
     ws = Workspace(folder.resolve())
     for sub in (ws.articles_dir, ws.translations_dir, ws.output_dir):
         sub.mkdir(parents=True, exist_ok=True)
+    ws.glossary_path.parent.mkdir(parents=True, exist_ok=True)
+    with resources.as_file(resources.files("azad") / "data" / "glossary.tsv") as default:
+        shutil.copyfile(default, ws.glossary_path)
     console.print(f"workspace created in {folder}")
 
 
@@ -108,7 +103,9 @@ def print_summary(article: Article) -> None:
 def articles() -> None:
     """List the ingested articles."""
     ws = State.workspace()
-    table = Table("slug", "title", "author", "date", "rev", "segments")
+    table = Table("date", "rev", "segments", "author")
+    table.add_column("slug", no_wrap=True)
+    table.add_column("title")
     for stored in ArticleStore(ws).all():
         meta = stored.article.meta
         table.add_row(
@@ -127,6 +124,48 @@ def show(name: Annotated[str, typer.Argument(help="Slug or source file stem.")])
     """Print an ingested article's JSON."""
     store = ArticleStore(State.workspace())
     sys.stdout.write(store.load(store.resolve(name)).article.to_json())
+
+
+def _lang_keys(ws: Workspace, lang: str) -> list[str]:
+    if lang == "all":
+        return list(ws.settings.languages)
+    return [ws.language(lang)[0]]
+
+
+@app.command()
+def translate(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Article slugs (or source file stems); none: every ingested article."),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="dari, pashto, a code such as fa-AF, or all.")] = "all",
+) -> None:
+    """Write machine drafts into the review queue: translations/<slug>/<lang>.po."""
+    from azad.mt.select import select_model
+    from azad.translate import translate_articles
+
+    ws = State.workspace()
+    names = names or ArticleStore(ws).slugs()
+    keys = _lang_keys(ws, lang)
+    for key in keys:
+        if warning := select_model(ws, key).warning:
+            err_console.print(f"[yellow]warning:[/yellow] {warning}")
+    with console.status("translating…"):
+        reports = translate_articles(ws, names, keys)
+    table = Table("article", "language", "segments", "kept", "new", "changed", "flagged", "file")
+    for r in reports:
+        table.add_row(
+            r.slug,
+            r.lang_key,
+            str(r.total),
+            str(r.kept),
+            str(r.new),
+            str(r.changed),
+            str(r.flagged),
+            f"{r.path.relative_to(ws.root)}" + ("" if r.written else " (unchanged)"),
+        )
+    console.print(table)
+    console.print(f"{sum(r.sent for r in reports)} segments sent to the model")
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -42,6 +42,15 @@ class Language(BaseModel):
     name: str
     native_name: str
     section_label: str
+    argos_code: str
+    """The language's code in Argos packages: ``fa`` or ``ps``."""
+    package: str = ""
+    """The Argos package that serves the language (``translate-en_fa``); empty: the
+    default name ``translate-en_<argos_code>``."""
+
+    @property
+    def package_name(self) -> str:
+        return self.package or f"translate-en_{self.argos_code}"
 
     @field_validator("code")
     @classmethod
@@ -71,6 +80,27 @@ class IngestSettings(BaseModel):
     max_bytes: int = Field(default=20_000_000, gt=0)
 
 
+class MTSettings(BaseModel):
+    """Machine translation: where packages live and how CTranslate2 decodes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    packages_dir: str = "models"
+    """Argos packages of this workspace (``ARGOS_PACKAGES_DIR``), relative to the workspace."""
+    index_url: str = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+    """The Argos package index; ``file://`` paths work too (offline mirrors, tests)."""
+    beam_size: int = Field(default=4, ge=1, le=16)
+    length_penalty: float = 0.2
+    max_decoding_ratio: float = Field(default=3.0, gt=0)
+    """Longest output, relative to the source length in tokens (plus a constant 10)."""
+    compute_type: str = "int8"
+    device: Literal["cpu", "cuda"] = "cpu"
+    inter_threads: int = Field(default=0, ge=0)
+    """Parallel batches; 0 means one per core."""
+    intra_threads: int = Field(default=1, ge=0)
+    max_batch_tokens: int = Field(default=4096, gt=0)
+
+
 class Settings(BaseModel):
     """The whole of ``azad.toml``."""
 
@@ -80,6 +110,7 @@ class Settings(BaseModel):
     languages: dict[str, Language] = Field(min_length=1)
     paths: Paths = Paths()
     ingest: IngestSettings = IngestSettings()
+    mt: MTSettings = MTSettings()
 
 
 def load_settings(path: Path) -> Settings:

@@ -123,7 +123,7 @@ class ArticleStore:
             else:
                 base = slug_for_title(article.meta.title)[: MAX_SLUG_LENGTH - 4]
                 slug, n = base, 2
-                while slug in taken:
+                while slug in taken or not is_valid_slug(slug):
                     slug, n = f"{base}-{n}", n + 1
             taken.add(slug)
             by_file[article.meta.source_file] = slug

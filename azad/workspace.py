@@ -6,6 +6,9 @@ Layout (paths configurable in ``azad.toml``)::
     articles/                       incoming English files
     translations/<slug>/source.json the ingested Article (current revision)
     translations/<slug>/history/    earlier revisions, r0001.json, r0002.json, ...
+    translations/<slug>/<lang>.po   the review queue: one PO file per language
+    translations/glossary/glossary.tsv   names and terms, English → Dari → Pashto
+    models/                         Argos packages (ARGOS_PACKAGES_DIR)
     output/                         editions and the readers' catalog
 """
 
@@ -25,8 +28,16 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
 
 
+# Folders of translations/ that are not articles.
+RESERVED_SLUGS = frozenset({"glossary"})
+
+
 def is_valid_slug(slug: str) -> bool:
-    return len(slug) <= MAX_SLUG_LENGTH and SLUG_RE.match(slug) is not None
+    return (
+        len(slug) <= MAX_SLUG_LENGTH
+        and SLUG_RE.match(slug) is not None
+        and slug not in RESERVED_SLUGS
+    )
 
 
 def validate_slug(slug: str) -> str:
@@ -73,6 +84,15 @@ class Workspace:
     @property
     def output_dir(self) -> Path:
         return self.root / self.settings.paths.output
+
+    @property
+    def models_dir(self) -> Path:
+        """Argos packages of this workspace (``ARGOS_PACKAGES_DIR``)."""
+        return self.root / self.settings.mt.packages_dir
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.translations_dir / "glossary" / "glossary.tsv"
 
     def article_dir(self, slug: str) -> Path:
         return self.translations_dir / validate_slug(slug)

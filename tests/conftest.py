@@ -42,3 +42,22 @@ def cli(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> Callable[..
         return CliResult(code, captured.out, captured.err)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def test_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny genuine Argos packages en→fa and en→ps, built once per test session."""
+    from azad.mt.testmodel import build_test_package
+
+    out = tmp_path_factory.mktemp("packages")
+    return {code: build_test_package(out, to_code=code) for code in ("fa", "ps")}
+
+
+@pytest.fixture
+def ws_with_models(workspace: Workspace, test_packages: dict[str, Path]) -> Workspace:
+    """A workspace whose Dari and Pashto are served by the tiny test packages."""
+    from azad.mt.packages import install_file
+
+    for archive in test_packages.values():
+        install_file(workspace.models_dir, archive)
+    return workspace

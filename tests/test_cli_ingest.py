@@ -154,7 +154,9 @@ def test_size_limit_is_configurable(cli, workspace: Workspace) -> None:
     assert result.code == 2 and "the limit is 1,000" in result.err
 
 
-@pytest.mark.parametrize("slug", ["../../etc", "/etc/passwd", "a/b", "Upper", "..", "x" * 81])
+@pytest.mark.parametrize(
+    "slug", ["../../etc", "/etc/passwd", "a/b", "Upper", "..", "x" * 81, "glossary"]
+)
 def test_slug_that_is_a_path_is_refused(slug: str, cli, workspace: Workspace) -> None:
     before = snapshot(workspace.root)
     result = cli("ingest", str(EXAMPLES / "salang-tunnel.md"), "--slug", slug)

@@ -1,0 +1,287 @@
+"""The workspace glossary: English names and terms with their fixed Dari and Pashto forms.
+
+Editors keep it in ``translations/glossary/glossary.tsv`` (``Workspace.glossary_path``),
+a UTF-8, tab-separated file::
+
+    # comments start with #
+    english	dari	pashto	keep_latin	note
+    Kabul	کابل	کابل		capital
+    Asian Development Bank	بانک انکشاف آسیایی	د آسیا پراختیايي بانک	no
+    ADB			yes	acronym stays in Latin
+
+* The header row is required; its columns may come in any order; ``english``, ``dari``
+  and ``pashto`` are required, ``keep_latin`` and ``note`` optional.  Cells are not
+  quoted: a cell is everything between two tabs, with outer spaces removed.
+* ``keep_latin`` is ``yes``, ``no`` or empty (no): ``yes`` keeps the English term in
+  Latin letters in both editions (acronyms, brand names).
+* An entry without a target for a language (and not ``keep_latin``) is left to machine
+  translation in that language.
+
+Matching (:meth:`Glossary.find`) is **case-sensitive**, because the glossary is mostly
+proper names and "Bank" is not "bank"; an entry written in lower case also matches with
+its first letter capitalised, at the start of a sentence ("provincial council" matches
+"Provincial council").  Terms match whole words only, any run of white space matches the
+single space between a term's words, and the longest term wins ("Asian Development Bank"
+before "Bank").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+from azad.errors import InputError
+from azad.fsutil import atomic_write_text
+from azad.lang.common import DARI, check_lang
+
+GLOSSARY_COLUMNS: Final = ("english", "dari", "pashto", "keep_latin", "note")
+_REQUIRED_COLUMNS: Final = ("english", "dari", "pashto")
+_YES: Final = frozenset({"yes", "y", "true"})
+_NO: Final = frozenset({"", "no", "n", "false"})
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One glossary row."""
+
+    english: str
+    """The term as written in English sources (single spaces between words)."""
+    dari: str = ""
+    pashto: str = ""
+    keep_latin: bool = False
+    """Keep the English term, in Latin letters, in both editions."""
+    note: str = ""
+
+    def target(self, lang: str) -> str | None:
+        """What the term becomes in ``lang``: the English term when ``keep_latin``, else
+        the Dari or Pashto form; ``None`` when the entry has none (MT translates it)."""
+        if self.keep_latin:
+            return self.english
+        value = self.dari if check_lang(lang) == DARI else self.pashto
+        return value or None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A glossary term found in a text: ``text[start:end]`` is ``matched``."""
+
+    start: int
+    end: int
+    matched: str
+    entry: GlossaryEntry
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """The entries of a glossary, in file order, and the comment lines above its header."""
+
+    entries: tuple[GlossaryEntry, ...] = ()
+    preamble: tuple[str, ...] = ()
+    """Comment lines before the header row, written back by :func:`save_glossary`.
+    (Comments further down are not kept when the glossary is saved.)"""
+    _index: dict[str, GlossaryEntry] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _patterns: dict[str | None, re.Pattern[str] | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        for entry in self.entries:
+            if not entry.english or _SPACE.sub(" ", entry.english).strip() != entry.english:
+                raise ValueError(f"glossary term {entry.english!r} is empty or badly spaced")
+            if entry.english in self._index:
+                raise ValueError(f"glossary term {entry.english!r} appears twice")
+            self._index[entry.english] = entry
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[GlossaryEntry]:
+        return iter(self.entries)
+
+    def get(self, term: str) -> GlossaryEntry | None:
+        """The entry for ``term`` (as written in a text: spacing and a capitalised first
+        letter of a lower-case entry are allowed)."""
+        key = _SPACE.sub(" ", term).strip()
+        entry = self._index.get(key)
+        if entry is None and key[:1].isupper():
+            entry = self._index.get(key[0].lower() + key[1:])
+        return entry
+
+    def target(self, term: str, lang: str) -> str | None:
+        """What ``term`` becomes in ``lang`` (see :meth:`GlossaryEntry.target`); ``None``
+        if the term is not in the glossary or has no form in ``lang``."""
+        entry = self.get(term)
+        return entry.target(lang) if entry else None
+
+    def find(self, text: str, lang: str | None = None) -> list[Match]:
+        """Non-overlapping glossary terms in ``text``, left to right, longest first.
+
+        With ``lang``, only entries that have a form in that language (or keep Latin).
+        """
+        pattern = self._pattern(lang)
+        if pattern is None:
+            return []
+        matches: list[Match] = []
+        for m in pattern.finditer(text):
+            entry = self.get(m.group())
+            if entry is not None:
+                matches.append(Match(m.start(), m.end(), m.group(), entry))
+        return matches
+
+    def _pattern(self, lang: str | None) -> re.Pattern[str] | None:
+        if lang not in self._patterns:
+            entries = [e for e in self.entries if lang is None or e.target(lang) is not None]
+            alternatives = [
+                _term_regex(e.english)
+                for e in sorted(entries, key=lambda e: (-len(e.english), e.english))
+            ]
+            self._patterns[lang] = (
+                re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)") if alternatives else None
+            )
+        return self._patterns[lang]
+
+    def with_entry(self, entry: GlossaryEntry) -> Glossary:
+        """A copy with ``entry`` added, or replacing the entry with the same English term."""
+        entries = list(self.entries)
+        for i, old in enumerate(entries):
+            if old.english == entry.english:
+                entries[i] = entry
+                break
+        else:
+            entries.append(entry)
+        return replace(self, entries=tuple(entries))
+
+    def without(self, english: str) -> Glossary:
+        """A copy without the entry for ``english`` (unchanged if there is none)."""
+        return replace(self, entries=tuple(e for e in self.entries if e.english != english))
+
+
+def _term_regex(term: str) -> str:
+    words = [re.escape(w) for w in term.split(" ")]
+    first = term[0]
+    if first.islower() and first.upper() != first:
+        # A lower-case entry also matches at the start of a sentence.
+        rest = term.split(" ")[0][1:]
+        words[0] = f"[{re.escape(first)}{re.escape(first.upper())}]{re.escape(rest)}"
+    return r"\s+".join(words)
+
+
+def load_glossary(path: Path) -> Glossary:
+    """Read a glossary TSV (format in the module docstring); a missing file is an empty
+    glossary.  Any problem is an :class:`InputError` naming the file and the line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Glossary()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(path, "not valid UTF-8") from None
+    return parse_glossary(text, path)
+
+
+def parse_glossary(text: str, path: str | Path = "<glossary>") -> Glossary:
+    """Parse glossary TSV ``text``; ``path`` names it in errors (see :func:`load_glossary`)."""
+    preamble: list[str] = []
+    columns: list[str] | None = None
+    entries: list[GlossaryEntry] = []
+    first_line: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("#"):
+            if columns is None:
+                preamble.append(line)
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        if columns is None:
+            columns = _check_header(cells, number, path)
+            continue
+        if len(cells) > len(columns):
+            raise InputError(
+                path,
+                f"line {number}: {len(cells)} columns, but the header has {len(columns)} "
+                f"({', '.join(columns)})",
+            )
+        row = dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True))
+        english = _SPACE.sub(" ", row["english"]).strip()
+        if not english:
+            raise InputError(path, f"line {number}: the english cell is empty")
+        if english in first_line:
+            raise InputError(
+                path,
+                f"line {number}: {english!r} is already on line {first_line[english]}",
+            )
+        first_line[english] = number
+        keep = row.get("keep_latin", "").lower()
+        if keep not in _YES | _NO:
+            raise InputError(
+                path, f"line {number}: keep_latin must be yes, no or empty, not {keep!r}"
+            )
+        entries.append(
+            GlossaryEntry(
+                english=english,
+                dari=row["dari"],
+                pashto=row["pashto"],
+                keep_latin=keep in _YES,
+                note=row.get("note", ""),
+            )
+        )
+    # A file with only comments (or nothing) has no header and is an empty glossary.
+    return Glossary(tuple(entries), tuple(preamble))
+
+
+def _check_header(cells: list[str], number: int, path: str | Path) -> list[str]:
+    names = [c.lower() for c in cells]
+    for name in names:
+        if name not in GLOSSARY_COLUMNS:
+            raise InputError(
+                path,
+                f"line {number}: unknown column {name!r} in the header "
+                f"(columns: {', '.join(GLOSSARY_COLUMNS)})",
+            )
+        if names.count(name) > 1:
+            raise InputError(path, f"line {number}: column {name!r} appears twice in the header")
+    missing = [c for c in _REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise InputError(
+            path, f"line {number}: the header lacks the column(s) {', '.join(missing)}"
+        )
+    return names
+
+
+def dump_glossary(glossary: Glossary) -> str:
+    """The TSV text of ``glossary`` (preamble, header with all five columns, one row per
+    entry).  A cell holding a tab or a line break cannot be written: ``ValueError``."""
+    lines = list(glossary.preamble)
+    lines.append("\t".join(GLOSSARY_COLUMNS))
+    for entry in glossary.entries:
+        cells = [entry.english, entry.dari, entry.pashto, "yes" if entry.keep_latin else "no",
+                 entry.note]  # fmt: skip
+        for cell in cells:
+            if any(c in cell for c in "\t\r\n"):
+                raise ValueError(f"glossary cell {cell!r} holds a tab or a line break")
+            if cell != cell.strip():
+                raise ValueError(f"glossary cell {cell!r} has outer white space")
+        if entry.english.lstrip().startswith("#"):
+            raise ValueError(f"glossary term {entry.english!r} would read as a comment")
+        lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def save_glossary(glossary: Glossary, path: Path) -> None:
+    """Write ``glossary`` to ``path`` atomically (readers see the old file or the new)."""
+    atomic_write_text(path, dump_glossary(glossary))
+
+
+def default_glossary_text() -> str:
+    """The example glossary shipped with Azad Press (``azad/data/glossary.tsv``), for a
+    new workspace."""
+    return (resources.files("azad") / "data" / "glossary.tsv").read_text(encoding="utf-8")

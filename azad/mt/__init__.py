@@ -1,0 +1,1 @@
+"""Machine-translation helpers: Argos Translate package building and offline test models."""

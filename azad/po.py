@@ -1,0 +1,83 @@
+"""PO files of the review queue: reading and writing them safely, with polib.
+
+One file per article and language, ``translations/<slug>/<lang>.po``; one entry per
+sentence segment: ``msgctxt`` is the segment id, ``msgid`` the English, ``msgstr`` the
+translation. ``fuzzy`` means not yet reviewed, as Poedit, OmegaT and Weblate read it.
+Writes are atomic and serialised per file by a lock beside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import polib
+from filelock import FileLock
+
+from azad.errors import InputError
+from azad.fsutil import atomic_write_text
+
+PLURAL_FORMS = {
+    # CLDR: Persian and Pashto both have "one" (n = 1, Persian also 0) and "other".
+    "fa-AF": "nplurals=2; plural=(n > 1);",
+    "ps-AF": "nplurals=2; plural=(n != 1);",
+}
+LOCK_TIMEOUT_S = 30
+
+
+def po_path(article_dir: Path, lang_key: str) -> Path:
+    return article_dir / f"{lang_key}.po"
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the file's lock: one writer at a time, across threads and processes."""
+    with FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT_S):
+        yield
+
+
+def load_po(path: Path) -> polib.POFile:
+    """Parse a PO file; a damaged one is an :class:`InputError` naming it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(path, "not valid UTF-8") from None
+    try:
+        return polib.pofile(text, wrapwidth=0)
+    except (OSError, ValueError) as exc:
+        raise InputError(path, f"not a valid PO file: {exc}") from None
+
+
+def render_po(catalog: polib.POFile) -> str:
+    catalog.wrapwidth = 0  # long lines unwrapped: one segment, one line, easy diffs
+    return str(catalog) + "\n"
+
+
+def save_po(path: Path, catalog: polib.POFile) -> bool:
+    """Write ``catalog`` atomically; return False (and write nothing) if unchanged."""
+    text = render_po(catalog)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    atomic_write_text(path, text)
+    return True
+
+
+def new_catalog(lang_code: str, title: str) -> polib.POFile:
+    catalog = polib.POFile(wrapwidth=0)
+    catalog.header = (
+        f"{title}\nAzad Press review queue: edit msgstr, clear the fuzzy flag when done."
+    )
+    catalog.metadata = {
+        "Project-Id-Version": "Azad Press",
+        "Language": lang_code.replace("-", "_"),
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": PLURAL_FORMS.get(lang_code, "nplurals=2; plural=(n != 1);"),
+    }
+    return catalog
+
+
+def is_reviewed(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) and "fuzzy" not in entry.flags and not entry.obsolete

@@ -1,0 +1,221 @@
+"""Machine translation throughput, measured side by side in one run.
+
+Usage: .venv/bin/python bench/mt.py [--segments 1000] [--size base]
+
+On the Transformer-base-sized test package (6+6 layers, d=512, 16k vocabulary; random
+weights, so the outputs are babble of realistic length) and the example articles repeated
+to about ``--segments`` sentence segments, it prints segments per second and the ratio to
+the engine for:
+
+  (a) argostranslate.translate.translate per paragraph, Argos's defaults (as LibreTranslate
+      calls it), with a sentencizer that returns the project's segments (Argos's own would
+      download a model);
+  (b) the project's engine, same decoding settings (beam 4, length penalty 0.2);
+  (c) the engine at beam 1;
+  (d) one raw CTranslate2 call over all segments with the engine's settings (the floor);
+
+then how many of (b)'s paragraph translations are identical to (a)'s, and the cost of
+bringing an article's PO files up to date after one paragraph changed, relative to
+translating it from scratch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TMP = Path(tempfile.mkdtemp(prefix="azad-bench-mt-"))
+# Argos creates its data and cache folders on import: keep them out of the user's home.
+for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[var] = str(TMP / var.lower())
+
+from azad.model import Article  # noqa: E402
+from azad.mt.engine import CT2Engine, DecodeOptions, _chunks  # noqa: E402
+from azad.mt.packages import install_file, use_packages_dir  # noqa: E402
+from azad.mt.testmodel import build_test_package  # noqa: E402
+from azad.readers import ReadOptions, Source, read_source  # noqa: E402
+from azad.readers.base import RawBlock, assemble  # noqa: E402
+from azad.settings import MTSettings, load_settings  # noqa: E402
+from azad.translate import Job, update_translations  # noqa: E402
+
+
+def examples() -> list[Article]:
+    site = load_settings(ROOT / "azad.toml").site
+    paths = sorted((ROOT / "examples").iterdir())
+    shared = ROOT.parent / "shared" / "samples"
+    if shared.is_dir():
+        paths += sorted(shared.iterdir())
+    return [read_source(Source(p.name, p.read_bytes()), ReadOptions(site=site)) for p in paths]
+
+
+def paragraphs_of(articles: Sequence[Article], target: int) -> list[list[str]]:
+    """Blocks as lists of segments, articles repeated until ``target`` segments."""
+    out: list[list[str]] = []
+    count = 0
+    while count < target:
+        for article in articles:
+            for block in article.blocks:
+                segs = [s.text for s in block.all_segments()]
+                out.append(segs)
+                count += len(segs)
+    return out
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segments", type=int, default=1000)
+    parser.add_argument("--size", choices=["tiny", "base"], default="base")
+    args = parser.parse_args()
+
+    print(f"building the {args.size} test package…", file=sys.stderr)
+    packages = TMP / "packages"
+    model = install_file(packages, build_test_package(TMP, to_code="fa", size=args.size))
+    articles = examples()
+    paras = paragraphs_of(articles, args.segments)
+    segments = [s for p in paras for s in p]
+    print(
+        f"{len(segments)} segments in {len(paras)} paragraphs; {os.cpu_count()} cores",
+        file=sys.stderr,
+    )
+
+    mt = MTSettings()  # the defaults azad.toml ships: int8, beam 4, lp 0.2, inter = cores
+    engine = CT2Engine(model, mt)
+    results: dict[str, float] = {}
+
+    # (a) Argos per paragraph, its defaults, our segments as its sentences.
+    argos_pkg = use_packages_dir(packages)
+    from argostranslate import sbd, translate
+
+    by_paragraph = {" ".join(p): p for p in paras}
+
+    class ProjectSegments(sbd.ISentenceBoundaryDetectionModel):
+        def __init__(self, pkg: object) -> None:
+            self.pkg = pkg
+
+        def split_sentences(self, text: str) -> list[str]:
+            return by_paragraph[text]
+
+    argos_pkg.get_installed_packages()
+    translation = translate.get_translation_from_codes("en", "fa")
+    inner = translation.underlying if hasattr(translation, "underlying") else translation
+    inner.sentencizer = ProjectSegments(inner.pkg)
+    print("(a) argostranslate per paragraph…", file=sys.stderr)
+    t_a, argos_out = timed(lambda: [translate.translate(" ".join(p), "en", "fa") for p in paras])
+    results["(a) argostranslate.translate per paragraph"] = t_a
+
+    print("(b) engine…", file=sys.stderr)
+    t_b, engine_out = timed(lambda: engine.translate(segments))
+    results["(b) engine, beam 4"] = t_b
+
+    print("(c) engine beam 1…", file=sys.stderr)
+    beam1 = DecodeOptions.from_settings(mt, beam_size=1)
+    t_c, _ = timed(lambda: engine.translate(segments, beam1))
+    results["(c) engine, beam 1"] = t_c
+
+    print("(d) raw CTranslate2 floor…", file=sys.stderr)
+    tokens = [engine.encode(s) for s in segments]
+    opts = engine.options
+    t_d, _ = timed(
+        lambda: engine.translator.translate_batch(
+            tokens,
+            beam_size=opts.beam_size,
+            length_penalty=opts.length_penalty,
+            max_batch_size=opts.max_batch_tokens,
+            batch_type="tokens",
+            replace_unknowns=True,
+        )
+    )
+    results["(d) raw CTranslate2, one call"] = t_d
+
+    # A single translate_batch call runs on one replica; (e) is the floor with the engine's
+    # parallel chunking but none of its tokenizing, decoding or bookkeeping.
+    print("(e) raw CTranslate2, chunks in parallel…", file=sys.stderr)
+    chunks = _chunks(tokens, opts.max_batch_tokens, engine.inter_threads)
+
+    def raw_parallel() -> None:
+        futures = [
+            engine.translator.translate_batch(
+                [tokens[i] for i in chunk],
+                beam_size=opts.beam_size,
+                length_penalty=opts.length_penalty,
+                max_batch_size=opts.max_batch_tokens,
+                batch_type="tokens",
+                replace_unknowns=True,
+                asynchronous=True,
+            )
+            for chunk in chunks
+        ]
+        for group in futures:
+            for f in group:
+                f.result()
+
+    t_e, _ = timed(raw_parallel)
+    results["(e) raw CTranslate2, parallel chunks"] = t_e
+
+    print()
+    print(f"{'':46} {'seconds':>8} {'seg/s':>8} {'× engine time':>14}")
+    for name, seconds in results.items():
+        print(f"{name:46} {seconds:8.2f} {len(segments) / seconds:8.1f} {seconds / t_b:14.2f}")
+    print()
+    print(f"engine speed-up over (a): {t_a / t_b:.1f}×  (goal ≥ 10×)")
+    print(f"engine / raw floor (d):    {t_b / t_d:.3f}  (goal ≤ 1.15)")
+    print(f"engine / parallel raw (e): {t_b / t_e:.3f}")
+
+    # Identical outputs: Argos decodes a paragraph's sentences as one token stream.
+    outs = iter(engine_out)  # type: ignore[call-overload]
+    joined = [" ".join(next(outs) for _ in p) for p in paras]
+    same = sum(a == b for a, b in zip(argos_out, joined, strict=True))  # type: ignore[call-overload]
+    print(f"paragraphs identical between (a) and (b): {same}/{len(paras)}")
+
+    # Re-translation after one changed paragraph, through the whole PO update path: on the
+    # bench corpus as one long article, and on each example article.
+    print()
+    long_article = assemble(articles[0].meta, [RawBlock("paragraph", " ".join(p)) for p in paras])
+    for article in [long_article, *articles]:
+        t_full, t_one = retranslate_cost(article, engine)
+        n = sum(1 for _ in article.segments())
+        print(
+            f"one paragraph changed in a {n}-segment article: {t_one:.2f} s vs full "
+            f"{t_full:.2f} s = {t_one / t_full:.3f}× (goal < 0.1×)"
+        )
+
+
+def retranslate_cost(article: Article, engine: CT2Engine) -> tuple[float, float]:
+    work = Path(tempfile.mkdtemp(dir=TMP))
+    t_full, _ = timed(
+        lambda: update_translations([Job("a", article, work, "dari", "fa-AF")], engine, None)
+    )
+    target = max(
+        (b for b in article.blocks if b.kind == "paragraph"), key=lambda b: len(b.segments)
+    )
+    blocks = [
+        b.model_copy(
+            update={
+                "segments": [s.model_copy(update={"text": s.text + " Indeed."}) for s in b.segments]
+            }
+        )
+        if b is target
+        else b
+        for b in article.blocks
+    ]
+    changed = article.model_copy(update={"blocks": blocks})
+    t_one, _ = timed(
+        lambda: update_translations([Job("a", changed, work, "dari", "fa-AF")], engine, None)
+    )
+    return t_full, t_one
+
+
+if __name__ == "__main__":
+    main()

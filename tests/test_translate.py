@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+import polib
+from helpers import EXAMPLES, SHARED_SAMPLES, copy_file, needs_shared
+
+from azad.model import Article
+from azad.po import is_reviewed, load_po, save_po
+from azad.store import ArticleStore
+from azad.translate import Job, plan_update, update_translations
+from azad.workspace import Workspace
+
+
+class RecordingBackend:
+    """A test double: 'translates' by echoing, and records what it was sent."""
+
+    description = "echo (test double)"
+    is_test_model = True
+
+    def __init__(self, drop_placeholders: bool = False) -> None:
+        self.sent: list[str] = []
+        self.drop = drop_placeholders
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        self.sent.extend(sentences)
+        if self.drop:
+            import re
+
+            return [re.sub(r"XZ\d+", "", s) for s in sentences]
+        return list(sentences)
+
+
+def msgfmt_check(path: Path) -> None:
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+
+
+def ingest(cli, path: Path) -> str:
+    result = cli("ingest", str(path))
+    assert result.code == 0, result.err
+    return result.out.split()[1]
+
+
+def test_translate_all_languages_with_the_test_model(cli, ws_with_models: Workspace) -> None:
+    slug = ingest(cli, EXAMPLES / "herat-saffron.txt")
+    result = cli("translate", "herat-saffron", "--lang", "all")
+    assert result.code == 0, result.err
+    assert "TEST MODEL" in result.err
+    article = ArticleStore(ws_with_models).load(slug).article
+    segments = list(article.segments())
+    for key in ("dari", "pashto"):
+        path = ws_with_models.article_dir(slug) / f"{key}.po"
+        msgfmt_check(path)
+        catalog = load_po(path)
+        assert [(e.msgctxt, e.msgid) for e in catalog] == [(s.id, s.text) for s in segments]
+        assert all("fuzzy" in e.flags and e.msgstr for e in catalog)
+        assert all("machine draft: argos/ctranslate2 translate-en_" in e.comment for e in catalog)
+        assert all("test model" in e.comment for e in catalog)
+    assert catalog.metadata["Language"] == "ps_AF"
+
+
+@needs_shared
+def test_translate_the_shared_sample(cli, ws_with_models: Workspace) -> None:
+    ingest(cli, SHARED_SAMPLES / "kabul-river-water.txt")
+    result = cli("translate", "kabul-river-water", "--lang", "all")
+    assert result.code == 0, result.err
+    for key in ("dari", "pashto"):
+        path = ws_with_models.article_dir("sharing-the-kabul-river") / f"{key}.po"
+        msgfmt_check(path)
+        assert len(load_po(path)) == 23
+
+
+def test_second_run_sends_nothing_and_writes_nothing(cli, ws_with_models: Workspace) -> None:
+    slug = ingest(cli, EXAMPLES / "salang-tunnel.md")
+    assert cli("translate", slug, "--lang", "dari").code == 0
+    path = ws_with_models.article_dir(slug) / "dari.po"
+    before = path.stat().st_mtime_ns, path.read_bytes()
+    result = cli("translate", slug, "--lang", "dari")
+    assert result.code == 0
+    assert "0 segments sent to the model" in result.out
+    assert (path.stat().st_mtime_ns, path.read_bytes()) == before
+
+
+def review_all(path: Path, prefix: str = "REVIEWED ") -> None:
+    catalog = load_po(path)
+    for entry in catalog:
+        entry.msgstr = prefix + entry.msgid
+        entry.flags.remove("fuzzy")
+    save_po(path, catalog)
+
+
+def test_changed_paragraph_is_the_only_one_retranslated(
+    cli, ws_with_models: Workspace, tmp_path: Path
+) -> None:
+    src = copy_file(EXAMPLES / "salang-tunnel.md", tmp_path / "in")
+    slug = ingest(cli, src)
+    assert cli("translate", slug, "--lang", "dari").code == 0
+    po = ws_with_models.article_dir(slug) / "dari.po"
+    review_all(po)
+
+    old_sentence = "Both would cost billions of dollars."
+    new_sentence = "Both would cost several billion dollars."
+    src.write_text(src.read_text().replace(old_sentence, new_sentence))
+    ingest(cli, src)
+    article = ArticleStore(ws_with_models).load(slug).article
+    (block,) = [b for b in article.blocks if new_sentence in b.text]
+
+    backend = RecordingBackend()
+    job = Job(slug, article, ws_with_models.article_dir(slug), "dari", "fa-AF")
+    (report,) = update_translations([job], backend, None)
+    assert backend.sent == [new_sentence]
+    assert (report.kept, report.changed, report.new) == (len(report_entries(po)) - 1, 1, 0)
+
+    catalog = load_po(po)
+    changed = [e for e in catalog if e.msgid == new_sentence]
+    assert len(changed) == 1
+    assert "fuzzy" in changed[0].flags and changed[0].previous_msgid == old_sentence
+    # The reviewed translation stays for the translator to adapt; the draft is a comment.
+    assert changed[0].msgstr == "REVIEWED " + old_sentence
+    assert f"new machine draft: {new_sentence}" in changed[0].comment
+    others = [e for e in catalog if e.msgid != new_sentence]
+    assert others and all(is_reviewed(e) and e.msgstr == "REVIEWED " + e.msgid for e in others)
+    assert {e.msgctxt for e in catalog} == {s.id for s in article.segments()}
+    assert [s.id for s in block.segments if s.text == new_sentence] == [changed[0].msgctxt]
+
+
+def report_entries(path: Path) -> list[polib.POEntry]:
+    return [e for e in load_po(path) if not e.obsolete]
+
+
+def test_inserted_paragraph_does_not_disturb_the_others(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    from azad.readers import ReadOptions, Source, read_source
+
+    text = (EXAMPLES / "salang-tunnel.md").read_text()
+    first = read_source(Source("a.md", text.encode()), ReadOptions())
+    inserted = text.replace(
+        "## An Ageing Structure",
+        "A new paragraph appears here. It has two sentences.\n\n## An Ageing Structure",
+    )
+    second = read_source(Source("a.md", inserted.encode()), ReadOptions())
+    art_dir = tmp_path / "art"
+    art_dir.mkdir()
+    backend = RecordingBackend()
+    update_translations([Job("a", first, art_dir, "dari", "fa-AF")], backend, None)
+    review_all(art_dir / "dari.po")
+    backend.sent.clear()
+    update_translations([Job("a", second, art_dir, "dari", "fa-AF")], backend, None)
+    assert backend.sent == ["A new paragraph appears here.", "It has two sentences."]
+    catalog = load_po(art_dir / "dari.po")
+    assert sum(is_reviewed(e) for e in catalog) == len(list(first.segments()))
+
+
+def test_removed_segments_are_kept_as_obsolete(tmp_path: Path) -> None:
+    from azad.readers import ReadOptions, Source, read_source
+
+    text = (EXAMPLES / "salang-tunnel.md").read_text()
+    first = read_source(Source("a.md", text.encode()), ReadOptions())
+    shorter = text.replace("Both would cost billions of dollars. ", "")
+    second = read_source(Source("a.md", shorter.encode()), ReadOptions())
+    backend = RecordingBackend()
+    update_translations([Job("a", first, tmp_path, "dari", "fa-AF")], backend, None)
+    review_all(tmp_path / "dari.po")
+    update_translations([Job("a", second, tmp_path, "dari", "fa-AF")], backend, None)
+    catalog = load_po(tmp_path / "dari.po")
+    (gone,) = catalog.obsolete_entries()
+    assert gone.msgid == "Both would cost billions of dollars."
+    assert gone.msgstr == "REVIEWED Both would cost billions of dollars."
+    msgfmt_check(tmp_path / "dari.po")
+
+
+def test_lost_placeholder_is_flagged_not_repaired(tmp_path: Path) -> None:
+    from azad.readers import ReadOptions, Source, read_source
+
+    article = read_source(
+        Source("a.md", b"---\ntitle: Roads\n---\n\nThe ADB paid 40 million dollars in 2021.\n"),
+        ReadOptions(),
+    )
+    update_translations(
+        [Job("a", article, tmp_path, "dari", "fa-AF")],
+        RecordingBackend(drop_placeholders=True),
+        None,
+    )
+    (entry,) = load_po(tmp_path / "dari.po")
+    assert "qa: placeholder" in entry.comment
+    assert "ADB" not in entry.msgstr
+
+
+def test_plan_of_an_unchanged_article_translates_nothing(tmp_path: Path) -> None:
+    from azad.readers import ReadOptions, Source, read_source
+
+    article: Article = read_source(
+        Source("a.md", (EXAMPLES / "salang-tunnel.md").read_bytes()), ReadOptions()
+    )
+    update_translations([Job("a", article, tmp_path, "dari", "fa-AF")], RecordingBackend(), None)
+    plan = plan_update(article, load_po(tmp_path / "dari.po"))
+    assert plan.to_translate == [] and plan.obsolete == []
