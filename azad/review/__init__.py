@@ -1,0 +1,1 @@
+"""The review queue: status of each article × language, claims, approvals, the web app."""
