@@ -6,11 +6,12 @@ leaves the workspace as it was.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from azad.errors import AzadError, InputError
 from azad.model import Article
-from azad.readers import ReadOptions, Source, read_source, reader_for
+from azad.readers import READERS, ReadOptions, Source, read_source, reader_for
 from azad.store import ArticleStore, IngestOutcome
 from azad.workspace import Workspace
 
@@ -70,3 +71,43 @@ def ingest_files(
     store = ArticleStore(workspace)
     slugs = store.assign_slugs(articles, override=slug)
     return [store.save(s, a) for s, a in zip(slugs, articles, strict=True)]
+
+
+def pending_files(workspace: Workspace, paths: list[Path] | None = None) -> list[Path]:
+    """English files that are new or changed since they were last ingested: ``paths``, or
+    every supported file in the workspace's ``articles/`` folder."""
+    if paths is None:
+        folder = workspace.articles_dir
+        paths = (
+            sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in READERS)
+            if folder.is_dir()
+            else []
+        )
+    known = {
+        s.article.meta.source_file: s.article.meta.source_sha256
+        for s in ArticleStore(workspace).all()
+    }
+    pending = []
+    for path in paths:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            pending.append(path)  # let ingest report the problem with the file
+            continue
+        if known.get(path.name) != digest:
+            pending.append(path)
+    return pending
+
+
+def ingest_each(
+    workspace: Workspace, paths: list[Path]
+) -> tuple[list[IngestOutcome], list[InputError]]:
+    """Ingest every file on its own: a bad file is reported and the others go on."""
+    done: list[IngestOutcome] = []
+    failed: list[InputError] = []
+    for path in paths:
+        try:
+            done += ingest_files(workspace, [path])
+        except InputError as exc:
+            failed.append(exc)
+    return done, failed

@@ -77,6 +77,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=1000)
     parser.add_argument("--size", choices=["tiny", "base"], default="base")
+    parser.add_argument(
+        "--argos-share",
+        type=float,
+        default=0.25,
+        help="share of the paragraphs that (a) translates: it is ~10x slower, and rates "
+        "(segments/s) compare fairly on a share (default 0.25)",
+    )
     args = parser.parse_args()
 
     print(f"building the {args.size} test package…", file=sys.stderr)
@@ -92,7 +99,6 @@ def main() -> None:
 
     mt = MTSettings()  # the defaults azad.toml ships: int8, beam 4, lp 0.2, inter = cores
     engine = CT2Engine(model, mt)
-    results: dict[str, float] = {}
 
     # (a) Argos per paragraph, its defaults, our segments as its sentences.
     argos_pkg = use_packages_dir(packages)
@@ -111,18 +117,23 @@ def main() -> None:
     translation = translate.get_translation_from_codes("en", "fa")
     inner = translation.underlying if hasattr(translation, "underlying") else translation
     inner.sentencizer = ProjectSegments(inner.pkg)
-    print("(a) argostranslate per paragraph…", file=sys.stderr)
-    t_a, argos_out = timed(lambda: [translate.translate(" ".join(p), "en", "fa") for p in paras])
-    results["(a) argostranslate.translate per paragraph"] = t_a
+    argos_paras = paras[: max(1, round(len(paras) * args.argos_share))]
+    argos_n = sum(len(p) for p in argos_paras)
+    print(f"(a) argostranslate per paragraph, {argos_n} segments…", file=sys.stderr)
+    t_a, argos_out = timed(
+        lambda: [translate.translate(" ".join(p), "en", "fa") for p in argos_paras]
+    )
+    # Reported per segment, so that a share of the corpus compares with the whole.
+    rates: dict[str, float] = {"(a) argostranslate.translate per paragraph": argos_n / t_a}
 
     print("(b) engine…", file=sys.stderr)
     t_b, engine_out = timed(lambda: engine.translate(segments))
-    results["(b) engine, beam 4"] = t_b
+    rates["(b) engine, beam 4"] = len(segments) / t_b
 
     print("(c) engine beam 1…", file=sys.stderr)
     beam1 = DecodeOptions.from_settings(mt, beam_size=1)
     t_c, _ = timed(lambda: engine.translate(segments, beam1))
-    results["(c) engine, beam 1"] = t_c
+    rates["(c) engine, beam 1"] = len(segments) / t_c
 
     print("(d) raw CTranslate2 floor…", file=sys.stderr)
     tokens = [engine.encode(s) for s in segments]
@@ -137,7 +148,7 @@ def main() -> None:
             replace_unknowns=True,
         )
     )
-    results["(d) raw CTranslate2, one call"] = t_d
+    rates["(d) raw CTranslate2, one call"] = len(segments) / t_d
 
     # A single translate_batch call runs on one replica; (e) is the floor with the engine's
     # parallel chunking but none of its tokenizing, decoding or bookkeeping.
@@ -162,22 +173,31 @@ def main() -> None:
                 f.result()
 
     t_e, _ = timed(raw_parallel)
-    results["(e) raw CTranslate2, parallel chunks"] = t_e
+    rates["(e) raw CTranslate2, parallel chunks"] = len(segments) / t_e
 
+    engine_rate = rates["(b) engine, beam 4"]
     print()
-    print(f"{'':46} {'seconds':>8} {'seg/s':>8} {'× engine time':>14}")
-    for name, seconds in results.items():
-        print(f"{name:46} {seconds:8.2f} {len(segments) / seconds:8.1f} {seconds / t_b:14.2f}")
+    print(f"{'':46} {'segments/s':>10} {'time / engine time':>19}")
+    for name, rate in rates.items():
+        print(f"{name:46} {rate:10.1f} {engine_rate / rate:19.2f}")
     print()
-    print(f"engine speed-up over (a): {t_a / t_b:.1f}×  (goal ≥ 10×)")
-    print(f"engine / raw floor (d):    {t_b / t_d:.3f}  (goal ≤ 1.15)")
-    print(f"engine / parallel raw (e): {t_b / t_e:.3f}")
+    print(f"engine speed-up over (a): {engine_rate / rates[next(iter(rates))]:.1f}×  (goal ≥ 10×)")
+    print(f"engine time / raw floor (d): {t_b / t_d:.3f}  (goal ≤ 1.15)")
+    print(f"engine time / parallel raw (e): {t_b / t_e:.3f}")
 
     # Identical outputs: Argos decodes a paragraph's sentences as one token stream.
     outs = iter(engine_out)  # type: ignore[call-overload]
-    joined = [" ".join(next(outs) for _ in p) for p in paras]
-    same = sum(a == b for a, b in zip(argos_out, joined, strict=True))  # type: ignore[call-overload]
-    print(f"paragraphs identical between (a) and (b): {same}/{len(paras)}")
+    joined = [" ".join(next(outs) for _ in p) for p in paras][: len(argos_paras)]
+    pairs = list(zip(argos_out, joined, strict=True))  # type: ignore[call-overload]
+    same = sum(a == b for a, b in pairs)
+    # Argos decodes a paragraph's sentences as one token stream, so a sentence whose first
+    # piece has no word-start mark is glued to the previous one; the engine translates
+    # sentences and joins them with a space. Compared without spaces, that difference goes.
+    same_tokens = sum(a.replace(" ", "") == b.replace(" ", "") for a, b in pairs)
+    print(
+        f"paragraphs identical between (a) and (b): {same}/{len(pairs)} exactly, "
+        f"{same_tokens}/{len(pairs)} ignoring spaces between sentences"
+    )
 
     # Re-translation after one changed paragraph, through the whole PO update path: on the
     # bench corpus as one long article, and on each example article.

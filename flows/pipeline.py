@@ -1,0 +1,135 @@
+"""Prefect flows: the pipeline's orchestration, and nothing else.
+
+Each task is a thin call into ``azad``; the flows only decide what runs, in what order and
+in parallel. Run them with ``azad run`` / ``azad publish`` (Prefect's ephemeral local API),
+serve them with ``azad flows serve``, or deploy them with ``prefect deploy`` (prefect.yaml).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.concurrency.sync import concurrency
+from prefect.context import TaskRunContext
+
+from azad.ingest import ingest_each, pending_files
+from azad.mt.select import select_model
+from azad.po import po_path
+from azad.store import ArticleStore
+from azad.summary import TaskOutcome, translation_summary
+from azad.translate import translate_articles as translate_library
+from azad.workspace import Workspace
+
+MT_CONCURRENCY_LIMIT = "azad-mt"
+
+
+def _workspace(root: str | None) -> Workspace:
+    return Workspace.find(Path(root) if root else None)
+
+
+def _translation_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    """Same article revision, same model package, same PO file → nothing to do."""
+    ws = _workspace(parameters["workspace"])
+    slug, lang_key = parameters["slug"], parameters["lang_key"]
+    article = ArticleStore(ws).load(slug).article
+    model = select_model(ws, lang_key).model
+    po = po_path(ws.article_dir(slug), lang_key)
+    po_sha = hashlib.sha256(po.read_bytes()).hexdigest() if po.is_file() else "none"
+    parts = [str(ws.root), slug, lang_key, article.meta.source_sha256, model.path.name, po_sha]
+    # The key names a file in Prefect's result storage: a digest, not a path.
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@task(retries=2, retry_delay_seconds=1)
+def ingest(workspace: str | None, paths: list[str] | None) -> dict[str, Any]:
+    ws = _workspace(workspace)
+    pending = pending_files(ws, [Path(p) for p in paths] if paths is not None else None)
+    done, failed = ingest_each(ws, pending)
+    return {"slugs": [o.slug for o in done], "failed": [str(e) for e in failed]}
+
+
+@task(retries=2, retry_delay_seconds=1, cache_key_fn=_translation_cache_key, persist_result=True)
+def translate(workspace: str | None, slug: str, lang_key: str) -> dict[str, Any]:
+    ws = _workspace(workspace)
+    start = time.perf_counter()
+    # Bounded so that a machine never loads more models than its memory holds.
+    with concurrency(MT_CONCURRENCY_LIMIT, occupy=1, strict=False):
+        (report,) = translate_library(ws, [slug], [lang_key])
+    return {
+        "slug": slug,
+        "lang": lang_key,
+        "segments": report.total,
+        "sent": report.sent,
+        "written": report.written,
+        "seconds": time.perf_counter() - start,
+    }
+
+
+@flow(name="translate_articles", log_prints=True)
+def translate_articles(
+    paths: list[str] | None = None, workspace: str | None = None
+) -> list[TaskOutcome]:
+    """Ingest new or changed English articles (``articles/`` or ``paths``) and machine-
+    translate every ingested article into every configured language, one task per
+    article × language, languages in parallel."""
+    logger = get_run_logger()
+    ws = _workspace(workspace)
+    ensure_concurrency_limit(MT_CONCURRENCY_LIMIT, ws.settings.flows.mt_concurrency)
+    ingested = ingest(workspace, paths)
+    outcomes = [TaskOutcome(name=e, ok=False, error="ingest failed") for e in ingested["failed"]]
+    slugs = ArticleStore(ws).slugs() if paths is None else ingested["slugs"]
+    futures = [
+        (slug, key, translate.submit(workspace, slug, key))
+        for slug in slugs
+        for key in ws.settings.languages
+    ]
+    for slug, key, future in futures:
+        future.wait()
+        state = future.state
+        if state.is_completed():
+            result = future.result()
+            if state.name == "Cached":
+                # Nothing ran: the article, the model and the PO file are as they were.
+                result = {**result, "sent": 0, "seconds": 0.0}
+            outcomes.append(
+                TaskOutcome(
+                    name=f"{slug} ({key})", ok=True, cached=state.name == "Cached", **_stats(result)
+                )
+            )
+        else:
+            logger.error("%s (%s) failed: %s", slug, key, state.message)
+            outcomes.append(
+                TaskOutcome(name=f"{slug} ({key})", ok=False, error=state.message or "failed")
+            )
+    create_markdown_artifact(
+        translation_summary(outcomes),
+        key="translation-summary",
+        description="Articles translated in this run",
+    )
+    return outcomes
+
+
+def ensure_concurrency_limit(name: str, limit: int) -> None:
+    """Create the global concurrency limit that bounds MT tasks, if the server lacks it."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(name)
+        except ObjectNotFound:
+            with contextlib.suppress(ObjectAlreadyExists):
+                client.create_global_concurrency_limit(
+                    GlobalConcurrencyLimitCreate(name=name, limit=limit)
+                )
+
+
+def _stats(result: dict[str, Any]) -> dict[str, Any]:
+    return {k: result[k] for k in ("segments", "sent", "seconds")}
