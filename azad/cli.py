@@ -13,7 +13,11 @@ import typer
 from rich.table import Table
 
 from azad.cli_context import State, console, err_console
+from azad.cli_flows import flows_app
+from azad.cli_flows import run as run_flow
 from azad.cli_models import models_app
+from azad.cli_publish import publish
+from azad.cli_review import review_app, users_app
 from azad.errors import AzadError
 from azad.ingest import ingest_files
 from azad.model import Article
@@ -28,6 +32,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(models_app, name="models")
+app.add_typer(flows_app, name="flows")
+app.add_typer(users_app, name="users")
+app.add_typer(review_app, name="review")
+app.command()(publish)
+app.command("run")(run_flow)
 
 EXIT_USER_ERROR = 2
 

@@ -33,6 +33,8 @@ def prepare_prefect(ws: Workspace) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "INFO")
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "INFO")
     os.environ.setdefault("PREFECT_UI_ENABLED", "false")
+    # A busy machine (CI, two cores) can take longer than Prefect's default 20 s.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # The ephemeral server's telemetry task trips over its own SQLite lock now and then.
     logging.getLogger("docket").setLevel(logging.CRITICAL)

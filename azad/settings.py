@@ -101,6 +101,65 @@ class MTSettings(BaseModel):
     max_batch_tokens: int = Field(default=4096, gt=0)
 
 
+class ReviewSettings(BaseModel):
+    """The review queue's web app and its database (``azad review serve``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    database: str = ".azad/review.sqlite3"
+    """SQLite file (relative to the workspace): accounts, sessions, the change log and the
+    queue's status cache. Keep it out of version control: it holds password hashes."""
+    host: str = "127.0.0.1"
+    """Address ``azad review serve`` binds to; anything but loopback needs a reverse proxy
+    with HTTPS in front."""
+    port: int = Field(default=8750, ge=1, le=65535)
+    claim_hours: float = Field(default=8, gt=0)
+    """A claim on an article × language expires after this long."""
+    session_hours: float = Field(default=12, gt=0)
+    secure_cookies: bool = False
+    """Always mark cookies Secure (behind an HTTPS proxy); they are anyway when the request
+    itself is HTTPS."""
+    login_max_failures: int = Field(default=5, ge=1)
+    """Failed logins allowed per user name and per client address within the window."""
+    login_window_s: int = Field(default=300, ge=1)
+    tm_min_similarity: float = Field(default=0.6, gt=0, le=1)
+    """Fuzzy translation-memory matches below this similarity are not shown."""
+
+
+class EditionSettings(BaseModel):
+    """How the editions look: which fonts, which styles folder, authors' names in the
+    editions' scripts.  The wording of each language (credit lines, stamps) lives in the
+    styles folder's ``labels.toml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    styles_dir: str = ""
+    """Folder with ``fonts/``, ``edition.css``, ``print.css``, ``labels.toml`` and
+    ``templates/``, relative to the workspace; empty: the project's own ``styles/``."""
+    body_fonts: list[str] = Field(default=["NotoNaskhArabic-Regular.ttf"], min_length=1)
+    """Font files (in ``fonts/``) of the running text; weight and style are read from them."""
+    display_fonts: list[str] = Field(
+        default=["Vazirmatn-Regular.ttf", "Vazirmatn-Bold.ttf"], min_length=1
+    )
+    """Font files of the header, titles, headings, footer, and of Latin text (the body
+    font falls back to them for letters it lacks)."""
+    authors: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """Author's name as in the English original → language key (``dari``) → the name in
+    the edition's script.  A name not listed is printed as written."""
+
+
+class FlowSettings(BaseModel):
+    """The Prefect flows."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    poll_minutes: float = Field(default=10, gt=0)
+    """How often the served translate_articles deployment looks at articles/."""
+    mt_concurrency: int = Field(default=2, ge=1)
+    """Machine-translation tasks at once (a Prefect global concurrency limit): each loads
+    a model, so this bounds memory."""
+
+
 class Settings(BaseModel):
     """The whole of ``azad.toml``."""
 
@@ -111,6 +170,9 @@ class Settings(BaseModel):
     paths: Paths = Paths()
     ingest: IngestSettings = IngestSettings()
     mt: MTSettings = MTSettings()
+    flows: FlowSettings = FlowSettings()
+    edition: EditionSettings = EditionSettings()
+    review: ReviewSettings = ReviewSettings()
 
 
 def load_settings(path: Path) -> Settings:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from azad.publish import PublishOutcome
+    from azad.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -35,4 +41,23 @@ def translation_summary(outcomes: list[TaskOutcome]) -> str:
     lines += [f"| {o.name} | {o.segments} | {o.sent} | {o.seconds:.1f} |" for o in ok]
     if failed:
         lines += ["", "## Failed", ""] + [f"- {o.name}: {o.error}" for o in failed]
+    return "\n".join(lines) + "\n"
+
+
+def publish_summary(ws: Workspace, outcomes: Sequence[PublishOutcome]) -> str:
+    """A Markdown list of a publish run with links to the files."""
+    lines = ["# Editions", ""]
+    if not outcomes:
+        lines.append("Nothing to publish: no approved translation waits for publication.")
+    for o in outcomes:
+        if o.status == "failed":
+            lines.append(f"- **{o.slug} ({o.lang_key})** failed: {o.error}")
+            continue
+        links = ", ".join(f"[{p.name}]({p.resolve().as_uri()})" for p in o.files)
+        lines.append(f"- {o.slug} ({o.lang_key}): {o.status} — {links}")
+    lines += [
+        "",
+        f"Catalog: [{ws.output_dir / 'index.html'}]"
+        f"({(ws.output_dir / 'index.html').resolve().as_uri()})",
+    ]
     return "\n".join(lines) + "\n"

@@ -83,12 +83,25 @@ class Plan:
         return [i for i, e in enumerate(self.entries) if e.state != "kept"]
 
 
+TITLE_ID = "title"
+SUBTITLE_ID = "subtitle"
+
+
+def translatable_units(article: Article) -> list[tuple[str, str]]:
+    """(id, English) of everything an edition prints translated: the title (and subtitle)
+    first, then every sentence segment."""
+    units = [(TITLE_ID, article.meta.title)]
+    if article.meta.subtitle:
+        units.append((SUBTITLE_ID, article.meta.subtitle))
+    return units + [(s.id, s.text) for s in article.segments()]
+
+
 def plan_update(article: Article, existing: polib.POFile | None) -> Plan:
     """Match the article's segments with the entries of the existing PO file."""
     old_entries = [e for e in existing if not e.obsolete] if existing is not None else []
     old_obsolete = [e for e in existing.obsolete_entries()] if existing is not None else []
     used: set[int] = set()
-    segments = [(s.id, s.text) for s in article.segments()]
+    segments = translatable_units(article)
     planned: list[PlannedEntry | None] = [None] * len(segments)
 
     # Pass 1: the same English (at the same place first, then anywhere) keeps its

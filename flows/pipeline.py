@@ -21,8 +21,9 @@ from prefect.context import TaskRunContext
 from azad.ingest import ingest_each, pending_files
 from azad.mt.select import select_model
 from azad.po import po_path
+from azad.publish import PublishOutcome, publish_many, select_pairs
 from azad.store import ArticleStore
-from azad.summary import TaskOutcome, translation_summary
+from azad.summary import TaskOutcome, publish_summary, translation_summary
 from azad.translate import translate_articles as translate_library
 from azad.workspace import Workspace
 
@@ -133,3 +134,60 @@ def ensure_concurrency_limit(name: str, limit: int) -> None:
 
 def _stats(result: dict[str, Any]) -> dict[str, Any]:
     return {k: result[k] for k in ("segments", "sent", "seconds")}
+
+
+@task(retries=1, retry_delay_seconds=1)
+def pending_editions(
+    workspace: str | None,
+    slugs: list[str] | None,
+    languages: list[str] | None,
+    draft: bool,
+    force: bool,
+) -> list[tuple[str, str]]:
+    return select_pairs(_workspace(workspace), slugs, languages, draft=draft, force=force)
+
+
+@task(retries=1, retry_delay_seconds=1)
+def publish(
+    workspace: str | None,
+    pairs: list[tuple[str, str]],
+    draft: bool,
+    translators: list[str] | None,
+    force: bool,
+    by: str,
+) -> list[PublishOutcome]:
+    # One task for the batch: publish_many renders in a process pool, one per core, which
+    # threads in Prefect's task runner could not do (rendering holds the GIL).
+    return publish_many(
+        _workspace(workspace), pairs, draft=draft, translators=translators, force=force, by=by
+    )
+
+
+@flow(name="publish_editions", log_prints=True)
+def publish_editions(
+    slugs: list[str] | None = None,
+    languages: list[str] | None = None,
+    draft: bool = False,
+    translators: list[str] | None = None,
+    force: bool = False,
+    by: str = "prefect",
+    workspace: str | None = None,
+) -> list[PublishOutcome]:
+    """Render every approved, not yet published translation (or the ones named) as PDF and
+    EPUB, regenerate the readers' catalog, and record links to the files. ``draft``:
+    render whatever is there, stamped as a draft, into output/drafts/."""
+    ws = _workspace(workspace)
+    pairs = pending_editions(workspace, slugs, languages, draft, force)
+    outcomes = publish(workspace, pairs, draft, translators, force, by) if pairs else []
+    create_markdown_artifact(
+        publish_summary(ws, outcomes), key="publish-summary", description="Editions published"
+    )
+    return outcomes
+
+
+@flow(name="pipeline", log_prints=True)
+def pipeline(paths: list[str] | None = None, workspace: str | None = None) -> dict[str, Any]:
+    """translate_articles, then publish_editions: what `make demo` runs."""
+    translated = translate_articles(paths=paths, workspace=workspace)
+    published = publish_editions(workspace=workspace)
+    return {"translated": translated, "published": published}

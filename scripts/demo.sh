@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
-# The main job on the project's own example articles, in the git-ignored workspace demo/.
+# The main job on the project's own example articles, in the git-ignored workspace demo/:
+# ingest → machine translation → (demo-only approval) → PDF and EPUB editions + catalog.
 set -euo pipefail
 ws=${1:-demo}
 azad() { .venv/bin/azad --workspace "$ws" "$@"; }
-[ -f "$ws/azad.toml" ] || .venv/bin/azad init "$ws"
+if [ ! -f "$ws/azad.toml" ]; then
+  .venv/bin/azad init "$ws"
+  touch "$ws/.azad-demo"   # marks the workspace whose drafts the demo may approve
+fi
 cp examples/* "$ws/articles/"
 
-echo "== ingest"
-azad ingest "$ws"/articles/*.*
-
-echo; echo "== models"
+echo "== models"
 # Real packages are used where installed; otherwise (offline) the test model, whose output
-# is NOT a translation.
+# is NOT a translation (the editions say so on their first page).
 azad models build-test-model --only-missing
 azad models list
 
-echo; echo "== machine translation into the review queue"
-azad translate --lang all
-echo
+echo; echo "== translate_articles (Prefect flow): ingest and machine-translate articles/"
+azad run
 
+echo; echo "== review"
+echo "In a newsroom, translators post-edit these drafts and an editor approves them."
+.venv/bin/python -m azad.demo "$ws"
+
+echo; echo "== publish_editions (Prefect flow)"
+azad publish
+
+echo; echo "== editions"
+find "$ws/output" -maxdepth 2 \( -name '*.pdf' -o -name '*.epub' \) -not -path '*/drafts/*' | sort
+echo "catalog: $ws/output/index.html"
+echo "serve it to readers (and the review queue to translators): azad -w $ws review serve"

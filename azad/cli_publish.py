@@ -1,0 +1,84 @@
+"""``azad publish``: approved translations → PDF and EPUB editions and the catalog.
+
+The command runs the ``publish_editions`` Prefect flow (flows/pipeline.py), which calls
+:func:`azad.publish.publish_many`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from azad.cli_context import State, console
+from azad.errors import AzadError
+
+
+def publish(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Article slugs (or source file stems); none: every approved translation "
+            "not yet published (with --draft: every article)."
+        ),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="dari, pashto, a code such as fa-AF, or all.")] = "all",
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft",
+            help="Render whatever is there, stamped as a draft, into output/drafts/.",
+        ),
+    ] = False,
+    translator: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--translator",
+            help="Name for the credit line (repeat for several); default: the PO file's "
+            "Last-Translator and whoever claimed it in the review queue.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Render again editions already published.")
+    ] = False,
+    by: Annotated[str, typer.Option(help="Who publishes (for the review record).")] = "azad",
+) -> None:
+    """Write the PDF and EPUB editions into output/<lang>/ and regenerate the catalog,
+    through the publish_editions flow (Prefect's temporary local API, or the server in
+    PREFECT_API_URL)."""
+    from azad.cli_flows import prepare_prefect
+    from azad.publish import select_pairs
+
+    ws = State.workspace()
+    keys = [ws.language(lang)[0]] if lang != "all" else None
+    # Names and languages are checked here, so that a typo costs no flow run.
+    pairs = select_pairs(ws, names, keys, draft=draft, force=force)
+    if not pairs:
+        console.print("nothing to publish: no approved translation waits")
+        return
+    prepare_prefect(ws)
+    from flows.pipeline import publish_editions
+
+    with console.status("rendering editions…"):
+        outcomes = publish_editions(
+            slugs=names or None,
+            languages=keys,
+            draft=draft,
+            translators=translator,
+            force=force,
+            by=by,
+            workspace=str(ws.root),
+        )
+    table = Table("article", "language", "status", "files")
+    for o in outcomes:
+        table.add_row(
+            o.slug,
+            o.lang_key,
+            o.status,
+            ", ".join(p.name for p in o.files),
+        )
+    console.print(table)
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        raise AzadError("\n".join(o.error for o in failed))

@@ -1,0 +1,286 @@
+"""``azad users`` (accounts of the review app) and ``azad review`` (the queue, its web
+app, CAT-tool exchange and the editor's actions)."""
+
+from __future__ import annotations
+
+import getpass
+import ipaddress
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from azad.cli_context import State, console, err_console
+from azad.errors import AzadError, InputError
+from azad.review.users import User
+from azad.workspace import Workspace
+
+users_app = typer.Typer(help="Accounts of the review app.", no_args_is_help=True)
+review_app = typer.Typer(
+    help="The review queue and the translators' web app.", no_args_is_help=True
+)
+
+
+def _ws() -> Workspace:
+    return State.workspace()
+
+
+# --- users -----------------------------------------------------------------------------
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name (lower-case letters, digits, . _ -).")],
+    role: Annotated[str, typer.Option(help="translator, editor or admin.")] = "translator",
+    lang: Annotated[
+        list[str] | None, typer.Option(help="A translator's language (dari, pashto); repeat.")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Add an account; the password is asked for (or read with --password-stdin)."""
+    from azad.review import users
+
+    ws = _ws()
+    users.validate_name(name)
+    password = _read_password(password_stdin)
+    user = users.add_user(ws, name, role, lang or [], password)
+    console.print(f"added {user.name}: {user.label}")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise AzadError("the passwords differ")
+    return first
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: str,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
+) -> None:
+    """Set a new password (ends the user's sessions)."""
+    from azad.review import users
+
+    users.set_password(_ws(), name, _read_password(password_stdin))
+    console.print(f"password of {name} changed")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """The accounts and their roles."""
+    from azad.review import users
+
+    table = Table("name", "role", "languages")
+    for user in users.list_users(_ws()):
+        table.add_row(user.name, user.role, ", ".join(user.langs) or "all")
+    console.print(table)
+
+
+@users_app.command("remove")
+def users_remove(name: str) -> None:
+    """Remove an account (and end its sessions)."""
+    from azad.review import users
+
+    users.remove_user(_ws(), name)
+    console.print(f"removed {name}")
+
+
+# --- review ----------------------------------------------------------------------------
+
+
+@review_app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind ([review] host).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port ([review] port).")] = None,
+) -> None:
+    """Serve the review web app (127.0.0.1:8750 unless told otherwise)."""
+    import uvicorn
+
+    from azad.review.web.app import create_app
+
+    ws = _ws()
+    cfg = ws.settings.review
+    host = host or cfg.host
+    port = port or cfg.port
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        err_console.print(
+            f"[yellow]warning:[/yellow] serving on {host}: put an HTTPS reverse proxy in front "
+            "and set [review] secure_cookies = true"
+        )
+    console.print(f"review app on http://{host}:{port}/ (workspace {ws.root})")
+    uvicorn.run(create_app(ws), host=host, port=port, proxy_headers=True, log_level="info")
+
+
+def _lang(ws: Workspace, lang: str) -> str:
+    return ws.language(lang)[0]
+
+
+def _slug(ws: Workspace, name: str) -> str:
+    from azad.store import ArticleStore
+
+    # resolve() accepts a slug or a source file's stem, and refuses anything path-like.
+    return ArticleStore(ws).resolve(name)
+
+
+@review_app.command("export")
+def export(
+    slug: Annotated[str, typer.Argument(help="Article slug.")],
+    lang: Annotated[str, typer.Option(help="dari, pashto or a code.")],
+    fmt: Annotated[str, typer.Option("--format", help="xliff or po.")] = "xliff",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (default: stdout).")
+    ] = None,
+) -> None:
+    """Export one article × language for a CAT tool, with each segment's revision."""
+    from azad.fsutil import atomic_write_bytes
+    from azad.review.exchange import export_text
+
+    ws = _ws()
+    if fmt not in ("xliff", "po"):
+        raise InputError(fmt, "unknown format (xliff or po)")
+    data = export_text(ws, _slug(ws, slug), _lang(ws, lang), "xliff" if fmt == "xliff" else "po")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        atomic_write_bytes(output, data)
+        err_console.print(f"wrote {output}")
+
+
+def _as_user(ws: Workspace, name: str | None) -> User | None:
+    from azad.review.users import require_user
+
+    return require_user(ws, name) if name else None
+
+
+@review_app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="An exported XLIFF or PO file, edited.")],
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Account the changes are recorded under.")
+    ] = None,
+) -> None:
+    """Apply an edited export: segments changed here since the export are not overwritten."""
+    from azad.review.actions import require_lang
+    from azad.review.exchange import import_file
+
+    ws = _ws()
+    user = _as_user(ws, as_user)
+    by = user.name if user else f"cli:{getpass.getuser()}"
+    if user is not None:
+        # The file names its language; check the account before anything is written.
+        from azad.review.exchange import peek_target
+
+        require_lang(user, peek_target(file)[1])
+    result = import_file(ws, file, by=by)
+    rep = result.report
+    console.print(
+        f"{result.slug} ({result.lang_key}): {rep.count('saved')} saved, "
+        f"{rep.count('unchanged') + result.untouched} unchanged, "
+        f"{rep.count('conflict')} conflicts, {len(result.skipped)} skipped"
+    )
+    for r in rep.results:
+        if r.outcome == "conflict":
+            err_console.print(
+                f"conflict {r.ctx}: changed since the export; yours kept in its history",
+                markup=False,
+            )
+    for line in result.skipped:
+        err_console.print(f"skipped {line}", markup=False)
+    if rep.count("conflict"):
+        raise typer.Exit(1)
+
+
+@review_app.command("export-tm")
+def export_tm(
+    fmt: Annotated[str, typer.Option("--format", help="tmx.")] = "tmx",
+    lang: Annotated[str, typer.Option(help="dari, pashto or all.")] = "all",
+    output: Annotated[Path, typer.Option("-o", "--output")] = Path("azad-tm.tmx"),
+) -> None:
+    """Export approved segments as a translation memory."""
+    from azad.review.tm import export_tmx
+
+    ws = _ws()
+    if fmt != "tmx":
+        raise InputError(fmt, "unknown format (tmx)")
+    keys = list(ws.settings.languages) if lang == "all" else [_lang(ws, lang)]
+    n = export_tmx(ws, output, keys)
+    console.print(f"wrote {n} translation units to {output}")
+
+
+@review_app.command("approve")
+def approve(
+    slug: str,
+    lang: Annotated[str, typer.Option()],
+    as_user: Annotated[str, typer.Option("--as", help="The approving editor.")],
+    comment: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Approve a reviewed translation (editors only)."""
+    from azad.review import actions
+    from azad.review.users import require_user
+
+    ws = _ws()
+    st = actions.approve(ws, _slug(ws, slug), _lang(ws, lang), require_user(ws, as_user), comment)
+    console.print(f"{st.slug} ({st.lang_key}): {st.status}")
+
+
+@review_app.command("send-back")
+def send_back(
+    slug: str,
+    lang: Annotated[str, typer.Option()],
+    as_user: Annotated[str, typer.Option("--as", help="The editor.")],
+    comment: Annotated[str, typer.Option(help="What needs work.")],
+) -> None:
+    """Send a reviewed or approved translation back to the translators (editors only)."""
+    from azad.review import actions
+    from azad.review.users import require_user
+
+    ws = _ws()
+    st = actions.send_back(ws, _slug(ws, slug), _lang(ws, lang), require_user(ws, as_user), comment)
+    console.print(f"{st.slug} ({st.lang_key}): {st.status}")
+
+
+@review_app.command("status")
+def status(
+    slug: Annotated[
+        str | None, typer.Argument(help="One article (default: the whole queue).")
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="Only this language.")] = None,
+    state: Annotated[str | None, typer.Option("--status", help="Only this status.")] = None,
+) -> None:
+    """The queue as a table, oldest first."""
+    from azad.review.index import queue_rows
+    from azad.review.state import STATUSES
+    from azad.review.templating import age
+
+    ws = _ws()
+    if state is not None and state not in STATUSES:
+        raise InputError(state, f"unknown status ({', '.join(STATUSES)})")
+    rows = queue_rows(
+        ws,
+        lang=_lang(ws, lang) if lang else None,
+        status=state,
+        slug=_slug(ws, slug) if slug else None,
+    )
+    table = Table("article", "language", "status", "reviewed", "held by", "age")
+    for r in rows:
+        table.add_row(
+            r.slug,
+            r.lang_key,
+            r.status,
+            f"{r.reviewed}/{r.total}",
+            r.claimed_by or "",
+            age(r.age_s),
+        )
+    console.print(table)

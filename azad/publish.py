@@ -1,0 +1,522 @@
+"""Publishing: approved translations → PDF and EPUB editions in ``output/``, and the catalog.
+
+The edges of the renderers: this module reads the Article, the PO file and the review
+record, calls :mod:`azad.render`, and writes the files.
+
+* Without ``draft`` only a translation an editor approved is published, from exactly the
+  approved content (the PO file's bytes are read once and their hash checked against the
+  approval); one with fuzzy or empty entries is refused with their segment ids.  A
+  translation already published from the same content is left alone (``force`` renders it
+  again, after a change of styles).
+* ``draft`` renders whatever is there, stamped «پیش‌نویس» / «مسوده» on every page, into
+  ``output/drafts/<lang>/``; drafts are not recorded and not in the catalog.
+* Every file is rendered in memory first and then written atomically (temporary file and
+  rename), so a failure or a kill while rendering leaves the previous edition
+  byte-identical; the review record is updated only after all files are in place, so an
+  interrupted publish is simply published again.
+* :func:`publish_many` renders several (slug, language) pairs in a process pool, one
+  process per core, and regenerates the catalog once at the end.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import polib
+
+from azad.errors import AzadError, InputError
+from azad.po import po_path
+from azad.render.edition import Credit, Edition, build_edition
+from azad.render.epub import render_epub
+from azad.render.pdf import render_pdf
+from azad.render.styles import load_styles
+from azad.review.state import (
+    ReviewRecord,
+    load_record,
+    record_path,
+    record_published,
+    translation_status,
+)
+from azad.store import ArticleStore
+from azad.workspace import Workspace
+
+DRAFTS_DIR = "drafts"
+PUBLIC_MODE = 0o644
+THUMBNAIL_DPI = 30
+PDFTOPPM_TIMEOUT_S = 60
+# Names a PO file's Last-Translator has before anyone set it (gettext's template).
+_PLACEHOLDER_TRANSLATORS = frozenset({"", "FULL NAME", "FULL NAME <EMAIL@ADDRESS>"})
+
+OutcomeStatus = Literal["published", "unchanged", "draft", "failed"]
+
+
+@dataclass(frozen=True)
+class EditionFiles:
+    """Where one edition's files go."""
+
+    pdf: Path
+    epub: Path
+    thumbnail: Path | None
+    """First page as PNG, for the catalog; None for drafts."""
+    manifest: Path | None
+    """The edition's catalog entry (JSON); None for drafts."""
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    slug: str
+    lang_key: str
+    status: OutcomeStatus
+    files: list[Path] = field(default_factory=list)
+    error: str = ""
+
+
+def edition_id(slug: str, lang_code: str) -> str:
+    """The edition's stable identifier (EPUB ``dc:identifier``, OPDS and Atom ids): the
+    same for every republication of one article in one language."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'afgazad:{slug}:{lang_code}')}"
+
+
+def edition_files(ws: Workspace, slug: str, lang_key: str, *, draft: bool = False) -> EditionFiles:
+    if draft:
+        folder = ws.output_dir / DRAFTS_DIR / lang_key
+        return EditionFiles(folder / f"{slug}.pdf", folder / f"{slug}.epub", None, None)
+    folder = ws.output_dir / lang_key
+    return EditionFiles(
+        pdf=folder / f"{slug}.pdf",
+        epub=folder / f"{slug}.epub",
+        thumbnail=folder / f"{slug}.png",
+        manifest=folder / f"{slug}.json",
+    )
+
+
+# ---- reading the translation ------------------------------------------------------------
+
+
+def translations_of(catalog: polib.POFile, *, draft: bool) -> dict[str, str]:
+    """Segment id → translation.  Fuzzy entries count only in a draft (a published
+    edition has none: publishing refuses them before this is called)."""
+    return {
+        entry.msgctxt: entry.msgstr
+        for entry in catalog
+        if entry.msgctxt
+        and not entry.obsolete
+        and entry.msgstr
+        and (draft or "fuzzy" not in entry.flags)
+    }
+
+
+def translators_of(catalog: polib.POFile, record: ReviewRecord) -> list[str]:
+    """Who translated: the PO file's Last-Translator and whoever claimed the translation in
+    the review queue, in that order; the approving editor when nobody else is known."""
+    names: list[str] = []
+    last = re.sub(r"\s*<[^>]*>\s*", "", catalog.metadata.get("Last-Translator", "")).strip()
+    if last not in _PLACEHOLDER_TRANSLATORS:
+        names.append(last)
+    names += [event.by for event in record.history if event.action == "claim"]
+    if not names and record.approved is not None:
+        names.append(record.approved.by)
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def credit_of(
+    catalog: polib.POFile, record: ReviewRecord, translators: Sequence[str] | None
+) -> Credit:
+    """The credit line's facts: names (given, else from the PO file and review record),
+    whether any entry started as a machine draft, whether that draft was the test model's."""
+    comments = [e.comment or "" for e in catalog if not e.obsolete]
+    return Credit(
+        translators=tuple(translators if translators else translators_of(catalog, record)),
+        machine_draft=any("machine draft" in c for c in comments),
+        test_model=any("test model" in c for c in comments),
+    )
+
+
+# ---- rendering ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedEdition:
+    edition: Edition
+    pdf: bytes
+    epub: bytes
+    po_sha256: str
+
+
+def render_edition(
+    ws: Workspace,
+    slug: str,
+    lang_key: str,
+    *,
+    draft: bool = False,
+    translators: Sequence[str] | None = None,
+    po_bytes: bytes | None = None,
+) -> RenderedEdition:
+    """Render one article × language from the workspace (nothing is written).
+    ``po_bytes``: the PO file's content as already read (publishing reads it once)."""
+    key, language = ws.language(lang_key)
+    article = ArticleStore(ws).load(slug).article
+    path = po_path(ws.article_dir(slug), key)
+    if po_bytes is None:
+        if not path.is_file():
+            raise AzadError(f"{slug}: no {key} translation yet (run 'azad translate {slug}')")
+        po_bytes = path.read_bytes()
+    catalog = _parse_po(path, po_bytes)
+    record = load_record(record_path(ws.article_dir(slug), key))
+    styles = load_styles(ws.root, ws.settings.edition)
+    edition = build_edition(
+        article,
+        translations_of(catalog, draft=draft),
+        ws.settings.site,
+        key,
+        language,
+        styles,
+        credit=credit_of(catalog, record, translators),
+        authors=ws.settings.edition.authors,
+        draft=draft,
+    )
+    pdf = render_pdf(edition, styles)
+    epub = render_epub(edition, styles, identifier=edition_id(slug, language.code))
+    return RenderedEdition(edition, pdf, epub, hashlib.sha256(po_bytes).hexdigest())
+
+
+def _parse_po(path: Path, data: bytes) -> polib.POFile:
+    """Parse the PO bytes already read (and hashed); errors name ``path``."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(path, "not valid UTF-8") from None
+    try:
+        return polib.pofile(text, wrapwidth=0)
+    except (OSError, ValueError) as exc:
+        raise InputError(path, f"not a valid PO file: {exc}") from None
+
+
+def thumbnail_png(pdf: bytes, dpi: int = THUMBNAIL_DPI) -> bytes:
+    """The first page of ``pdf`` as a small PNG (poppler's pdftoppm)."""
+    with tempfile.TemporaryDirectory(prefix="azad-thumb-") as tmp:
+        src = Path(tmp) / "edition.pdf"
+        src.write_bytes(pdf)
+        try:
+            options = ["-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile"]
+            subprocess.run(
+                ["pdftoppm", *options, str(src), str(Path(tmp) / "page")],
+                check=True,
+                capture_output=True,
+                timeout=PDFTOPPM_TIMEOUT_S,
+            )
+        except FileNotFoundError:
+            raise AzadError("pdftoppm not found: install poppler-utils") from None
+        except subprocess.CalledProcessError as exc:
+            raise AzadError(f"pdftoppm failed: {exc.stderr.decode(errors='replace')}") from None
+        return (Path(tmp) / "page.png").read_bytes()
+
+
+def manifest_json(
+    ws: Workspace, slug: str, lang_key: str, rendered: RenderedEdition, files: EditionFiles
+) -> bytes:
+    """The edition's entry in the catalog: what the catalog, OPDS and Atom feeds show."""
+    from azad.review.state import now
+
+    edition = rendered.edition
+    article = ArticleStore(ws).load(slug).article
+    entry = {
+        "slug": slug,
+        "lang_key": lang_key,
+        "lang": edition.lang,
+        "id": edition_id(slug, edition.lang),
+        "title": edition.plain_title,
+        "author": edition.plain_author,
+        "date": _plain(edition.date or ""),
+        "article_date": article.meta.date.isoformat() if article.meta.date else None,
+        "published": now().isoformat(),
+        "original_title": article.meta.title,
+        "original_url": article.meta.url,
+        "test_model": any(s.lang == "en" for s in edition.stamps),
+        "po_sha256": rendered.po_sha256,
+        "pdf": {"file": files.pdf.name, "bytes": len(rendered.pdf)},
+        "epub": {"file": files.epub.name, "bytes": len(rendered.epub)},
+        "thumbnail": files.thumbnail.name if files.thumbnail else None,
+    }
+    return (json.dumps(entry, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _plain(text: str) -> str:
+    return "".join(c for c in text if c not in "\u2066\u2067\u2068\u2069")
+
+
+# ---- publishing -------------------------------------------------------------------------
+
+
+def publish_one(
+    ws: Workspace,
+    slug: str,
+    lang_key: str,
+    *,
+    draft: bool = False,
+    translators: Sequence[str] | None = None,
+    by: str = "azad",
+    force: bool = False,
+    catalog: bool = True,
+) -> PublishOutcome:
+    """Publish (or, with ``draft``, render as a draft) one article × language.
+
+    Raises :class:`AzadError` when the translation is not approved, naming the unreviewed
+    segments.  ``catalog``: regenerate the catalog afterwards (:func:`publish_many` does it
+    once for all)."""
+    key, _language = ws.language(lang_key)
+    slug = ArticleStore(ws).resolve(slug)
+    files = edition_files(ws, slug, key, draft=draft)
+    if draft:
+        rendered = render_edition(ws, slug, key, draft=True, translators=translators)
+        _write({files.pdf: rendered.pdf, files.epub: rendered.epub})
+        return PublishOutcome(slug, key, "draft", [files.pdf, files.epub])
+
+    status = translation_status(ws, slug, key)
+    if status.unreviewed:
+        raise AzadError(
+            f"{slug} ({key}): {len(status.unreviewed)} of {status.total} segments are not "
+            f"reviewed (fuzzy or empty): {', '.join(status.unreviewed)}; publish with --draft "
+            "to see a draft"
+        )
+    if status.status not in ("approved", "published"):
+        raise AzadError(f"{slug} ({key}) is {status.status}: an editor must approve it first")
+    if status.status == "published" and not force and files.pdf.is_file() and files.epub.is_file():
+        return PublishOutcome(slug, key, "unchanged", [files.pdf, files.epub])
+
+    po_bytes = po_path(ws.article_dir(slug), key).read_bytes()
+    if hashlib.sha256(po_bytes).hexdigest() != status.po_sha256:
+        raise AzadError(f"{slug} ({key}): the translation changed while publishing; try again")
+    rendered = render_edition(ws, slug, key, translators=translators, po_bytes=po_bytes)
+    assert files.thumbnail is not None and files.manifest is not None
+    outputs = {
+        files.pdf: rendered.pdf,
+        files.epub: rendered.epub,
+        files.thumbnail: thumbnail_png(rendered.pdf),
+    }
+    outputs[files.manifest] = manifest_json(ws, slug, key, rendered, files)
+    _write(outputs)
+    written = [files.pdf, files.epub]
+    record_published(
+        ws,
+        slug,
+        key,
+        by,
+        po_sha256=rendered.po_sha256,
+        files=[str(p.relative_to(ws.root)) for p in written],
+    )
+    if catalog:
+        from azad.catalog import write_catalog
+
+        write_catalog(ws)
+    return PublishOutcome(slug, key, "published", written)
+
+
+def _write(outputs: dict[Path, bytes]) -> None:
+    """Write every file of an edition, all or (but for a kill between two renames) none.
+
+    Everything is rendered before this is called.  All files are first staged as
+    temporary files beside their targets (written and fsynced), then renamed over the
+    targets one after the other: a failure while staging leaves every previous file as it
+    was; the renames take microseconds.  The manifest is renamed last, so the catalog
+    never lists an edition whose files are not in place.
+    """
+    for path in outputs:
+        # Left behind by a publish of this edition that was killed while staging.
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in outputs.items():
+            staged.append((_stage(path, data), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _path in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+    for folder in {path.parent for path in outputs}:
+        _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the renames themselves durable (as azad.fsutil does for single files).
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        # mkstemp makes the file private; editions are for readers.
+        os.chmod(tmp, PUBLIC_MODE)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _publish_in_worker(
+    root: str,
+    slug: str,
+    lang_key: str,
+    draft: bool,
+    translators: tuple[str, ...] | None,
+    by: str,
+    force: bool,
+) -> PublishOutcome:
+    try:
+        return publish_one(
+            Workspace(Path(root)),
+            slug,
+            lang_key,
+            draft=draft,
+            translators=translators,
+            by=by,
+            force=force,
+            catalog=False,
+        )
+    except AzadError as exc:
+        return PublishOutcome(slug, lang_key, "failed", error=str(exc))
+
+
+def publish_many(
+    ws: Workspace,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    draft: bool = False,
+    translators: Sequence[str] | None = None,
+    by: str = "azad",
+    force: bool = False,
+    workers: int | None = None,
+) -> list[PublishOutcome]:
+    """Publish every (slug, language key) pair; a pair that cannot be published is a
+    ``failed`` outcome with its message, the others go ahead.  Several pairs are rendered
+    in parallel, one process per core (``workers``); the catalog is regenerated once."""
+    done: dict[tuple[str, str], PublishOutcome] = {}
+    if not draft and not force:
+        # Editions already published from the current content need no worker.
+        for slug, key in pairs:
+            if (outcome := _unchanged(ws, slug, key)) is not None:
+                done[(slug, key)] = outcome
+    todo = [pair for pair in pairs if pair not in done]
+    args = [
+        (str(ws.root), slug, key, draft, tuple(translators) if translators else None, by, force)
+        for slug, key in todo
+    ]
+    n_workers = min(len(args), workers or os.cpu_count() or 1)
+    if n_workers == 0:
+        outcomes = []
+    elif n_workers == 1:
+        outcomes = [_publish_in_worker(*a) for a in args]
+    else:
+        # forkserver: workers are forked from a clean server process that has imported
+        # the renderers once (not from this process, which may run threads, e.g. Prefect).
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["azad.publish"])
+        with concurrent.futures.ProcessPoolExecutor(n_workers, mp_context=context) as pool:
+            outcomes = list(pool.map(_publish_in_worker, *zip(*args, strict=True)))
+    done.update(zip(todo, outcomes, strict=True))
+    outcomes = [done[pair] for pair in pairs]
+    if not draft and any(o.status == "published" for o in outcomes):
+        from azad.catalog import write_catalog
+
+        write_catalog(ws)
+    return outcomes
+
+
+def _unchanged(ws: Workspace, slug: str, lang_key: str) -> PublishOutcome | None:
+    try:
+        key = ws.language(lang_key)[0]
+        slug = ArticleStore(ws).resolve(slug)
+        status = translation_status(ws, slug, key)
+    except AzadError:
+        return None  # publish_one reports it
+    files = edition_files(ws, slug, key)
+    if status.status == "published" and files.pdf.is_file() and files.epub.is_file():
+        return PublishOutcome(slug, key, "unchanged", [files.pdf, files.epub])
+    return None
+
+
+def pending(
+    ws: Workspace,
+    slugs: Sequence[str] | None = None,
+    lang_keys: Sequence[str] | None = None,
+    *,
+    include_published: bool = False,
+) -> list[tuple[str, str]]:
+    """(slug, language key) of every approved translation not yet published from its
+    current content (``include_published``: and those already published), among
+    ``slugs`` and ``lang_keys`` (default: all)."""
+    wanted = ("approved", "published") if include_published else ("approved",)
+    store = ArticleStore(ws)
+    names = [store.resolve(s) for s in slugs] if slugs else store.slugs()
+    keys = [ws.language(k)[0] for k in lang_keys] if lang_keys else list(ws.settings.languages)
+    out = []
+    for slug in names:
+        for key in keys:
+            if not po_path(ws.article_dir(slug), key).is_file():
+                continue
+            if translation_status(ws, slug, key).status in wanted:
+                out.append((slug, key))
+    return out
+
+
+def draft_pairs(
+    ws: Workspace, slugs: Sequence[str] | None = None, lang_keys: Sequence[str] | None = None
+) -> list[tuple[str, str]]:
+    """(slug, language key) of every translation there is, among ``slugs`` and
+    ``lang_keys``: what a draft run renders."""
+    store = ArticleStore(ws)
+    names = [store.resolve(s) for s in slugs] if slugs else store.slugs()
+    keys = [ws.language(k)[0] for k in lang_keys] if lang_keys else list(ws.settings.languages)
+    return [
+        (slug, key)
+        for slug in names
+        for key in keys
+        if po_path(ws.article_dir(slug), key).is_file()
+    ]
+
+
+def select_pairs(
+    ws: Workspace,
+    slugs: Sequence[str] | None,
+    lang_keys: Sequence[str] | None,
+    *,
+    draft: bool = False,
+    force: bool = False,
+) -> list[tuple[str, str]]:
+    """What a publish run works on: the named articles in the named languages (each then
+    published or refused on its own), or, with no names, every approved translation not yet
+    published (``force``: and those published; ``draft``: every translation there is)."""
+    store = ArticleStore(ws)
+    keys = [ws.language(k)[0] for k in lang_keys] if lang_keys else list(ws.settings.languages)
+    if slugs:
+        return [(store.resolve(s), k) for s in slugs for k in keys]
+    if draft:
+        return draft_pairs(ws, lang_keys=keys)
+    return pending(ws, lang_keys=keys, include_published=force)

@@ -1,0 +1,107 @@
+"""Isolating Latin runs and numbers inside right-to-left text.
+
+WeasyPrint lays text out with Pango, which runs the Unicode Bidirectional Algorithm on each
+text run but ignores CSS ``unicode-bidi``; e-readers follow the HTML.  Unicode isolates
+(FSI … PDI) work in both, so every Latin run (``Ministry of Agriculture``,
+``www.afgazad.com``) and every number is wrapped in FSI … PDI: the bidi algorithm then lays
+it out on its own and cannot pull the neighbouring Arabic-script words or punctuation into
+it (``(ADB)،`` stays in order; a URL keeps its parts left to right).
+
+Choices:
+
+* consecutive Latin words separated only by spaces form one run, so a name reads
+  left to right as a whole; punctuation at the edges of a run stays outside it and takes
+  the direction of the sentence (the final dot of a sentence that ends with a Latin word);
+* a number is digits (any script) joined by ``. , ٫ ٬ / :`` with an optional percent sign;
+  a hyphen is not part of it, so ``۲۰۲۰-۲۰۲۱`` stays a right-to-left range
+  (:mod:`azad.lang.digits` already isolates hyphenated dates);
+* text already inside an isolate (post-editing and placeholder restoration put URLs,
+  e-mail addresses and dates there) is left exactly as it is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from azad.lang.common import FSI, PDI
+
+_OPENERS = "\u2066\u2067\u2068"
+_NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c/:]\d+)*[%\u066a]?")
+# The part of a Latin word worth isolating: from its first letter, digit or leading sign
+# to its last letter, digit or closing sign; brackets, quotes and sentence punctuation
+# around it belong to the sentence.
+_LATIN_CORE = re.compile(r"[\w$€£#@+]\S*[\w%/]|[\w$€£#@+]", re.UNICODE)
+
+
+def isolate_runs(text: str) -> str:
+    """``text`` with every Latin run and number outside an existing isolate wrapped in
+    FSI … PDI."""
+    out: list[str] = []
+    for chunk, isolated in _split_isolates(text):
+        out.append(chunk if isolated else _isolate_chunk(chunk))
+    return "".join(out)
+
+
+def _split_isolates(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (chunk, inside an isolate) pieces; an isolate runs to its
+    matching PDI (or the end of the text), nested ones included."""
+    pieces: list[tuple[str, bool]] = []
+    depth = 0
+    start = 0
+    for i, char in enumerate(text):
+        if char in _OPENERS:
+            if depth == 0 and i > start:
+                pieces.append((text[start:i], False))
+                start = i
+            depth += 1
+        elif char == PDI and depth:
+            depth -= 1
+            if depth == 0:
+                pieces.append((text[start : i + 1], True))
+                start = i + 1
+    if start < len(text):
+        pieces.append((text[start:], depth > 0))
+    return pieces
+
+
+def _strong(char: str) -> str | None:
+    bidi = unicodedata.bidirectional(char)
+    if bidi == "L":
+        return "L"
+    if bidi in ("R", "AL"):
+        return "R"
+    return None
+
+
+def _isolate_chunk(text: str) -> str:
+    spans: list[tuple[int, int]] = []
+    latin_end = -1  # end of the last Latin run, to join the next Latin word to it
+    for token in re.finditer(r"\S+", text):
+        word = token.group()
+        strong = {_strong(c) for c in word}
+        if "L" in strong and "R" not in strong:
+            core = _LATIN_CORE.search(word)
+            if core is None:
+                continue
+            start, end = token.start() + core.start(), token.start() + core.end()
+            # Join to the previous Latin run when only spaces lie between them.
+            joins = latin_end >= 0 and bool(spans) and spans[-1][1] == latin_end
+            if joins and text[latin_end:start].isspace():
+                spans[-1] = (spans[-1][0], end)
+                latin_end = end
+                continue
+            spans.append((start, end))
+            latin_end = end
+            continue
+        latin_end = -1
+        for number in _NUMBER.finditer(word):
+            spans.append((token.start() + number.start(), token.start() + number.end()))
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        out.append(text[pos:start])
+        out.append(f"{FSI}{text[start:end]}{PDI}")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,122 @@
+"""The review database: one SQLite file under the workspace (``[review] database``).
+
+It holds what is not translation content: accounts and sessions, failed logins (rate
+limit), the change log of every segment, and caches derived from the PO files (queue
+status, translation memory) that are rebuilt from the files whenever these change. The
+translations themselves live only in the PO files.
+
+Connections are short-lived (one per operation, any thread); WAL lets readers go on
+while one writer commits, and a busy timeout serialises writers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from azad.errors import AzadError
+from azad.workspace import Workspace
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    langs TEXT NOT NULL DEFAULT '',
+    pw_hash TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,
+    name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    expires REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS login_failures (
+    key TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures(key, at);
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    ctx TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    old TEXT NOT NULL,
+    new TEXT NOT NULL,
+    old_fuzzy INTEGER NOT NULL,
+    new_fuzzy INTEGER NOT NULL,
+    base_rev TEXT NOT NULL,
+    via TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_segment ON changes(slug, lang, ctx, id);
+CREATE TABLE IF NOT EXISTS status_cache (
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    stat_key TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    unreviewed INTEGER NOT NULL,
+    po_sha256 TEXT NOT NULL,
+    po_mtime REAL NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (slug, lang)
+);
+CREATE TABLE IF NOT EXISTS title_cache (
+    slug TEXT PRIMARY KEY,
+    stat_key TEXT NOT NULL,
+    title TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS tm USING fts5(
+    slug UNINDEXED, lang UNINDEXED, ctx UNINDEXED, source, target UNINDEXED,
+    tokenize = 'unicode61'
+);
+"""
+
+_ready: set[Path] = set()
+_ready_lock = threading.Lock()
+
+
+def db_path(ws: Workspace) -> Path:
+    return ws.root / ws.settings.review.database
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def _init(path: Path) -> None:
+    with _ready_lock:
+        if path in _ready and path.is_file():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = _connect(path)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.executescript(SCHEMA)
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise AzadError(f"{path}: not a usable review database ({exc})") from None
+        _ready.add(path)
+
+
+@contextlib.contextmanager
+def connect(ws: Workspace) -> Iterator[sqlite3.Connection]:
+    """A connection to the workspace's review database (created on first use)."""
+    path = db_path(ws)
+    _init(path)
+    conn = _connect(path)
+    try:
+        yield conn
+    finally:
+        conn.close()

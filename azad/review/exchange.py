@@ -1,0 +1,209 @@
+"""Export to and import from CAT tools: XLIFF 1.2 and PO, through translate-toolkit.
+
+An exported file names its article and language (XLIFF: ``<file original="SLUG/LANG.po"
+target-language="fa-AF">``; PO: the ``X-Azad-Slug`` and ``X-Azad-Lang`` headers) and
+carries each segment's revision as a developer note (``azad-rev: …``; in PO an extracted
+``#.`` comment). Import applies each unit through :func:`azad.review.segments.apply_edits`
+with that revision, so the rules are the web app's: a segment changed since the export is
+not overwritten (a conflict, its text kept in the segment's history), and everything of
+one file is written in one atomic step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import polib
+from translate.storage import po as ttk_po
+from translate.storage import xliff
+
+from azad.errors import AzadError, InputError
+from azad.po import load_po, render_po
+from azad.review.segments import Edit, SaveReport, apply_edits, po_file, rev_of, segment_rev
+from azad.workspace import Workspace, validate_slug
+
+Format = Literal["xliff", "po"]
+REV_NOTE = "azad-rev: "
+XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
+_ORIGINAL = re.compile(r"^([a-z0-9-]+)/([A-Za-z0-9_-]+)\.po$")
+
+
+class Xliff12Unit(xliff.xliffunit):  # type: ignore[misc]
+    namespace = XLIFF12_NS
+
+
+class Xliff12File(xliff.xlifffile):  # type: ignore[misc]
+    """translate-toolkit's XLIFF store, writing version 1.2 (it reads 1.1 and 1.2)."""
+
+    UnitClass = Xliff12Unit
+    namespace = XLIFF12_NS
+    XMLskeleton = f"""<?xml version="1.0" ?>
+<xliff version="1.2" xmlns="{XLIFF12_NS}">
+<file original="NoName" source-language="en" datatype="plaintext">
+<body>
+</body>
+</file>
+</xliff>"""
+
+
+def export_text(ws: Workspace, slug: str, lang_key: str, fmt: Format) -> bytes:
+    """The ``fmt`` export of ``slug`` × ``lang_key`` (obsolete entries left out)."""
+    catalog = load_po(po_file(ws, slug, lang_key))
+    code = ws.settings.languages[lang_key].code
+    if fmt == "po":
+        out = polib.POFile(wrapwidth=0)
+        out.header = catalog.header
+        out.metadata = dict(catalog.metadata)
+        out.metadata["X-Azad-Slug"] = slug
+        out.metadata["X-Azad-Lang"] = lang_key
+        for entry in catalog:
+            if entry.obsolete:
+                continue
+            copy = polib.POEntry(
+                msgctxt=entry.msgctxt,
+                msgid=entry.msgid,
+                msgstr=entry.msgstr,
+                flags=list(entry.flags),
+                comment="\n".join(filter(None, [entry.comment, REV_NOTE + segment_rev(entry)])),
+                tcomment=entry.tcomment,
+                previous_msgid=entry.previous_msgid,
+            )
+            out.append(copy)
+        return render_po(out).encode("utf-8")
+    if fmt != "xliff":
+        raise InputError(fmt, "unknown format (xliff or po)")
+    store = Xliff12File(sourcelanguage="en", targetlanguage=code)
+    store.switchfile(f"{slug}/{lang_key}.po", createifmissing=True)
+    for entry in catalog:
+        if entry.obsolete:
+            continue
+        unit = store.UnitClass(entry.msgid)
+        store.addunit(unit)
+        unit.setid(entry.msgctxt)
+        unit.target = entry.msgstr
+        fuzzy = "fuzzy" in entry.flags or not entry.msgstr
+        unit.markfuzzy(fuzzy)
+        unit.markapproved(not fuzzy)
+        unit.addnote(REV_NOTE + segment_rev(entry), origin="developer")
+        for note in filter(None, [entry.comment, entry.tcomment]):
+            unit.addnote(note, origin="translator")
+    return bytes(store)
+
+
+@dataclass
+class ImportReport:
+    slug: str
+    lang_key: str
+    report: SaveReport
+    skipped: list[str]
+    """Units that could not be applied: no revision note, or no such segment."""
+    untouched: int = 0
+    """Units exactly as exported."""
+
+
+def _detect(data: bytes, path: Path) -> Format:
+    head = data[:2000].lstrip()
+    if head.startswith(b"<?xml") or head.startswith(b"<xliff"):
+        return "xliff"
+    if path.suffix.lower() in (".xlf", ".xliff"):
+        return "xliff"
+    return "po"
+
+
+def _rev(notes: str) -> str | None:
+    for line in notes.splitlines():
+        if line.startswith(REV_NOTE):
+            return line[len(REV_NOTE) :].strip()
+    return None
+
+
+Unit = tuple[str, str, str, bool, str | None]
+"""ctx, English, target, fuzzy, revision note"""
+
+
+def _parse(path: Path) -> tuple[Format, str, str, list[Unit]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, exc.strerror or "cannot read") from None
+    fmt = _detect(data, path)
+    units: list[Unit] = []
+    try:
+        if fmt == "xliff":
+            store = xliff.xlifffile.parsestring(data)
+            names = store.getfilenames()
+            if len(names) != 1 or not (m := _ORIGINAL.match(names[0] or "")):
+                raise InputError(path, "not an Azad Press export (<file original='SLUG/LANG.po'>)")
+            slug, lang_key = m.group(1), m.group(2)
+            for unit in store.getunits():
+                ctx = (unit.getid() or "").split("\x04")[-1]
+                target = str(unit.target or "")
+                fuzzy = unit.isfuzzy() or not unit.isapproved()
+                units.append(
+                    (ctx, str(unit.source), target, fuzzy, _rev(unit.getnotes("developer")))
+                )
+        else:
+            pstore = ttk_po.pofile.parsestring(data)
+            header = pstore.parseheader()
+            slug, lang_key = header.get("X-Azad-Slug", ""), header.get("X-Azad-Lang", "")
+            if not slug or not lang_key:
+                raise InputError(path, "not an Azad Press export (no X-Azad-Slug/X-Azad-Lang)")
+            for unit in pstore.units:
+                if unit.isheader() or unit.isobsolete():
+                    continue
+                units.append(
+                    (
+                        unit.getcontext(),
+                        unit.source,
+                        unit.target or "",
+                        unit.isfuzzy(),
+                        _rev(unit.getnotes("developer")),
+                    )
+                )
+    except InputError:
+        raise
+    except Exception as exc:  # the toolkit's parsers raise many kinds on broken input
+        raise InputError(path, f"not a readable {fmt.upper()} file: {exc}") from None
+    return fmt, slug, lang_key, units
+
+
+def peek_target(path: Path) -> tuple[str, str]:
+    """The slug and language an exported file belongs to (checked as :func:`import_file`
+    checks them)."""
+    _, slug, lang_key, _ = _parse(path)
+    return validate_slug(slug), lang_key
+
+
+def import_file(ws: Workspace, path: Path, *, by: str) -> ImportReport:
+    """Apply the targets of an exported XLIFF or PO file to the queue."""
+    fmt, slug, lang_key, units = _parse(path)
+    validate_slug(slug)
+    if lang_key not in ws.settings.languages:
+        raise InputError(path, f"unknown language {lang_key!r}")
+    current = {e.msgctxt: e for e in load_po(po_file(ws, slug, lang_key)) if not e.obsolete}
+    edits, skipped = [], []
+    untouched = 0
+    for ctx, source, target, fuzzy, rev in units:
+        if ctx not in current:
+            skipped.append(f"{ctx}: no such segment")
+        elif rev is None:
+            skipped.append(f"{ctx}: no revision note (export with 'azad review export')")
+        elif rev == rev_of(source, target, fuzzy) or (
+            not target and rev == rev_of(source, target, False)
+        ):
+            # Exactly as exported: not edited in the CAT tool, so nothing to apply (and no
+            # conflict with what was saved here since).
+            untouched += 1
+        else:
+            edits.append(Edit(ctx, target, rev, reviewed=not fuzzy and bool(target)))
+    if not edits and not untouched:
+        raise AzadError(f"{path}: nothing to import ({len(skipped)} units skipped)")
+    report = (
+        apply_edits(ws, slug, lang_key, edits, by=by, via=f"import:{fmt}")
+        if edits
+        else SaveReport()
+    )
+    return ImportReport(slug, lang_key, report, skipped, untouched)

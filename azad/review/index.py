@@ -1,0 +1,236 @@
+"""The queue's status cache: what each PO file and review record says, without parsing
+2,000 files per request.
+
+For each article × language the cache keeps the counts and hash of its PO file and the
+review record, keyed by the files' inode, modification time (ns) and size. A refresh only
+``stat``s the files and re-reads those whose key changed. Every write in this project
+replaces a file by renaming a new one over it (new inode), and a CAT tool that rewrites a
+file in place changes its modification time, so edits made outside the app are picked up
+by the next refresh. The status itself is derived at read time
+(:func:`azad.review.state.status_from_counts`), because claims expire with time.
+
+The cache lives in the review database (so a restarted server need not re-read every file)
+and, parsed, in this process's memory (so a request reads nothing but ``stat`` results).
+The refresh also keeps the translation memory (approved and published segments) in step.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from azad.errors import AzadError
+from azad.model import Article
+from azad.po import load_po
+from azad.review.db import connect, db_path
+from azad.review.state import (
+    ReviewRecord,
+    Status,
+    file_sha256,
+    load_record,
+    now,
+    status_from_counts,
+)
+from azad.store import SOURCE_FILE
+from azad.workspace import Workspace, is_valid_slug
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One article × language of the queue."""
+
+    slug: str
+    lang_key: str
+    title: str
+    status: Status
+    total: int
+    reviewed: int
+    po_sha256: str
+    po_mtime: float
+    record: ReviewRecord
+
+    @property
+    def claimed_by(self) -> str | None:
+        claim = self.record.claim
+        return claim.by if claim and claim.expires > now() else None
+
+    @property
+    def age_s(self) -> float:
+        """Seconds since the translation last changed."""
+        return max(0.0, now().timestamp() - self.po_mtime)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    stat_key: str
+    total: int
+    unreviewed: int
+    po_sha256: str
+    po_mtime: float
+    record: ReviewRecord
+
+
+@dataclass
+class _Memory:
+    entries: dict[tuple[str, str], _Entry]
+    titles: dict[str, tuple[str, str]]
+    """slug → (stat key of source.json, title)"""
+
+
+_memory: dict[Path, _Memory] = {}
+_memory_lock = threading.Lock()
+
+
+def _stat_key(path: str) -> str | None:
+    # String paths: with 5,000 files per refresh, pathlib's overhead would cost more
+    # than the system calls.
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
+
+
+def _load_memory(conn: sqlite3.Connection) -> _Memory:
+    entries = {
+        (r[0], r[1]): _Entry(r[2], r[3], r[4], r[5], r[6], ReviewRecord.model_validate_json(r[7]))
+        for r in conn.execute(
+            "SELECT slug, lang, stat_key, total, unreviewed, po_sha256, po_mtime, record"
+            " FROM status_cache"
+        )
+    }
+    titles = {
+        r[0]: (r[1], r[2]) for r in conn.execute("SELECT slug, stat_key, title FROM title_cache")
+    }
+    return _Memory(entries, titles)
+
+
+def refresh(ws: Workspace) -> list[QueueRow]:
+    """Every article × language with a PO file, from the cache brought up to date."""
+    root = str(ws.translations_dir)
+    langs = list(ws.settings.languages)
+    found: dict[tuple[str, str], str] = {}
+    sources: dict[str, str] = {}
+    try:
+        with os.scandir(root) as it:
+            dirs = sorted(e.name for e in it if e.is_dir() and is_valid_slug(e.name))
+    except FileNotFoundError:
+        dirs = []
+    for slug in dirs:
+        folder = f"{root}/{slug}"
+        source_key = _stat_key(f"{folder}/{SOURCE_FILE}")
+        if source_key is None:
+            continue
+        sources[slug] = source_key
+        for lang in langs:
+            po_key = _stat_key(f"{folder}/{lang}.po")
+            if po_key is not None:
+                found[(slug, lang)] = f"{po_key}|{_stat_key(f'{folder}/{lang}.review.json')}"
+
+    path = db_path(ws)
+    # One refresh at a time updates this process's memory (and no reader sees it half
+    # updated); the system calls above run in parallel.
+    with _memory_lock:
+        memory = _memory.get(path)
+        if memory is None:
+            with connect(ws) as conn:
+                memory = _memory[path] = _load_memory(conn)
+        return _update(ws, memory, found, sources)
+
+
+def _update(
+    ws: Workspace, memory: _Memory, found: dict[tuple[str, str], str], sources: dict[str, str]
+) -> list[QueueRow]:
+    entries, titles = memory.entries, memory.titles
+    stale = [k for k, key in found.items() if k not in entries or entries[k].stat_key != key]
+    gone = [k for k in entries if k not in found]
+    stale_titles = [s for s, key in sources.items() if s not in titles or titles[s][0] != key]
+    if stale or gone or stale_titles:
+        with connect(ws) as conn, conn:
+            for slug, lang in gone:
+                conn.execute("DELETE FROM status_cache WHERE slug = ? AND lang = ?", (slug, lang))
+                conn.execute("DELETE FROM tm WHERE slug = ? AND lang = ?", (slug, lang))
+                entries.pop((slug, lang), None)
+            for key in stale:
+                entries[key] = _read_one(conn, ws, *key, stat_key=found[key])
+            for slug in stale_titles:
+                title = _title(ws.translations_dir / slug / SOURCE_FILE)
+                titles[slug] = (sources[slug], title)
+                conn.execute(
+                    "INSERT OR REPLACE INTO title_cache (slug, stat_key, title) VALUES (?, ?, ?)",
+                    (slug, sources[slug], title),
+                )
+    rows = []
+    for slug, lang in found:
+        e = entries[(slug, lang)]
+        rows.append(
+            QueueRow(
+                slug=slug,
+                lang_key=lang,
+                title=titles[slug][1],
+                status=status_from_counts(e.total, e.unreviewed, e.po_sha256, e.record),
+                total=e.total,
+                reviewed=e.total - e.unreviewed,
+                po_sha256=e.po_sha256,
+                po_mtime=e.po_mtime,
+                record=e.record,
+            )
+        )
+    return rows
+
+
+def _title(path: Path) -> str:
+    try:
+        return Article.from_json(path.read_bytes()).meta.title
+    except (OSError, ValueError):
+        return "(unreadable source.json)"
+
+
+def _read_one(
+    conn: sqlite3.Connection, ws: Workspace, slug: str, lang: str, *, stat_key: str
+) -> _Entry:
+    folder = ws.article_dir(slug)
+    path = folder / f"{lang}.po"
+    try:
+        mtime = path.stat().st_mtime
+        sha = file_sha256(path)
+        entries = [e for e in load_po(path) if not e.obsolete]
+        record = load_record(folder / f"{lang}.review.json")
+    except (AzadError, OSError) as exc:
+        # A damaged file shows in the queue as a translation with nothing in it rather
+        # than taking the whole queue down; opening it names the problem.
+        entries, sha, mtime, record = [], f"error: {exc}", 0.0, ReviewRecord()
+    unreviewed = sum(1 for e in entries if not e.msgstr or "fuzzy" in e.flags)
+    entry = _Entry(stat_key, len(entries), unreviewed, sha, mtime, record)
+    conn.execute(
+        "INSERT OR REPLACE INTO status_cache (slug, lang, stat_key, total, unreviewed, po_sha256,"
+        " po_mtime, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (slug, lang, stat_key, entry.total, unreviewed, sha, mtime, record.model_dump_json()),
+    )
+    # The translation memory holds what editors approved: exactly the approved content.
+    conn.execute("DELETE FROM tm WHERE slug = ? AND lang = ?", (slug, lang))
+    if status_from_counts(entry.total, unreviewed, sha, record) in ("approved", "published"):
+        conn.executemany(
+            "INSERT INTO tm (slug, lang, ctx, source, target) VALUES (?, ?, ?, ?, ?)",
+            [(slug, lang, e.msgctxt or "", e.msgid, e.msgstr) for e in entries],
+        )
+    return entry
+
+
+def queue_rows(
+    ws: Workspace, *, lang: str | None = None, status: str | None = None, slug: str | None = None
+) -> list[QueueRow]:
+    """The queue, oldest first (the translation that has waited longest since it last
+    changed), optionally only one language, status or article."""
+    rows = [
+        r
+        for r in refresh(ws)
+        if (lang is None or r.lang_key == lang)
+        and (status is None or r.status == status)
+        and (slug is None or r.slug == slug)
+    ]
+    rows.sort(key=lambda r: (r.po_mtime, r.slug, r.lang_key))
+    return rows

@@ -1,0 +1,51 @@
+"""The review app: its route table, and :func:`create_app`.
+
+Every route but the login page and the static files needs a session; views check the
+language and role of the user (:func:`azad.review.web.common.target`,
+:mod:`azad.review.actions`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from azad.errors import AzadError
+from azad.review.web import views_actions, views_api, views_auth, views_editor, views_queue
+from azad.review.web.common import handle_error
+from azad.review.web.security import SecurityHeaders
+from azad.workspace import Workspace
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+T = "/t/{slug}/{lang}"
+
+ROUTES = [
+    Route("/login", views_auth.login_form, methods=["GET"]),
+    Route("/login", views_auth.login, methods=["POST"]),
+    Route("/logout", views_auth.logout, methods=["POST"]),
+    Route("/", views_queue.queue, methods=["GET"]),
+    Route(T, views_editor.editor, methods=["GET"]),
+    Route(T + "/preview", views_editor.preview, methods=["GET"]),
+    Route(T + "/export.{fmt}", views_editor.export, methods=["GET"]),
+    Route(T + "/history/{ctx}", views_editor.segment_history, methods=["GET"]),
+    Route(T + "/{action}", views_actions.action, methods=["POST"]),
+    Route("/api" + T + "/segments/{ctx}", views_api.get_segment, methods=["GET"]),
+    Route("/api" + T + "/segments/{ctx}", views_api.save_segment, methods=["POST"]),
+    Mount("/static", StaticFiles(directory=STATIC), name="static"),
+]
+
+
+def create_app(ws: Workspace) -> Starlette:
+    """The app serving ``ws``'s review queue."""
+    ws.settings  # noqa: B018 -- read the settings now: a broken azad.toml fails at start
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={AzadError: handle_error},
+    )
+    app.state.workspace = ws
+    return app

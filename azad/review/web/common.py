@@ -1,0 +1,90 @@
+"""Helpers every view uses: rendering a page, reading the target of a URL, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from azad.errors import AzadError, InputError
+from azad.review.actions import Forbidden, PublishUnavailable, require_lang
+from azad.review.segments import Conflict, NotFound
+from azad.review.templating import templates
+from azad.review.users import Session
+from azad.review.web.pages import Chrome, ErrorPage
+from azad.review.web.security import CsrfError, LoginRequired, session, workspace
+from azad.workspace import Workspace, is_valid_slug
+
+STATUS_OF: list[tuple[type[AzadError], int]] = [
+    (LoginRequired, 401),
+    (CsrfError, 403),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (PublishUnavailable, 501),
+    (InputError, 400),
+    (AzadError, 400),
+]
+
+
+def render(name: str, page: Any, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(templates.get_template(name).render(page=page), status_code=status)
+
+
+def chrome(request: Request, flash: str = "") -> Chrome:
+    sess = session(request)
+    return Chrome(
+        site_name=workspace(request).settings.site.name,
+        user=sess.user if sess else None,
+        csrf=sess.csrf if sess else "",
+        flash=flash or request.query_params.get("msg", "")[:300],
+    )
+
+
+def target(request: Request, sess: Session) -> tuple[Workspace, str, str]:
+    """The workspace, slug and language of a ``/t/{slug}/{lang}`` URL, checked: a slug
+    that is not a plain slug or an unknown language is a 404 (nothing path-like reaches
+    the file system); a language the user does not work on is a 403."""
+    ws = workspace(request)
+    slug = request.path_params["slug"]
+    lang = request.path_params["lang"]
+    if not is_valid_slug(slug):
+        raise NotFound("no such article")
+    if lang not in ws.settings.languages:
+        raise NotFound("no such language")
+    require_lang(sess.user, lang)
+    return ws, slug, lang
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path of this site: no scheme, no host, no ``//``."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
+
+
+def handle_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AzadError)
+    code = next(c for cls, c in STATUS_OF if isinstance(exc, cls))
+    if isinstance(exc, LoginRequired) and not is_api(request):
+        return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
+    if is_api(request):
+        body: dict[str, Any] = {"error": str(exc)}
+        if isinstance(exc, Conflict):
+            body.update(
+                conflict=True,
+                yours={"text": exc.yours},
+                current={
+                    "text": exc.current.text,
+                    "rev": exc.current.rev,
+                    "fuzzy": exc.current.fuzzy,
+                },
+            )
+        return JSONResponse(body, status_code=code)
+    return render("error.html", ErrorPage(chrome(request), code, str(exc)), status=code)

@@ -1,0 +1,104 @@
+"""The context of each page: one dataclass per template, built by the views.
+
+Templates see only these objects (``page``), so what a page can show is typed and checked
+by mypy and the tests, as Datasette does with its view contexts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from azad.review.index import QueueRow
+from azad.review.qa import Warning
+from azad.review.segments import Change, Segment
+from azad.review.state import ReviewRecord, Status
+from azad.review.tm import TMMatch
+from azad.review.users import User
+from azad.settings import Language
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """What every page's frame shows: the site and the user (None on the login page)."""
+
+    site_name: str
+    user: User | None
+    csrf: str = ""
+    flash: str = ""
+
+
+@dataclass(frozen=True)
+class LoginPage:
+    chrome: Chrome
+    csrf: str
+    next: str
+    error: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    chrome: Chrome
+    status: int
+    message: str
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    chrome: Chrome
+    rows: list[QueueRow]
+    languages: dict[str, Language]
+    statuses: tuple[str, ...]
+    lang: str
+    status: str
+    page: int
+    pages: int
+    total: int
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    segment: Segment
+    warnings: list[Warning]
+    glossary: list[tuple[str, str]]
+    """(English term, its form in the language) found in the English."""
+    tm: list[TMMatch]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    block_id: str
+    kind: str
+    rows: list[SegmentRow]
+
+
+@dataclass(frozen=True)
+class EditorPage:
+    chrome: Chrome
+    slug: str
+    title: str
+    lang_key: str
+    lang: Language
+    status: Status
+    claimed_by: str | None
+    record: ReviewRecord
+    paragraphs: list[Paragraph]
+    total: int
+    reviewed: int
+    qa_summary: dict[str, int]
+    can_edit: bool = True
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.reviewed / self.total) if self.total else 100
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    chrome: Chrome
+    slug: str
+    lang_key: str
+    lang: Language
+    segment: Segment
+    changes: list[Change] = field(default_factory=list)

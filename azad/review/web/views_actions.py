@@ -1,0 +1,70 @@
+"""Form actions on an article × language: claim, release, approve, send back, publish.
+Each checks the CSRF token, calls :mod:`azad.review.actions` (which checks the role) and
+redirects back to the editor page with a message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from azad.review import actions
+from azad.review.users import User
+from azad.review.web.common import target
+from azad.review.web.security import check_csrf, require_session
+from azad.workspace import Workspace
+
+MAX_COMMENT = 4000
+
+Action = Callable[[Workspace, str, str, User, str], str]
+
+
+def _claim(ws: Workspace, slug: str, lang: str, user: User, comment: str) -> str:
+    actions.claim(ws, slug, lang, user)
+    return "You hold this translation now."
+
+
+def _release(ws: Workspace, slug: str, lang: str, user: User, comment: str) -> str:
+    actions.release(ws, slug, lang, user)
+    return "Released."
+
+
+def _approve(ws: Workspace, slug: str, lang: str, user: User, comment: str) -> str:
+    actions.approve(ws, slug, lang, user, comment)
+    return "Approved."
+
+
+def _send_back(ws: Workspace, slug: str, lang: str, user: User, comment: str) -> str:
+    actions.send_back(ws, slug, lang, user, comment)
+    return "Sent back to the translators."
+
+
+def _publish(ws: Workspace, slug: str, lang: str, user: User, comment: str) -> str:
+    actions.publish_translation(ws, slug, lang, user)
+    return "Published."
+
+
+ACTIONS: dict[str, Action] = {
+    "claim": _claim,
+    "release": _release,
+    "approve": _approve,
+    "send-back": _send_back,
+    "publish": _publish,
+}
+
+
+async def action(request: Request) -> Response:
+    sess = require_session(request)
+    form = await request.form()
+    check_csrf(request, sess, str(form.get("csrf", "")))
+    ws, slug, lang = target(request, sess)
+    name = request.path_params["action"]
+    run = ACTIONS.get(name)
+    if run is None:
+        return Response("no such action", status_code=404)
+    comment = str(form.get("comment", ""))[:MAX_COMMENT]
+    message = await run_in_threadpool(run, ws, slug, lang, sess.user, comment)
+    return RedirectResponse(f"/t/{slug}/{lang}?msg={quote(message)}", status_code=303)

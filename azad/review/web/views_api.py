@@ -1,0 +1,92 @@
+"""The JSON API the editor page's script uses: read and save one segment.
+
+A save is ``POST /api/t/{slug}/{lang}/segments/{ctx}`` with ``{"text", "rev",
+"reviewed"}`` and the ``X-CSRF-Token`` header. It answers 200 with the segment's new
+revision, or 409 with both texts (the one in the file and the one sent) when the segment
+changed since ``rev``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from azad.errors import InputError
+from azad.glossary import load_glossary
+from azad.review.actions import claim_on_save
+from azad.review.qa import check_segment
+from azad.review.segments import Conflict, NotFound, Segment, apply_edits, read_segments
+from azad.review.segments import Edit as SegmentEdit
+from azad.review.web.common import target
+from azad.review.web.security import check_csrf, require_session
+from azad.workspace import Workspace
+
+MAX_BODY = 64_000
+
+
+def _segment_json(ws: Workspace, lang_key: str, seg: Segment) -> dict[str, Any]:
+    code = ws.settings.languages[lang_key].code
+    warnings = check_segment(seg.english, seg.text, code, load_glossary(ws.glossary_path))
+    return {
+        "ctx": seg.ctx,
+        "english": seg.english,
+        "text": seg.text,
+        "rev": seg.rev,
+        "fuzzy": seg.fuzzy,
+        "reviewed": seg.reviewed,
+        "warnings": [w.message for w in warnings],
+    }
+
+
+def get_segment(request: Request) -> Response:
+    sess = require_session(request)
+    ws, slug, lang_key = target(request, sess)
+    ctx = request.path_params["ctx"]
+    for seg in read_segments(ws, slug, lang_key):
+        if seg.ctx == ctx:
+            return JSONResponse(_segment_json(ws, lang_key, seg))
+    raise NotFound(f"no segment {ctx}")
+
+
+async def save_segment(request: Request) -> Response:
+    sess = require_session(request)
+    check_csrf(request, sess, request.headers.get("x-csrf-token"))
+    ws, slug, lang_key = target(request, sess)
+    ctx = request.path_params["ctx"]
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise InputError("body", "too large")
+    try:
+        data = json.loads(body)
+        text, rev = data["text"], data["rev"]
+        reviewed = data.get("reviewed", True)
+        if not (isinstance(text, str) and isinstance(rev, str) and isinstance(reviewed, bool)):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        raise InputError(
+            "body", 'expected JSON {"text": str, "rev": str, "reviewed": bool}'
+        ) from None
+
+    def save() -> dict[str, Any]:
+        report = apply_edits(
+            ws,
+            slug,
+            lang_key,
+            [SegmentEdit(ctx, text, rev, reviewed)],
+            by=sess.user.name,
+            via="web",
+        )
+        (result,) = report.results
+        if result.outcome == "conflict":
+            raise Conflict(ctx, text, result.segment)
+        if result.outcome == "saved" and not sess.user.is_editor:
+            claim_on_save(ws, slug, lang_key, sess.user)
+        out = _segment_json(ws, lang_key, result.segment)
+        out.update(outcome=result.outcome, total=report.total, reviewed_count=report.reviewed)
+        return out
+
+    return JSONResponse(await run_in_threadpool(save))

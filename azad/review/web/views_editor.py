@@ -1,0 +1,106 @@
+"""The editor page of one article × language, a segment's history, the preview and the
+downloads for CAT tools."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from azad.glossary import load_glossary
+from azad.review.exchange import Format, export_text
+from azad.review.index import queue_rows
+from azad.review.preview import preview_html
+from azad.review.qa import check_segment, summarize
+from azad.review.segments import NotFound, history, read_segments
+from azad.review.tm import lookup
+from azad.review.web.common import chrome, render, target
+from azad.review.web.pages import EditorPage, HistoryPage, Paragraph, SegmentRow
+from azad.review.web.security import require_session
+from azad.store import ArticleStore
+
+
+def editor(request: Request) -> Response:
+    sess = require_session(request)
+    ws, slug, lang_key = target(request, sess)
+    segments = read_segments(ws, slug, lang_key)
+    lang = ws.settings.languages[lang_key]
+    # Refreshing the queue's cache also brings the translation memory up to date.
+    found = queue_rows(ws, slug=slug, lang=lang_key)
+    if not found:
+        raise NotFound(f"{slug}: no {lang_key} translation")
+    row = found[0]
+    article = ArticleStore(ws).load(slug).article
+    kinds = {b.id: (b.kind if b.kind != "heading" else f"h{b.level or 2}") for b in article.blocks}
+    kinds.update(title="h1", subtitle="h2")  # the renderer's ids for the title's entries
+    glossary = load_glossary(ws.glossary_path)
+    matches = lookup(ws, [s.english for s in segments], lang_key, exclude_slug=slug)
+    paragraphs: list[Paragraph] = []
+    all_warnings = []
+    for seg, tm in zip(segments, matches, strict=True):
+        warnings = check_segment(seg.english, seg.text, lang.code, glossary)
+        all_warnings.append(warnings)
+        hits = [
+            (m.matched, m.entry.target(lang.code) or "")
+            for m in glossary.find(seg.english, lang.code)
+        ]
+        block_id = seg.ctx.split(".", 1)[0]
+        if not paragraphs or paragraphs[-1].block_id != block_id:
+            paragraphs.append(Paragraph(block_id, kinds.get(block_id, "paragraph"), []))
+        paragraphs[-1].rows.append(SegmentRow(seg, warnings, hits, tm))
+    page = EditorPage(
+        chrome=chrome(request),
+        slug=slug,
+        title=row.title,
+        lang_key=lang_key,
+        lang=lang,
+        status=row.status,
+        claimed_by=row.claimed_by,
+        record=row.record,
+        paragraphs=paragraphs,
+        total=len(segments),
+        reviewed=sum(1 for s in segments if s.reviewed),
+        qa_summary=summarize(all_warnings),
+    )
+    return render("editor.html", page)
+
+
+def segment_history(request: Request) -> Response:
+    sess = require_session(request)
+    ws, slug, lang_key = target(request, sess)
+    ctx = request.path_params["ctx"]
+    found = [s for s in read_segments(ws, slug, lang_key) if s.ctx == ctx]
+    if not found:
+        raise NotFound(f"{slug} ({lang_key}): no segment {ctx}")
+    page = HistoryPage(
+        chrome(request),
+        slug,
+        lang_key,
+        ws.settings.languages[lang_key],
+        found[0],
+        history(ws, slug, lang_key, ctx),
+    )
+    return render("history.html", page)
+
+
+def preview(request: Request) -> Response:
+    sess = require_session(request)
+    ws, slug, lang_key = target(request, sess)
+    return HTMLResponse(preview_html(ws, slug, lang_key))
+
+
+MEDIA = {"xliff": ("application/x-xliff+xml", "xlf"), "po": ("text/x-gettext-translation", "po")}
+
+
+def export(request: Request) -> Response:
+    sess = require_session(request)
+    ws, slug, lang_key = target(request, sess)
+    fmt = request.path_params["fmt"]
+    if fmt not in MEDIA:
+        raise NotFound("no such format")
+    media, ext = MEDIA[fmt]
+    fmt_: Format = "xliff" if fmt == "xliff" else "po"
+    return Response(
+        export_text(ws, slug, lang_key, fmt_),
+        media_type=media,
+        headers={"content-disposition": f'attachment; filename="{slug}.{lang_key}.{ext}"'},
+    )

@@ -1,0 +1,227 @@
+"""Response times of the review app with a large queue.
+
+Usage: .venv/bin/python bench/review.py [--articles 1000] [--requests 200] [--keep]
+
+Builds a workspace under bench/results/ with ``--articles`` articles (the example articles
+repeated, one PO file per language each: 2 × 1,000 = 2,000 article × language entries in
+the queue), serves the app with uvicorn on 127.0.0.1 and measures over HTTP, with a
+logged-in editor:
+
+* the queue page (all 2,000 entries, cache warm), and the same after 50 PO files were
+  rewritten outside the app (as a CAT tool would);
+* one segment save (JSON API), on random segments of random files;
+* the editor page of one article (glossary, QA, translation-memory lookups).
+
+It prints median, 95th percentile and maximum per kind of request; the target is a p95
+under 150 ms for the queue page and a save.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx2 as httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from azad.cli import run  # noqa: E402
+from azad.ingest import ingest_files  # noqa: E402
+from azad.po import load_po, po_path, save_po  # noqa: E402
+from azad.review.index import queue_rows  # noqa: E402
+from azad.review.segments import read_segments  # noqa: E402
+from azad.review.users import add_user  # noqa: E402
+from azad.store import ArticleStore  # noqa: E402
+from azad.translate import Job, update_translations  # noqa: E402
+from azad.workspace import Workspace  # noqa: E402
+
+PASSWORD = "benchmark password"
+TARGET_MS = 150.0
+
+
+class FixedDrafts:
+    """Stands in for the MT engine: the queue's content, not MT, is measured here."""
+
+    description = "fixed drafts (benchmark)"
+    is_test_model = True
+
+    def translate(self, sentences: list[str]) -> list[str]:
+        return [f"پیش‌نویس {n}" for n in range(len(sentences))]
+
+
+def build(root: Path, articles: int) -> Workspace:
+    if root.exists():
+        shutil.rmtree(root)
+    assert run(["init", str(root)]) == 0
+    ws = Workspace(root.resolve())
+    seeds = ingest_files(ws, sorted((ROOT / "examples").iterdir()))
+    store = ArticleStore(ws)
+    for n in range(articles - len(seeds)):
+        seed = seeds[n % len(seeds)].article
+        store.save(f"{seeds[n % len(seeds)].slug}-{n}", seed)
+    slugs = store.slugs()
+    for key, lang in ws.settings.languages.items():
+        jobs = [Job(s, store.load(s).article, ws.article_dir(s), key, lang.code) for s in slugs]
+        update_translations(jobs, FixedDrafts(), None)
+    add_user(ws, "editor", "editor", [], PASSWORD)
+    return ws
+
+
+SERVER = """
+import sys, uvicorn
+from pathlib import Path
+from azad.review.web.app import create_app
+from azad.workspace import Workspace
+uvicorn.run(create_app(Workspace(Path(sys.argv[1]))), host="127.0.0.1", port=int(sys.argv[2]),
+            log_level="warning")
+"""
+
+
+def serve(ws: Workspace) -> tuple[str, Callable[[], None]]:
+    """The app in its own process, as ``azad review serve`` runs it (the client's work in
+    this process does not compete with the server for the interpreter lock)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(ws.root), str(port)])
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(base + "/login", timeout=1)
+            break
+        except httpx.TransportError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.1)
+
+    def stop() -> None:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+    return base, stop
+
+
+def login(client: httpx.Client) -> str:
+    page = client.get("/login").text
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"csrf": token, "name": "editor", "password": PASSWORD})
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text).group(1)
+
+
+def timed(fn: Callable[[], httpx.Response], n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        response = fn()
+        out.append((time.perf_counter() - t) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"unexpected {response.status_code}: {response.text[:200]}")
+    return out
+
+
+def row(name: str, times: list[float], target: float | None) -> str:
+    p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+    verdict = "" if target is None else ("ok" if p95 < target else "TOO SLOW")
+    return (
+        f"{name:<44} {len(times):>5} {statistics.median(times):>9.1f} {p95:>9.1f} "
+        f"{max(times):>9.1f}  {verdict}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--keep", action="store_true", help="keep the workspace")
+    args = parser.parse_args()
+    root = ROOT / "bench" / "results" / "review-ws"
+    t = time.perf_counter()
+    ws = build(root, args.articles)
+    built_s = time.perf_counter() - t
+    entries = len(queue_rows(ws))
+    cold_s = time.perf_counter() - t - built_s
+    print(
+        f"queue: {entries} article × language entries (built in {built_s:.1f} s; "
+        f"cache filled in {cold_s:.2f} s)"
+    )
+    base, stop = serve(ws)
+    rng = random.Random(4)
+    slugs = ArticleStore(ws).slugs()
+    try:
+        with httpx.Client(base_url=base) as client:
+            csrf = login(client)
+            results: list[tuple[str, list[float], float | None]] = []
+            results.append(
+                (
+                    "queue page (2,000 entries, warm)",
+                    timed(lambda: client.get("/"), args.requests),
+                    TARGET_MS,
+                )
+            )
+            results.append(
+                (
+                    "queue page, one language and status",
+                    timed(lambda: client.get("/?lang=dari&status=machine+draft"), args.requests),
+                    TARGET_MS,
+                )
+            )
+
+            # 50 files rewritten behind the app's back, then the queue again.
+            changed = []
+            for slug in rng.sample(slugs, 50):
+                path = po_path(ws.article_dir(slug), "pashto")
+                catalog = load_po(path)
+                catalog[0].msgstr = "د بهر ژباړه"
+                save_po(path, catalog)
+                changed.append(slug)
+            results.append(
+                ("queue page after 50 outside edits (1st)", timed(lambda: client.get("/"), 1), None)
+            )
+
+            targets = []
+            for _ in range(args.requests):
+                slug = rng.choice(slugs)
+                lang = rng.choice(["dari", "pashto"])
+                targets.append((slug, lang))
+
+            def save_one() -> httpx.Response:
+                slug, lang = targets.pop()
+                segs = read_segments(ws, slug, lang)  # the page the translator loaded
+                seg = rng.choice(segs)
+                return client.post(
+                    f"/api/t/{slug}/{lang}/segments/{seg.ctx}",
+                    json={"text": f"ترجمه {rng.random():.6f}", "rev": seg.rev, "reviewed": True},
+                    headers={"X-CSRF-Token": csrf},
+                )
+
+            # Timing includes reading the segment's revision client-side; that read is small
+            # next to the save and is left in, so the figure is an upper bound.
+            results.append(("segment save (JSON API)", timed(save_one, args.requests), TARGET_MS))
+            editor_url = f"/t/{slugs[0]}/dari"
+            results.append(
+                ("editor page (one article)", timed(lambda: client.get(editor_url), 50), None)
+            )
+    finally:
+        stop()
+    print()
+    print(f"{'request':<44} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}")
+    for name, times, target in results:
+        print(row(name, times, target))
+    if not args.keep:
+        shutil.rmtree(root)
+
+
+if __name__ == "__main__":
+    main()

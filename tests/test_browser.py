@@ -1,0 +1,116 @@
+"""The editor page in a real browser: Debian's Chromium driven by Playwright, against the
+app served by uvicorn on 127.0.0.1 (a free port), as a translator would use it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+from test_review_support import PASSWORD, SALANG, add_users, entry, make_queue
+
+from azad.review.segments import read_segments, save_segment
+from azad.review.web.app import create_app
+from azad.workspace import Workspace
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test does it)"
+)
+
+
+@pytest.fixture
+def served(workspace: Workspace) -> Iterator[tuple[Workspace, str]]:
+    import uvicorn
+
+    make_queue(workspace)
+    add_users(workspace)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(workspace), log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.02)
+    yield workspace, f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+def test_translator_edits_a_dari_segment_with_the_keyboard(served: tuple[Workspace, str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ws, base = served
+    first, second = read_segments(ws, SALANG, "dari")[:2]
+    new_text = (
+        "تونل سالنگ در ارتفاع حدود ۳٬۴۰۰ متری از هندوکش می‌گذرد و کابل را با ولایات شمال وصل می‌کند."
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/t/{SALANG}/dari")
+        assert "/login" in page.url  # nothing without logging in
+        page.fill('input[name="name"]', "dara")
+        page.fill('input[name="password"]', PASSWORD)
+        page.click('button[type="submit"]')
+        page.wait_for_url(f"{base}/t/{SALANG}/dari")
+
+        area = page.locator(f'[data-ctx="{first.ctx}"] textarea')
+        assert area.get_attribute("dir") == "rtl" and area.get_attribute("lang") == "fa-AF"
+        style = area.evaluate(
+            "el => [getComputedStyle(el).direction, getComputedStyle(el).textAlign]"
+        )
+        assert style == ["rtl", "right"]
+        area.fill(new_text)
+        area.press("Control+Enter")
+        expect(page.locator(f'[data-ctx="{first.ctx}"] .state')).to_have_text("reviewed ✓ saved")
+        # Saved and on to the next segment.
+        next_area = page.locator(f'[data-ctx="{second.ctx}"] textarea')
+        expect(next_area).to_be_focused()
+        expect(page.locator("#progress-text")).to_have_text(
+            f"1/{len(read_segments(ws, SALANG, 'dari'))} reviewed"
+        )
+
+        page.reload()
+        expect(area).to_have_value(new_text)
+        assert entry(ws, SALANG, "dari", first.ctx).msgstr == new_text
+
+        # Someone else saves the next segment meanwhile: the page shows both texts.
+        save_segment(ws, SALANG, "dari", second.ctx, "متن همکار", second.rev, by="eddie")
+        next_area.fill("متن من")
+        next_area.press("Control+Enter")
+        conflict = page.locator(f'[data-ctx="{second.ctx}"] .conflict')
+        expect(conflict).to_be_visible()
+        expect(conflict.locator(".theirs")).to_have_text("متن همکار")
+        expect(conflict.locator(".yours")).to_have_text("متن من")
+        assert entry(ws, SALANG, "dari", second.ctx).msgstr == "متن همکار"
+
+        page.reload()
+        page.evaluate("window.scrollTo(0, 0)")  # the article's head and the edited segment
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / "editor-dari.png"
+        page.screenshot(path=str(shot))
+        browser.close()
+    assert shot.stat().st_size > 10_000

@@ -1,0 +1,625 @@
+"""The review app through HTTP (Starlette's test client): roles, CSRF, cookies, the
+rate limit, saves and their conflicts, crashes mid-save, escaping, path checks."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+from test_review_support import (
+    HERAT,
+    PASSWORD,
+    SALANG,
+    add_users,
+    csrf_of,
+    entry,
+    login,
+    make_queue,
+    msgfmt_check,
+    po,
+    review_everything,
+    translate,
+)
+
+from azad.cli import run
+from azad.ingest import ingest_files
+from azad.review.segments import history, read_segments
+from azad.review.state import translation_status
+from azad.review.web.app import create_app
+from azad.store import ArticleStore
+from azad.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace with two translated articles and three users, made once per module."""
+    root = tmp_path_factory.mktemp("template") / "ws"
+    assert run(["init", str(root)]) == 0
+    ws = Workspace(root.resolve())
+    make_queue(ws)
+    add_users(ws)
+    return root
+
+
+@pytest.fixture
+def ws(template: Path, tmp_path: Path) -> Workspace:
+    root = tmp_path / "ws"
+    shutil.copytree(template, root)
+    return Workspace(root.resolve())
+
+
+def client(ws: Workspace, **kwargs: object) -> TestClient:
+    return TestClient(create_app(ws), **kwargs)
+
+
+def as_user(ws: Workspace, name: str, **kwargs: object) -> tuple[TestClient, str]:
+    c = client(ws, **kwargs)
+    return c, login(c, name)
+
+
+def first_segment(ws: Workspace, slug: str = SALANG, lang: str = "dari") -> tuple[str, str]:
+    seg = read_segments(ws, slug, lang)[0]
+    return seg.ctx, seg.rev
+
+
+def save(c: TestClient, csrf: str, slug: str, lang: str, ctx: str, text: str, rev: str):
+    return c.post(
+        f"/api/t/{slug}/{lang}/segments/{ctx}",
+        json={"text": text, "rev": rev, "reviewed": True},
+        headers={"X-CSRF-Token": csrf},
+    )
+
+
+# --- 1. roles ----------------------------------------------------------------------------
+
+
+def test_anonymous_gets_only_the_login_page(ws: Workspace) -> None:
+    c = client(ws)
+    ctx, rev = first_segment(ws)
+    before = po(ws, SALANG, "dari").read_bytes()
+    for url in [
+        "/",
+        f"/t/{SALANG}/dari",
+        f"/t/{SALANG}/dari/preview",
+        f"/t/{SALANG}/dari/export.xliff",
+        f"/t/{SALANG}/dari/history/{ctx}",
+    ]:
+        r = c.get(url, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login"), url
+    r = c.get(f"/api/t/{SALANG}/dari/segments/{ctx}")
+    assert r.status_code == 401
+    r = c.post(f"/api/t/{SALANG}/dari/segments/{ctx}", json={"text": "x", "rev": rev})
+    assert r.status_code == 401
+    r = c.post(f"/t/{SALANG}/dari/approve", data={"csrf": "x"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    page = c.get("/", follow_redirects=True)
+    assert page.status_code == 200 and 'action="/login"' in page.text
+    assert "Salang" not in page.text
+    assert po(ws, SALANG, "dari").read_bytes() == before
+
+
+def test_wrong_password_and_unknown_user_are_refused(ws: Workspace) -> None:
+    c = client(ws)
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)
+    for name, pw in [("dara", "wrong password"), ("nobody", PASSWORD)]:
+        r = c.post("/login", data={"csrf": token, "name": name, "password": pw})
+        assert r.status_code == 401 and "Wrong name or password" in r.text
+    assert c.get("/", follow_redirects=False).status_code == 303
+
+
+def test_pashto_translator_cannot_read_or_write_dari(ws: Workspace) -> None:
+    c, csrf = as_user(ws, "pasha")
+    ctx, rev = first_segment(ws)
+    before = po(ws, SALANG, "dari").read_bytes()
+    assert c.get(f"/t/{SALANG}/dari").status_code == 403
+    assert c.get(f"/t/{SALANG}/dari/preview").status_code == 403
+    assert c.get(f"/t/{SALANG}/dari/export.po").status_code == 403
+    assert c.get(f"/t/{SALANG}/dari/history/{ctx}").status_code == 403
+    assert c.get(f"/api/t/{SALANG}/dari/segments/{ctx}").status_code == 403
+    assert save(c, csrf, SALANG, "dari", ctx, "نوشته", rev).status_code == 403
+    assert c.post(f"/t/{SALANG}/dari/claim", data={"csrf": csrf}).status_code == 403
+    assert po(ws, SALANG, "dari").read_bytes() == before
+    # The queue shows only Pashto, and Pashto works.
+    queue = c.get("/").text
+    assert f"/t/{SALANG}/pashto" in queue and f"/t/{SALANG}/dari" not in queue
+    assert c.get(f"/t/{SALANG}/pashto").status_code == 200
+    pctx, prev = first_segment(ws, lang="pashto")
+    assert save(c, csrf, SALANG, "pashto", pctx, "ژباړه", prev).status_code == 200
+    assert entry(ws, SALANG, "pashto", pctx).msgstr == "ژباړه"
+
+
+def test_only_editors_approve_send_back_and_publish(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    review_everything(ws, SALANG, "dari")
+    tr, tr_csrf = as_user(ws, "dara")
+    for action in ("approve", "send-back", "publish"):
+        r = tr.post(f"/t/{SALANG}/dari/{action}", data={"csrf": tr_csrf, "comment": "ok"})
+        assert r.status_code == 403, action
+    assert translation_status(ws, SALANG, "dari").status == "reviewed"
+
+    ed, ed_csrf = as_user(ws, "eddie")
+    # Publishing needs an approval first.
+    r = ed.post(f"/t/{SALANG}/dari/publish", data={"csrf": ed_csrf})
+    assert r.status_code == 400 and "approve it before publishing" in r.text
+    r = ed.post(f"/t/{SALANG}/dari/approve", data={"csrf": ed_csrf, "comment": "good"})
+    assert r.status_code == 200 and "Approved." in r.text
+    assert translation_status(ws, SALANG, "dari").status == "approved"
+
+    # Until the publishing code exists, Publish says so (501) and changes nothing.
+    monkeypatch.setitem(sys.modules, "azad.publish", None)
+    r = ed.post(f"/t/{SALANG}/dari/publish", data={"csrf": ed_csrf})
+    assert r.status_code == 501 and "not available yet" in r.text
+
+    # With the publishing code, Publish builds the editions and records the publication.
+    monkeypatch.delitem(sys.modules, "azad.publish")
+    r = ed.post(f"/t/{SALANG}/dari/publish", data={"csrf": ed_csrf})
+    assert r.status_code == 200 and "Published." in r.text
+    status = translation_status(ws, SALANG, "dari")
+    assert status.status == "published" and status.record.published.by == "eddie"
+    assert (ws.output_dir / "dari" / f"{SALANG}.pdf").is_file()
+
+    r = ed.post(f"/t/{SALANG}/dari/send-back", data={"csrf": ed_csrf, "comment": "check b2"})
+    assert r.status_code == 200
+    status = translation_status(ws, SALANG, "dari")
+    assert status.status == "in review" and status.record.sent_back.comment == "check b2"
+
+
+def test_editor_edits_every_language(ws: Workspace) -> None:
+    c, csrf = as_user(ws, "eddie")
+    for lang in ("dari", "pashto"):
+        ctx, rev = first_segment(ws, lang=lang)
+        assert save(c, csrf, SALANG, lang, ctx, f"ویرایش {lang}", rev).status_code == 200
+
+
+# --- security of sessions and writes ------------------------------------------------------
+
+
+def test_session_cookie_flags(ws: Workspace) -> None:
+    c = client(ws)
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)
+    r = c.post(
+        "/login",
+        data={"csrf": token, "name": "dara", "password": PASSWORD},
+        follow_redirects=False,
+    )
+    cookie = next(v for v in r.headers.get_list("set-cookie") if v.startswith("azad_session="))
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+
+    https = client(ws, base_url="https://testserver")
+    token = re.search(r'name="csrf" value="([^"]+)"', https.get("/login").text).group(1)
+    r = https.post(
+        "/login",
+        data={"csrf": token, "name": "dara", "password": PASSWORD},
+        follow_redirects=False,
+    )
+    cookie = next(v for v in r.headers.get_list("set-cookie") if v.startswith("azad_session="))
+    assert "Secure" in cookie and "HttpOnly" in cookie
+    page = https.get("/")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_login_needs_the_form_token(ws: Workspace) -> None:
+    c = client(ws)
+    r = c.post("/login", data={"name": "dara", "password": PASSWORD}, follow_redirects=False)
+    assert r.status_code == 403
+    assert c.get("/", follow_redirects=False).status_code == 303
+
+
+def test_login_attempts_are_rate_limited(ws: Workspace) -> None:
+    c = client(ws)
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)
+    limit = ws.settings.review.login_max_failures
+    codes = [
+        c.post("/login", data={"csrf": token, "name": "dara", "password": f"guess {i}"}).status_code
+        for i in range(limit + 1)
+    ]
+    assert codes == [401] * limit + [429]
+    # Even the right password waits now.
+    r = c.post("/login", data={"csrf": token, "name": "dara", "password": PASSWORD})
+    assert r.status_code == 429 and "Too many failed logins" in r.text
+
+
+def test_writes_need_the_csrf_token(ws: Workspace) -> None:
+    c, csrf = as_user(ws, "eddie")
+    ctx, rev = first_segment(ws)
+    before = po(ws, SALANG, "dari").read_bytes()
+    url = f"/api/t/{SALANG}/dari/segments/{ctx}"
+    assert c.post(url, json={"text": "x", "rev": rev}).status_code == 403
+    r = c.post(url, json={"text": "x", "rev": rev}, headers={"X-CSRF-Token": "forged"})
+    assert r.status_code == 403
+    r = c.post(
+        url,
+        json={"text": "x", "rev": rev},
+        headers={"X-CSRF-Token": csrf, "Origin": "https://evil.example"},
+    )
+    assert r.status_code == 403
+    review_everything(ws, SALANG, "dari")
+    after_review = po(ws, SALANG, "dari").read_bytes()
+    assert c.post(f"/t/{SALANG}/dari/approve", data={"comment": "x"}).status_code == 403
+    assert c.post("/logout", data={}).status_code == 403
+    assert translation_status(ws, SALANG, "dari").status == "reviewed"
+    assert po(ws, SALANG, "dari").read_bytes() == after_review != before
+
+
+def test_logout_ends_the_session(ws: Workspace) -> None:
+    c, csrf = as_user(ws, "dara")
+    r = c.post("/logout", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    assert c.get("/", follow_redirects=False).status_code == 303
+
+
+def test_bad_save_bodies_are_400_and_write_nothing(ws: Workspace) -> None:
+    c, csrf = as_user(ws, "dara")
+    ctx, rev = first_segment(ws)
+    before = po(ws, SALANG, "dari").read_bytes()
+    url = f"/api/t/{SALANG}/dari/segments/{ctx}"
+    for body in [b"not json", b'{"text": 1, "rev": "x"}', b'{"rev": "x"}', b"[]"]:
+        r = c.post(url, content=body, headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 400, body
+        assert "\n" not in r.json()["error"]
+    r = c.post(url, json={"text": "x\0y", "rev": rev}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 400
+    r = save(c, csrf, SALANG, "dari", "b99.s1", "x", rev)
+    assert r.status_code == 404
+    assert po(ws, SALANG, "dari").read_bytes() == before
+
+
+# --- 2. saves, conflicts, concurrency ---------------------------------------------------------
+
+
+def test_save_records_who_when_old_and_new(ws: Workspace) -> None:
+    c, csrf = as_user(ws, "dara")
+    ctx, rev = first_segment(ws)
+    old = entry(ws, SALANG, "dari", ctx).msgstr
+    r = save(c, csrf, SALANG, "dari", ctx, "تونل سالنگ", rev)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["rev"] != rev and body["reviewed"] and body["reviewed_count"] == 1
+    saved = entry(ws, SALANG, "dari", ctx)
+    assert saved.msgstr == "تونل سالنگ" and "fuzzy" not in saved.flags
+    # The machine draft stays visible beside the edit.
+    assert f"machine draft text: {old}" in saved.comment
+    (change,) = history(ws, SALANG, "dari", ctx)
+    assert (change.by, change.action, change.old, change.new) == ("dara", "save", old, "تونل سالنگ")
+    page = c.get(f"/t/{SALANG}/dari/history/{ctx}").text
+    assert "تونل سالنگ" in page and old in page and "dara" in page
+    # The save claimed the translation for the translator.
+    assert translation_status(ws, SALANG, "dari").claimed_by == "dara"
+    assert "dara" in c.get("/").text
+    editor_page = c.get(f"/t/{SALANG}/dari").text
+    assert f'data-rev="{body["rev"]}"' in editor_page and old in editor_page
+
+
+def test_two_saves_from_the_same_revision_one_wins_one_gets_409(ws: Workspace) -> None:
+    (c1, csrf1), (c2, csrf2) = as_user(ws, "dara"), as_user(ws, "eddie")
+    ctx, rev = first_segment(ws)
+    barrier = threading.Barrier(2)
+
+    def attempt(c: TestClient, csrf: str, text: str):
+        barrier.wait()
+        return save(c, csrf, SALANG, "dari", ctx, text, rev)
+
+    with ThreadPoolExecutor(2) as pool:
+        f1 = pool.submit(attempt, c1, csrf1, "متن دارا")
+        f2 = pool.submit(attempt, c2, csrf2, "متن ادی")
+        r1, r2 = f1.result(), f2.result()
+    assert sorted([r1.status_code, r2.status_code]) == [200, 409]
+    won, lost = (r1, r2) if r1.status_code == 200 else (r2, r1)
+    winner_text = won.json()["text"]
+    loser_text = lost.json()["yours"]["text"]
+    assert {winner_text, loser_text} == {"متن دارا", "متن ادی"}
+    assert lost.json()["current"]["text"] == winner_text
+    assert entry(ws, SALANG, "dari", ctx).msgstr == winner_text
+    # Both texts are kept: the loser's in the segment's history.
+    changes = history(ws, SALANG, "dari", ctx)
+    assert [(c.action, c.new) for c in changes] == [("save", winner_text), ("conflict", loser_text)]
+    # The loser can merge and save against the revision the 409 reported.
+    r = save(c1, csrf1, SALANG, "dari", ctx, "ادغام", lost.json()["current"]["rev"])
+    assert r.status_code == 200
+
+
+def test_two_hundred_concurrent_saves_to_one_file_all_persist(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    src = tmp_path / "long-article.md"
+    sentences = "\n\n".join(f"Paragraph number {n} has one sentence." for n in range(1, 201))
+    src.write_text(f"---\ntitle: A Long Article With Many Paragraphs\n---\n\n{sentences}\n")
+    (outcome,) = ingest_files(workspace, [src])
+    translate(workspace, [outcome.slug], ["dari"])
+    add_users(workspace)
+    c, csrf = as_user(workspace, "dara")
+    segments = read_segments(workspace, outcome.slug, "dari")
+    assert len(segments) == 200
+
+    def one(seg):
+        return save(c, csrf, outcome.slug, "dari", seg.ctx, f"ترجمه {seg.ctx}", seg.rev)
+
+    with ThreadPoolExecutor(32) as pool:
+        codes = [r.status_code for r in pool.map(one, segments)]
+    assert codes == [200] * 200
+    after = {s.ctx: s for s in read_segments(workspace, outcome.slug, "dari")}
+    assert all(after[s.ctx].text == f"ترجمه {s.ctx}" and after[s.ctx].reviewed for s in segments)
+    msgfmt_check(po(workspace, outcome.slug, "dari"))
+    assert translation_status(workspace, outcome.slug, "dari").status == "reviewed"
+
+
+# --- 3. a crash in the middle of a save --------------------------------------------------------
+
+
+def test_a_crash_inside_the_write_leaves_the_previous_file(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c, csrf = as_user(ws, "dara", raise_server_exceptions=False)
+    ctx, rev = first_segment(ws)
+    path = po(ws, SALANG, "dari")
+    before = path.read_bytes()
+    real_replace = os.replace
+
+    def crash(src: str, dst: str) -> None:
+        if str(dst) == str(path):
+            raise OSError("power cut")  # the process dies between writing and renaming
+        real_replace(src, dst)
+
+    monkeypatch.setattr("azad.fsutil.os.replace", crash)
+    r = save(c, csrf, SALANG, "dari", ctx, "نیمه‌کاره", rev)
+    assert r.status_code == 500
+    assert path.read_bytes() == before
+    msgfmt_check(path)
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    assert history(ws, SALANG, "dari", ctx) == []  # nothing logged as saved
+    monkeypatch.setattr("azad.fsutil.os.replace", real_replace)
+    assert save(c, csrf, SALANG, "dari", ctx, "کامل", rev).status_code == 200
+
+
+KILL_SCRIPT = """
+import os, sys, time
+from pathlib import Path
+import azad.fsutil
+from azad.review.segments import save_segment
+from azad.workspace import Workspace
+
+real_fsync = os.fsync
+def fsync_then_hang(fd):
+    real_fsync(fd)
+    if Path(os.readlink(f"/proc/self/fd/{fd}")).name.endswith(".tmp"):
+        print("writing", flush=True)
+        time.sleep(60)  # killed here: new content written to the temporary file only
+azad.fsutil.os.fsync = fsync_then_hang
+ws = Workspace(Path(sys.argv[1]))
+save_segment(ws, sys.argv[2], "dari", sys.argv[3], "متن تازه", sys.argv[4], by="dara")
+"""
+
+
+def test_killing_the_process_mid_save_leaves_the_previous_file(ws: Workspace) -> None:
+    import subprocess
+
+    ctx, rev = first_segment(ws)
+    path = po(ws, SALANG, "dari")
+    before = path.read_bytes()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(ws.root), SALANG, ctx, rev],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
+    proc.kill()
+    proc.wait()
+    assert path.read_bytes() == before
+    msgfmt_check(path)
+    # The lock died with the process: the next save goes through.
+    c, csrf = as_user(ws, "dara")
+    assert save(c, csrf, SALANG, "dari", ctx, "بعد از خرابی", rev).status_code == 200
+
+
+# --- 6. escaping and paths ----------------------------------------------------------------------
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_xss_payloads_render_as_text(ws: Workspace) -> None:
+    # An article whose title carries markup (the store takes titles as they come).
+    store = ArticleStore(ws)
+    article = store.load(HERAT).article
+    evil = article.model_copy(
+        update={"meta": article.meta.model_copy(update={"title": f"Evil {XSS} Title"})}
+    )
+    outcome = store.save("evil-title", evil)
+    translate(ws, [outcome.slug], ["dari"])
+    c, csrf = as_user(ws, "eddie")
+    seg = read_segments(ws, outcome.slug, "dari")[0]
+    assert save(c, csrf, outcome.slug, "dari", seg.ctx, f"ترجمه {XSS}", seg.rev).status_code == 200
+    # A translator's comment written by a CAT tool.
+    from azad.po import load_po, save_po
+
+    path = po(ws, outcome.slug, "dari")
+    catalog = load_po(path)
+    catalog[0].tcomment = f"note {XSS}"
+    save_po(path, catalog)
+    review_everything(ws, SALANG, "dari")
+    r = c.post(f"/t/{SALANG}/dari/send-back", data={"csrf": csrf, "comment": f"fix {XSS}"})
+    assert r.status_code == 200
+    pages = [
+        c.get("/").text,
+        c.get(f"/t/{outcome.slug}/dari").text,
+        c.get(f"/t/{outcome.slug}/dari/preview").text,
+        c.get(f"/t/{outcome.slug}/dari/history/{seg.ctx}").text,
+        c.get(f"/t/{SALANG}/dari").text,
+    ]
+    for page in pages:
+        assert "<script>alert" not in page and "<img src=x" not in page
+    escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+    assert escaped in pages[0]  # the title in the queue
+    assert pages[1].count(escaped) >= 3  # title, translation, note
+    assert escaped in pages[2] and escaped in pages[3] and escaped in pages[4]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/t/..%2F..%2Fetc/dari",
+        "/t/..%2F..%2Fetc%2Fpasswd/dari/preview",
+        "/t/glossary/dari",
+        "/t/%2E%2E/dari",
+        f"/t/{SALANG}/klingon",
+        "/t/No-Such-Article/dari",
+    ],
+)
+def test_path_like_slugs_and_unknown_languages_are_404(ws: Workspace, url: str) -> None:
+    c, _ = as_user(ws, "eddie")
+    r = c.get(url)
+    assert r.status_code == 404
+    assert "root:" not in r.text
+
+
+def test_path_like_slug_in_a_save_is_refused(ws: Workspace) -> None:
+    c, csrf = as_user(ws, "eddie")
+    r = c.post(
+        "/api/t/..%2F..%2Fetc/dari/segments/b1.s1",
+        json={"text": "x", "rev": "y"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert r.status_code == 404
+
+
+# --- the queue, claims, preview, export -----------------------------------------------------
+
+
+def test_queue_filters_and_orders_oldest_first(ws: Workspace) -> None:
+    old = po(ws, HERAT, "pashto")
+    os.utime(old, (1_600_000_000, 1_600_000_000))
+    c, _ = as_user(ws, "eddie")
+    page = c.get("/").text
+    rows = re.findall(r'<a href="/t/([a-z0-9-]+)/([a-z]+)">', page)
+    assert rows[0] == (HERAT, "pashto") and len(rows) == 4
+    only = re.findall(r'<a href="/t/([a-z0-9-]+)/([a-z]+)">', c.get("/?lang=dari").text)
+    assert sorted(only) == [(HERAT, "dari"), (SALANG, "dari")]
+    review_everything(ws, SALANG, "dari")
+    reviewed = c.get("/?status=reviewed").text
+    assert re.findall(r'<a href="/t/([a-z0-9-]+)/([a-z]+)">', reviewed) == [(SALANG, "dari")]
+    assert c.get("/?status=bogus").status_code == 400
+    assert c.get("/?lang=klingon").status_code == 400
+
+
+def test_claims(ws: Workspace) -> None:
+    c, csrf = as_user(ws, "dara")
+    r = c.post(f"/t/{SALANG}/dari/claim", data={"csrf": csrf})
+    assert r.status_code == 200 and "You hold this translation" in r.text
+    assert translation_status(ws, SALANG, "dari").claimed_by == "dara"
+    from azad.review.users import add_user
+
+    add_user(ws, "dina", "translator", ["dari"], PASSWORD)
+    other, other_csrf = as_user(ws, "dina")
+    r = other.post(f"/t/{SALANG}/dari/claim", data={"csrf": other_csrf})
+    assert r.status_code == 400 and "claimed by dara" in r.text
+    assert other.post(f"/t/{SALANG}/dari/release", data={"csrf": other_csrf}).status_code == 403
+    assert c.post(f"/t/{SALANG}/dari/release", data={"csrf": csrf}).status_code == 200
+    assert translation_status(ws, SALANG, "dari").claimed_by is None
+
+
+def test_preview_is_right_to_left_with_the_translation(ws: Workspace) -> None:
+    c, csrf = as_user(ws, "dara")
+    ctx, rev = first_segment(ws)
+    save(c, csrf, SALANG, "dari", ctx, "تونل سالنگ از هندوکش می‌گذرد.", rev)
+    r = c.get(f"/t/{SALANG}/dari/preview")
+    assert r.status_code == 200
+    assert '<html lang="fa-AF" dir="rtl">' in r.text
+    assert "تونل سالنگ از هندوکش می‌گذرد." in r.text
+
+
+def test_editor_page_has_rtl_text_areas_and_the_english(ws: Workspace) -> None:
+    c, _ = as_user(ws, "dara")
+    page = c.get(f"/t/{SALANG}/dari").text
+    segments = read_segments(ws, SALANG, "dari")
+    assert page.count('<textarea dir="rtl" lang="fa-AF"') == len(segments)
+    assert all(s.english.replace('"', "&#34;") in page for s in segments)
+    assert csrf_of(page)
+
+
+def test_export_downloads(ws: Workspace) -> None:
+    c, _ = as_user(ws, "dara")
+    r = c.get(f"/t/{SALANG}/dari/export.xliff")
+    assert r.status_code == 200 and b"urn:oasis:names:tc:xliff:document:1.2" in r.content
+    assert 'filename="the-salang-tunnel.dari.xlf"' in r.headers["content-disposition"]
+    assert c.get(f"/t/{SALANG}/dari/export.docx").status_code == 404
+
+
+def test_editor_page_offers_translation_memory_matches(ws: Workspace) -> None:
+    review_everything(ws, SALANG, "dari", prefix="تأییدشده ")
+    from azad.review.state import approve
+
+    approve(ws, SALANG, "dari", "eddie")
+    # A second article sharing the Salang article's sentences.
+    store = ArticleStore(ws)
+    store.save("salang-again", store.load(SALANG).article)
+    translate(ws, ["salang-again"], ["dari"])
+    c, _ = as_user(ws, "dara")
+    page = c.get("/t/salang-again/dari").text
+    first = read_segments(ws, SALANG, "dari")[0]
+    assert f'class="insert" data-text="{first.text}"' in page
+    assert '<span class="score">100%</span>' in page
+    # Its own article's approved segments are not offered to itself.
+    assert '<span class="score">' not in c.get(f"/t/{SALANG}/dari").text
+
+
+SERVE = """
+import sys
+from test_review_support import register_cli
+register_cli()
+from azad.cli import main
+sys.argv = ["azad", "--workspace", sys.argv[1], "review", "serve", "--port", sys.argv[2]]
+main()
+"""
+
+
+def listening_addresses(port: int) -> set[str]:
+    """IPv4 addresses with a socket listening on ``port``, from /proc/net/tcp."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        addr, hex_port = local.split(":")
+        if state == "0A" and int(hex_port, 16) == port:
+            found.add(".".join(str(b) for b in reversed(bytes.fromhex(addr))))
+    return found
+
+
+def test_review_serve_binds_loopback_by_default(ws: Workspace) -> None:
+    import socket
+    import subprocess
+    import time
+
+    import httpx2
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(ws.root), str(port)],
+        cwd=Path(__file__).parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                r = httpx2.get(f"http://127.0.0.1:{port}/", follow_redirects=False, timeout=1)
+                break
+            except httpx2.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, "no server"
+                time.sleep(0.1)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login")
+        assert listening_addresses(port) == {"127.0.0.1"}
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=10)[0]
+    assert f"http://127.0.0.1:{port}/" in out
