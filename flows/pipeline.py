@@ -17,6 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.concurrency.sync import concurrency
 from prefect.context import TaskRunContext
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from azad.ingest import ingest_each, pending_files
 from azad.mt.select import select_model
@@ -72,7 +73,15 @@ def translate(workspace: str | None, slug: str, lang_key: str) -> dict[str, Any]
     }
 
 
-@flow(name="translate_articles", log_prints=True)
+# Two MT tasks at a time per process: the two languages of an article run side by side,
+# and tasks wait for a thread here rather than poll the server for a concurrency slot.
+# The azad-mt global limit still bounds all workers of a deployment together.
+@flow(
+    name="translate_articles",
+    log_prints=True,
+    # Prefect's own annotations reject its ThreadPoolTaskRunner here (invariant generic).
+    task_runner=ThreadPoolTaskRunner(max_workers=2),  # type: ignore[arg-type]
+)
 def translate_articles(
     paths: list[str] | None = None, workspace: str | None = None
 ) -> list[TaskOutcome]:

@@ -1,19 +1,16 @@
 """What a user may do to an article × language, with the role checks in one place.
 
 The web app and the CLI both call these, so "only editors approve" holds whichever way
-the action comes in. Publishing goes through :func:`publish_translation`, the one hook
-into the publishing code (``azad.publish``, imported only when an editor publishes).
+the action comes in. Publishing goes through :func:`publish_translation`, which submits
+the publish flow (:mod:`azad.review.publishing`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
-from collections.abc import Callable
-from typing import Any
 
 from azad.errors import AzadError
-from azad.review import state
+from azad.review import publishing, state
 from azad.review.segments import po_file
 from azad.review.users import User
 from azad.workspace import Workspace
@@ -21,10 +18,6 @@ from azad.workspace import Workspace
 
 class Forbidden(AzadError):
     """The user's role does not allow this (HTTP 403)."""
-
-
-class PublishUnavailable(AzadError):
-    """The publishing code is not installed yet (HTTP 501)."""
 
 
 def require_lang(user: User, lang_key: str) -> None:
@@ -81,35 +74,20 @@ def send_back(
     return state.send_back(ws, slug, lang_key, user.name, comment.strip())
 
 
-PUBLISH_MODULE = "azad.publish"
-PUBLISH_FUNCTION = "publish_one"
+def publish_translation(
+    ws: Workspace, slug: str, lang_key: str, user: User
+) -> tuple[publishing.PublishRun, bool]:
+    """Submit the ``publish_editions`` flow for one approved translation
+    (:func:`azad.review.publishing.submit`); returns the run and whether it is new (False:
+    one for this translation is still under way).
 
-
-def _publisher() -> Callable[..., Any]:
-    try:
-        module = importlib.import_module(PUBLISH_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != PUBLISH_MODULE:
-            raise
-        raise PublishUnavailable("publishing is not available yet (no azad.publish)") from None
-    fn = getattr(module, PUBLISH_FUNCTION, None)
-    if fn is None:
-        raise PublishUnavailable(f"publishing is not available yet (no {PUBLISH_FUNCTION})")
-    return fn  # type: ignore[no-any-return]
-
-
-def publish_translation(ws: Workspace, slug: str, lang_key: str, user: User) -> Any:
-    """Build the editions of one approved translation.
-
-    Calls ``azad.publish.publish_one(ws, slug, lang_key, by=user.name)``, which builds the
-    editions from the PO file's current content and records the publication
-    (:func:`azad.review.state.record_published`); returns its outcome. Raises
-    :class:`Forbidden` for non-editors, :class:`PublishUnavailable` while the publishing
-    code is missing, and :class:`AzadError` if the translation is not approved as it
-    stands (checked here too, so the answer is the same whatever the publisher does).
+    Raises :class:`Forbidden` for non-editors and :class:`AzadError` if the translation is
+    not approved as it stands (checked before anything is submitted, so the editor gets
+    the answer at once rather than from a failed run).
     """
     require_editor(user)
+    require_lang(user, lang_key)
     current = state.translation_status(ws, slug, lang_key)
     if current.status not in ("approved", "published"):
         raise AzadError(f"{slug} ({lang_key}) is {current.status}: approve it before publishing")
-    return _publisher()(ws, slug, lang_key, by=user.name)
+    return publishing.submit(ws, slug, lang_key, user.name)

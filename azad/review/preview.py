@@ -1,81 +1,113 @@
-"""The translated article, and its preview in the browser.
+"""The preview of a translation: the edition as the renderer builds it, in the browser.
 
-:func:`translated_article` puts each segment's translation in place of the English (a
-segment without one keeps its English, marked by the preview); :func:`preview_html` turns
-it into HTML. Until the renderer (``azad.render``) exists that is a plain right-to-left
-page; then :func:`preview_html` becomes a call to the renderer's HTML writer.
+The same calls as publishing (:func:`azad.render.edition.build_edition`, then
+:func:`azad.render.edition.render_html`, with the PO file read as
+:mod:`azad.publish` reads it), so what the editor sees is what readers will get, with
+three differences for a translation still in work:
+
+* every entry's current text is used, a fuzzy one included (publishing would refuse it);
+  a segment without any translation prints its English, isolated and marked ``lang="en"``
+  by the renderer, and highlighted here;
+* unless the translation is approved as it stands, the edition carries the draft stamp
+  («پیش‌نویس» / «مسوده»), as ``azad publish --draft`` would;
+* a bar above the edition says how many segments are unreviewed or missing.
+
+The @font-face rules point at :data:`FONT_ROUTE` (the app serves the styles folder's
+fonts there), and the page's only inline content is its ``<style>`` element, which the
+route's CSP allows by hash (:func:`azad.review.web.security.inline_style_csp`).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
 
-from azad.model import Article, Block, ListItem, Segment
 from azad.po import load_po
+from azad.render.edition import SUBTITLE_ID, TITLE_ID, build_edition, render_html
+from azad.render.styles import load_styles
 from azad.review.segments import po_file
+from azad.review.state import load_record, record_path, translation_status
 from azad.review.templating import templates
-from azad.settings import Language
 from azad.store import ArticleStore
 from azad.workspace import Workspace
 
+FONT_ROUTE = "/preview-fonts/"
+
+# Screen layout around the edition's own stylesheet (which is written for A4 and
+# e-readers), and the marks of the preview only.
+PREVIEW_CSS = """
+html { background: #ecebe6; }
+body { max-width: 44em; margin: 1.5em auto; padding: 2.5em 3em; background: #fff;
+  box-shadow: 0 1px 6px rgba(0, 0, 0, .25); }
+.edition-article span[lang="en"] { background: #ffe2e2; }
+.edition-article .byline span[lang="en"] { background: none; }
+.preview-bar { font: 14px/1.4 system-ui, sans-serif; text-align: left; direction: ltr;
+  background: #1d3557; color: #fff; padding: .5em 1em; margin: -2.5em -3em 2em -3em; }
+.preview-bar .warn { color: #ffd166; }
+"""
+
 
 @dataclass(frozen=True)
-class Translated:
-    article: Article
-    missing: frozenset[str]
-    """Ids of segments that have no translation (their English stands in)."""
-    unreviewed: frozenset[str]
+class PreviewBar:
+    status: str
+    total: int
+    unreviewed: int
+    missing: int
+    draft: bool
 
 
-def translated_article(ws: Workspace, slug: str, lang_key: str) -> Translated:
-    catalog = load_po(po_file(ws, slug, lang_key))
-    texts = {e.msgctxt: e for e in catalog if not e.obsolete}
+def font_file(ws: Workspace, name: str) -> Path | None:
+    """The font of the workspace's styles called ``name``, or None: only the fonts the
+    styles use are served, by file name (never a path)."""
+    styles = load_styles(ws.root, ws.settings.edition)
+    return next((f.path for f in styles.fonts if f.path.name == name), None)
+
+
+def preview_html(
+    ws: Workspace,
+    slug: str,
+    lang_key: str,
+    font_url: Callable[[str], str] = lambda name: FONT_ROUTE + quote(name),
+) -> str:
+    """The edition of ``slug`` in ``lang_key`` as one HTML document, as it stands in the
+    PO file now; ``font_url`` gives the address of a font file by name."""
+    # azad.publish imports WeasyPrint: only when someone previews.
+    from azad.publish import credit_of, translations_of
+
+    key, language = ws.language(lang_key)
     article = ArticleStore(ws).load(slug).article
-    missing: set[str] = set()
-    unreviewed: set[str] = set()
-
-    def tr(seg: Segment) -> Segment:
-        entry = texts.get(seg.id)
-        if entry is None or not entry.msgstr:
-            missing.add(seg.id)
-            return seg
-        if "fuzzy" in entry.flags:
-            unreviewed.add(seg.id)
-        return Segment(id=seg.id, text=entry.msgstr)
-
-    blocks = [
-        Block(
-            id=b.id,
-            kind=b.kind,
-            level=b.level,
-            ordered=b.ordered,
-            segments=[tr(s) for s in b.segments],
-            items=[ListItem(id=i.id, segments=[tr(s) for s in i.segments]) for i in b.items],
-        )
-        for b in article.blocks
-    ]
-    return Translated(
-        Article(
-            meta=article.meta.model_copy(update={"language": _code(ws, lang_key)}), blocks=blocks
-        ),
-        frozenset(missing),
-        frozenset(unreviewed),
+    catalog = load_po(po_file(ws, slug, key))
+    record = load_record(record_path(ws.article_dir(slug), key))
+    status = translation_status(ws, slug, key).status
+    styles = load_styles(ws.root, ws.settings.edition)
+    translations = translations_of(catalog, draft=True)
+    draft = status not in ("approved", "published")
+    edition = build_edition(
+        article,
+        translations,
+        ws.settings.site,
+        key,
+        language,
+        styles,
+        credit=credit_of(catalog, record, None),
+        authors=ws.settings.edition.authors,
+        draft=draft,
     )
-
-
-def _code(ws: Workspace, lang_key: str) -> str:
-    return ws.settings.languages[lang_key].code
-
-
-@dataclass(frozen=True)
-class PreviewContext:
-    translated: Translated
-    lang: Language
-    site_name: str
-
-
-def preview_html(ws: Workspace, slug: str, lang_key: str) -> str:
-    """The edition as HTML: the one call to swap for the renderer's HTML once it exists."""
-    translated = translated_article(ws, slug, lang_key)
-    ctx = PreviewContext(translated, ws.settings.languages[lang_key], ws.settings.site.name)
-    return templates.get_template("preview.html").render(page=ctx)
+    ids = [TITLE_ID] + ([SUBTITLE_ID] if article.meta.subtitle else [])
+    ids += [s.id for s in article.segments()]
+    fuzzy = {e.msgctxt for e in catalog if not e.obsolete and e.msgstr and e.fuzzy}
+    bar = PreviewBar(
+        status=status,
+        total=len(ids),
+        unreviewed=sum(1 for i in ids if i in fuzzy),
+        missing=sum(1 for i in ids if not translations.get(i, "").strip()),
+        draft=draft,
+    )
+    css = styles.font_face_css(lambda font: font_url(font.path.name))
+    html = render_html(edition, styles, head_css=f"{css}\n{styles.edition_css}\n{PREVIEW_CSS}")
+    banner = templates.get_template("preview_bar.html").render(page=bar)
+    # The bar goes first in the body; the rest is the renderer's document untouched.
+    return re.sub(r"<body\b[^>]*>", lambda m: m.group(0) + banner, html, count=1)

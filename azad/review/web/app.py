@@ -1,8 +1,8 @@
 """The review app: its route table, and :func:`create_app`.
 
-Every route but the login page and the static files needs a session; views check the
-language and role of the user (:func:`azad.review.web.common.target`,
-:mod:`azad.review.actions`).
+Every route but the login page, the static files and the readers' editions
+(``/editions/``, public and read-only) needs a session; views check the language and role
+of the user (:func:`azad.review.web.common.target`, :mod:`azad.review.actions`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from azad.errors import AzadError
-from azad.review.web import views_actions, views_api, views_auth, views_editor, views_queue
+from azad.review.web import (
+    views_actions,
+    views_api,
+    views_auth,
+    views_editions,
+    views_editor,
+    views_queue,
+)
 from azad.review.web.common import handle_error
 from azad.review.web.security import SecurityHeaders
 from azad.workspace import Workspace
@@ -30,12 +37,17 @@ ROUTES = [
     Route("/", views_queue.queue, methods=["GET"]),
     Route(T, views_editor.editor, methods=["GET"]),
     Route(T + "/preview", views_editor.preview, methods=["GET"]),
+    Route("/preview-fonts/{name}", views_editor.preview_font, methods=["GET"]),
+    Route(T + "/publish-status", views_editor.publish_status, methods=["GET"]),
     Route(T + "/export.{fmt}", views_editor.export, methods=["GET"]),
     Route(T + "/history/{ctx}", views_editor.segment_history, methods=["GET"]),
     Route(T + "/{action}", views_actions.action, methods=["POST"]),
     Route("/api" + T + "/segments/{ctx}", views_api.get_segment, methods=["GET"]),
     Route("/api" + T + "/segments/{ctx}", views_api.save_segment, methods=["POST"]),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    # Public: the readers' catalog and editions (output/), no session looked at.
+    Route("/editions", views_editions.editions_root, methods=["GET"]),
+    Route("/editions/{path:path}", views_editions.edition_file, methods=["GET"]),
 ]
 
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from azad.errors import AzadError, InputError
-from azad.review.actions import Forbidden, PublishUnavailable, require_lang
+from azad.review.actions import Forbidden, require_lang
 from azad.review.segments import Conflict, NotFound
 from azad.review.templating import templates
 from azad.review.users import Session
@@ -23,7 +23,6 @@ STATUS_OF: list[tuple[type[AzadError], int]] = [
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
-    (PublishUnavailable, 501),
     (InputError, 400),
     (AzadError, 400),
 ]

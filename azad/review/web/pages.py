@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from azad.review.index import QueueRow
+from azad.review.publishing import PublishRun
 from azad.review.qa import Warning
 from azad.review.segments import Change, Segment
 from azad.review.state import ReviewRecord, Status
@@ -88,6 +89,10 @@ class EditorPage:
     reviewed: int
     qa_summary: dict[str, int]
     can_edit: bool = True
+    publish_run: PublishRun | None = None
+    """The latest publish run this process submitted for the translation."""
+    editions: list[tuple[str, str]] = field(default_factory=list)
+    """(format, URL under /editions/) of the published files."""
 
     @property
     def percent(self) -> int:

@@ -7,11 +7,17 @@
   ``X-CSRF-Token`` header in JSON requests. The login form, which has no session yet,
   carries a token that must match a short-lived cookie (double submit). A request whose
   ``Origin`` names another site is refused as well.
-* Every response forbids framing and inline scripts (CSP), and is not sniffed.
+* Every response forbids framing and inline scripts (CSP), and is not sniffed. A view
+  may set its own ``Content-Security-Policy`` or ``Cache-Control`` (the readers'
+  editions, the preview): the middleware adds each default only where the response has
+  none, so a looser policy is confined to the responses that ask for it.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import secrets
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -31,6 +37,27 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+
+
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.DOTALL | re.IGNORECASE)
+
+
+def inline_style_csp(html: str) -> str:
+    """The CSP of a static page whose only inline content is its ``<style>`` elements (the
+    readers' catalog, the edition preview): those elements allowed by their hashes, fonts
+    and images of this site only, no script, no form, no framing. Hashes rather than
+    'unsafe-inline', so text in the page can never add a stylesheet of its own."""
+    hashes = [
+        "'sha256-{}'".format(
+            base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode()
+        )
+        for css in _STYLE_ELEMENT.findall(html)
+    ]
+    style_src = " ".join(dict.fromkeys(hashes)) or "'none'"
+    return (
+        f"default-src 'none'; style-src {style_src}; font-src 'self'; img-src 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+    )
 
 
 class LoginRequired(AzadError):
@@ -124,8 +151,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + self.HEADERS
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [h for h in self.HEADERS if h[0] not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from azad.review import actions
+from azad.review import actions, publishing
 from azad.review.users import User
 from azad.review.web.common import target
 from azad.review.web.security import check_csrf, require_session
@@ -43,8 +43,15 @@ def _send_back(ws: Workspace, slug: str, lang: str, user: User, comment: str) ->
 
 
 def _publish(ws: Workspace, slug: str, lang: str, user: User, comment: str) -> str:
-    actions.publish_translation(ws, slug, lang, user)
-    return "Published."
+    run, new = actions.publish_translation(ws, slug, lang, user)
+    where = (
+        f"to Prefect (deployment {publishing.DEPLOYMENT}, flow run {run.flow_run_name})"
+        if run.via == "deployment"
+        else "(running in the review app)"
+    )
+    if not new:
+        return f"A publish run for this translation is still under way: {run.label}"
+    return f"Publish flow submitted {where}; its state shows below."
 
 
 ACTIONS: dict[str, Action] = {

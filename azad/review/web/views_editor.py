@@ -3,20 +3,25 @@ downloads for CAT tools."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from azad.glossary import load_glossary
+from azad.review import publishing
 from azad.review.exchange import Format, export_text
 from azad.review.index import queue_rows
-from azad.review.preview import preview_html
+from azad.review.preview import font_file, preview_html
 from azad.review.qa import check_segment, summarize
 from azad.review.segments import NotFound, history, read_segments
+from azad.review.state import ReviewRecord, translation_status
 from azad.review.tm import lookup
 from azad.review.web.common import chrome, render, target
 from azad.review.web.pages import EditorPage, HistoryPage, Paragraph, SegmentRow
-from azad.review.web.security import require_session
+from azad.review.web.security import inline_style_csp, require_session, workspace
 from azad.store import ArticleStore
+from azad.workspace import Workspace
 
 
 def editor(request: Request) -> Response:
@@ -60,8 +65,25 @@ def editor(request: Request) -> Response:
         total=len(segments),
         reviewed=sum(1 for s in segments if s.reviewed),
         qa_summary=summarize(all_warnings),
+        publish_run=publishing.latest(ws, slug, lang_key),
+        editions=_edition_links(ws, row.record),
     )
     return render("editor.html", page)
+
+
+def _edition_links(ws: Workspace, record: ReviewRecord) -> list[tuple[str, str]]:
+    """Where readers download the published files (``files`` are relative to the
+    workspace, e.g. ``output/dari/slug.pdf``)."""
+    if record.published is None:
+        return []
+    out = ws.output_dir.resolve()
+    links = []
+    for name in record.published.files:
+        path = (ws.root / name).resolve()
+        if path.is_relative_to(out):
+            rel = path.relative_to(out).as_posix()
+            links.append((path.suffix.lstrip(".").upper(), "/editions/" + quote(rel)))
+    return links
 
 
 def segment_history(request: Request) -> Response:
@@ -83,9 +105,43 @@ def segment_history(request: Request) -> Response:
 
 
 def preview(request: Request) -> Response:
+    """The edition as the renderer builds it (:mod:`azad.review.preview`), with the CSP its
+    inline stylesheet and fonts need: only this response gets it."""
     sess = require_session(request)
     ws, slug, lang_key = target(request, sess)
-    return HTMLResponse(preview_html(ws, slug, lang_key))
+    html = preview_html(ws, slug, lang_key)
+    return HTMLResponse(html, headers={"content-security-policy": inline_style_csp(html)})
+
+
+FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
+
+
+def preview_font(request: Request) -> Response:
+    """A font of the styles folder, for the preview's @font-face rules; by file name, and
+    only the fonts the styles use."""
+    require_session(request)
+    path = font_file(workspace(request), request.path_params["name"])
+    if path is None or path.suffix not in FONT_TYPES:
+        raise NotFound("no such font")
+    return Response(
+        path.read_bytes(),
+        media_type=FONT_TYPES[path.suffix],
+        # The fonts change only with the styles folder; a day's cache spares the preview
+        # a megabyte per reload.
+        headers={"cache-control": "private, max-age=86400"},
+    )
+
+
+def publish_status(request: Request) -> Response:
+    """The latest publish run of the translation (``run``: null when this process has
+    submitted none) and the translation's status, for the editor page to poll."""
+    sess = require_session(request)
+    ws, slug, lang_key = target(request, sess)
+    run = publishing.latest(ws, slug, lang_key)
+    current = translation_status(ws, slug, lang_key)
+    return JSONResponse(
+        {"run": run.to_json() if run else None, "status": current.status},
+    )
 
 
 MEDIA = {"xliff": ("application/x-xliff+xml", "xlf"), "po": ("text/x-gettext-translation", "po")}
