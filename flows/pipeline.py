@@ -60,9 +60,7 @@ def ingest(workspace: str | None, paths: list[str] | None) -> dict[str, Any]:
 def translate(workspace: str | None, slug: str, lang_key: str) -> dict[str, Any]:
     ws = _workspace(workspace)
     start = time.perf_counter()
-    # Bounded so that a machine never loads more models than its memory holds.
-    with concurrency(MT_CONCURRENCY_LIMIT, occupy=1, strict=False):
-        (report,) = translate_library(ws, [slug], [lang_key])
+    (report,) = translate_library(ws, [slug], [lang_key])
     return {
         "slug": slug,
         "lang": lang_key,
@@ -73,14 +71,19 @@ def translate(workspace: str | None, slug: str, lang_key: str) -> dict[str, Any]
     }
 
 
-# Two MT tasks at a time per process: the two languages of an article run side by side,
-# and tasks wait for a thread here rather than poll the server for a concurrency slot.
-# The azad-mt global limit still bounds all workers of a deployment together.
+# MT tasks run MT_WORKERS at a time in a flow run's process (the two languages of an
+# article side by side). The flow run holds that many slots of the azad-mt global
+# concurrency limit while it translates, so all flow runs on all machines together never
+# load more models than the limit allows. Holding the slots per flow run, not per task,
+# matters: acquiring a slot costs about a second of API round trips (measured).
+MT_WORKERS = 2
+
+
 @flow(
     name="translate_articles",
     log_prints=True,
     # Prefect's own annotations reject its ThreadPoolTaskRunner here (invariant generic).
-    task_runner=ThreadPoolTaskRunner(max_workers=2),  # type: ignore[arg-type]
+    task_runner=ThreadPoolTaskRunner(max_workers=MT_WORKERS),  # type: ignore[arg-type]
 )
 def translate_articles(
     paths: list[str] | None = None, workspace: str | None = None
@@ -90,10 +93,24 @@ def translate_articles(
     article × language, languages in parallel."""
     logger = get_run_logger()
     ws = _workspace(workspace)
-    ensure_concurrency_limit(MT_CONCURRENCY_LIMIT, ws.settings.flows.mt_concurrency)
+    limit = ensure_concurrency_limit(MT_CONCURRENCY_LIMIT, ws.settings.flows.mt_concurrency)
     ingested = ingest(workspace, paths)
     outcomes = [TaskOutcome(name=e, ok=False, error="ingest failed") for e in ingested["failed"]]
     slugs = ArticleStore(ws).slugs() if paths is None else ingested["slugs"]
+    with concurrency(MT_CONCURRENCY_LIMIT, occupy=min(MT_WORKERS, limit), strict=False):
+        outcomes += _run_translations(workspace, ws, slugs, logger)
+    create_markdown_artifact(
+        translation_summary(outcomes),
+        key="translation-summary",
+        description="Articles translated in this run",
+    )
+    return outcomes
+
+
+def _run_translations(
+    workspace: str | None, ws: Workspace, slugs: list[str], logger: Any
+) -> list[TaskOutcome]:
+    outcomes: list[TaskOutcome] = []
     futures = [
         (slug, key, translate.submit(workspace, slug, key))
         for slug in slugs
@@ -117,28 +134,26 @@ def translate_articles(
             outcomes.append(
                 TaskOutcome(name=f"{slug} ({key})", ok=False, error=state.message or "failed")
             )
-    create_markdown_artifact(
-        translation_summary(outcomes),
-        key="translation-summary",
-        description="Articles translated in this run",
-    )
     return outcomes
 
 
-def ensure_concurrency_limit(name: str, limit: int) -> None:
-    """Create the global concurrency limit that bounds MT tasks, if the server lacks it."""
+def ensure_concurrency_limit(name: str, limit: int) -> int:
+    """The global concurrency limit that bounds MT across flow runs: created with ``limit``
+    slots if the server lacks it; returns the slots it has (an operator may have changed
+    them with ``prefect gcl update``)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
     from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
     with get_client(sync_client=True) as client:
         try:
-            client.read_global_concurrency_limit_by_name(name)
+            return int(client.read_global_concurrency_limit_by_name(name).limit)
         except ObjectNotFound:
             with contextlib.suppress(ObjectAlreadyExists):
                 client.create_global_concurrency_limit(
                     GlobalConcurrencyLimitCreate(name=name, limit=limit)
                 )
+            return int(client.read_global_concurrency_limit_by_name(name).limit)
 
 
 def _stats(result: dict[str, Any]) -> dict[str, Any]:
