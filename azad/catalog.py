@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,7 +35,6 @@ OPDS = "opds.xml"
 ATOM = "feed.xml"
 FONTS_DIR = "fonts"
 LOCK = ".catalog.lock"
-PUBLIC_MODE = 0o644
 
 MEDIA_TYPES: Mapping[str, str] = {
     ".html": "text/html; charset=utf-8",
@@ -303,7 +301,6 @@ def write_catalog(ws: Workspace) -> list[Path]:
         for path, data in files.items():
             if not (path.is_file() and path.read_bytes() == data):
                 atomic_write_bytes(path, data)
-                os.chmod(path, PUBLIC_MODE)  # the temporary file was private
     return list(files)
 
 

@@ -38,6 +38,7 @@ from typing import Literal
 import polib
 
 from azad.errors import AzadError, InputError
+from azad.fsutil import fsync_dir, stage_bytes
 from azad.po import po_path
 from azad.render.edition import Credit, Edition, build_edition
 from azad.render.epub import render_epub
@@ -54,7 +55,6 @@ from azad.store import ArticleStore
 from azad.workspace import Workspace
 
 DRAFTS_DIR = "drafts"
-PUBLIC_MODE = 0o644
 THUMBNAIL_DPI = 30
 PDFTOPPM_TIMEOUT_S = 60
 # Names a PO file's Last-Translator has before anyone set it (gettext's template).
@@ -341,7 +341,7 @@ def _write(outputs: dict[Path, bytes]) -> None:
     staged: list[tuple[Path, Path]] = []
     try:
         for path, data in outputs.items():
-            staged.append((_stage(path, data), path))
+            staged.append((stage_bytes(path, data), path))
         for tmp, path in staged:
             os.replace(tmp, path)
     finally:
@@ -349,35 +349,7 @@ def _write(outputs: dict[Path, bytes]) -> None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
     for folder in {path.parent for path in outputs}:
-        _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the renames themselves durable (as azad.fsutil does for single files).
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _stage(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private; editions are for readers.
-        os.chmod(tmp, PUBLIC_MODE)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
+        fsync_dir(folder)
 
 
 def _publish_in_worker(

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from azad import fsutil
+
+
+def test_atomic_write_replaces_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "file.txt"
+    fsutil.atomic_write_text(target, "one")
+    fsutil.atomic_write_text(target, "two")
+    assert target.read_text() == "two"
+    assert [p.name for p in target.parent.iterdir()] == ["file.txt"]
+
+
+def test_new_files_get_the_umask_mode_not_a_private_one(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        fsutil.atomic_write_bytes(tmp_path / "x", b"data")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "x").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_failed_write_keeps_the_previous_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "file.txt"
+    fsutil.atomic_write_text(target, "previous")
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(fsutil.os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        fsutil.atomic_write_text(target, "new")
+    assert target.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["file.txt"]
