@@ -390,7 +390,7 @@ def test_a_failing_writer_leaves_the_previous_edition_byte_identical(
 
     # A failure while the files are being staged: still nothing changed, nothing left over.
     monkeypatch.undo()
-    real_stage = azad.publish._stage
+    real_stage = azad.publish.stage_bytes
     calls = []
 
     def failing_stage(path: Path, data: bytes) -> Path:
@@ -399,7 +399,7 @@ def test_a_failing_writer_leaves_the_previous_edition_byte_identical(
             raise OSError("disk full")
         return real_stage(path, data)
 
-    monkeypatch.setattr(azad.publish, "_stage", failing_stage)
+    monkeypatch.setattr(azad.publish, "stage_bytes", failing_stage)
     with pytest.raises(OSError, match="disk full"):
         publish_one(ws, slug, "dari")
     assert snapshot(ws.output_dir) == before
@@ -430,14 +430,14 @@ def test_a_killed_publish_leaves_the_previous_edition(
         "from pathlib import Path\n"
         "import azad.publish as p\n"
         "from azad.workspace import Workspace\n"
-        "real = p._stage\n"
+        "real = p.stage_bytes\n"
         "n = []\n"
         "def stage(path, data):\n"
         "    n.append(path)\n"
         "    if len(n) == 2:\n"
         "        os.kill(os.getpid(), signal.SIGKILL)\n"
         "    return real(path, data)\n"
-        "p._stage = stage\n"
+        "p.stage_bytes = stage\n"
         "p.publish_one(Workspace(Path(sys.argv[1])), sys.argv[2], 'dari')\n"
     )
     proc = subprocess.run([sys.executable, str(child), str(ws.root), slug], check=False)
