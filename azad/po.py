@@ -24,6 +24,10 @@ PLURAL_FORMS = {
     "ps-AF": "nplurals=2; plural=(n != 1);",
 }
 LOCK_TIMEOUT_S = 30
+TITLE_ID = "title"
+"""``msgctxt`` of the article's title in a PO file (``subtitle`` likewise): an edition
+prints them translated, like the sentence segments."""
+SUBTITLE_ID = "subtitle"
 
 
 def po_path(article_dir: Path, lang_key: str) -> Path:

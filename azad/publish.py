@@ -39,11 +39,12 @@ import polib
 
 from azad.errors import AzadError, InputError
 from azad.fsutil import fsync_dir, stage_bytes
+from azad.model import Article
 from azad.po import po_path
 from azad.render.edition import Credit, Edition, build_edition
 from azad.render.epub import render_epub
 from azad.render.pdf import render_pdf
-from azad.render.styles import load_styles
+from azad.render.styles import Styles, load_styles
 from azad.review.state import (
     ReviewRecord,
     load_record,
@@ -148,6 +149,35 @@ def credit_of(
 # ---- rendering ------------------------------------------------------------------------
 
 
+def edition_of(
+    ws: Workspace,
+    article: Article,
+    lang_key: str,
+    catalog: polib.POFile,
+    record: ReviewRecord,
+    *,
+    draft: bool,
+    include_fuzzy: bool,
+    translators: Sequence[str] | None = None,
+) -> tuple[Edition, Styles]:
+    """The edition of ``article`` from its PO file and review record, with the workspace's
+    site profile and styles: what publishing renders and the review app previews."""
+    key, language = ws.language(lang_key)
+    styles = load_styles(ws.root, ws.settings.edition)
+    edition = build_edition(
+        article,
+        translations_of(catalog, draft=include_fuzzy),
+        ws.settings.site,
+        key,
+        language,
+        styles,
+        credit=credit_of(catalog, record, translators),
+        authors=ws.settings.edition.authors,
+        draft=draft,
+    )
+    return edition, styles
+
+
 @dataclass(frozen=True)
 class RenderedEdition:
     edition: Edition
@@ -176,17 +206,8 @@ def render_edition(
         po_bytes = path.read_bytes()
     catalog = _parse_po(path, po_bytes)
     record = load_record(record_path(ws.article_dir(slug), key))
-    styles = load_styles(ws.root, ws.settings.edition)
-    edition = build_edition(
-        article,
-        translations_of(catalog, draft=draft),
-        ws.settings.site,
-        key,
-        language,
-        styles,
-        credit=credit_of(catalog, record, translators),
-        authors=ws.settings.edition.authors,
-        draft=draft,
+    edition, styles = edition_of(
+        ws, article, key, catalog, record, draft=draft, include_fuzzy=draft, translators=translators
     )
     pdf = render_pdf(edition, styles)
     epub = render_epub(edition, styles, identifier=edition_id(slug, language.code))

@@ -24,7 +24,16 @@ from azad.model import Article
 from azad.mt.engine import Backend
 from azad.mt.protect import protect, restore
 from azad.mt.select import engine_for, select_model
-from azad.po import is_reviewed, load_po, locked, new_catalog, po_path, save_po
+from azad.po import (
+    SUBTITLE_ID,
+    TITLE_ID,
+    is_reviewed,
+    load_po,
+    locked,
+    new_catalog,
+    po_path,
+    save_po,
+)
 from azad.store import ArticleStore
 from azad.workspace import Workspace
 
@@ -81,10 +90,6 @@ class Plan:
     @property
     def to_translate(self) -> list[int]:
         return [i for i, e in enumerate(self.entries) if e.state != "kept"]
-
-
-TITLE_ID = "title"
-SUBTITLE_ID = "subtitle"
 
 
 def translatable_units(article: Article) -> list[tuple[str, str]]:

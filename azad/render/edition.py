@@ -21,15 +21,10 @@ from azad.calendar import edition_date
 from azad.lang.common import Scan, apply_edits, check_lang, isolate
 from azad.lang.digits import digit_edits, punctuation_edits
 from azad.model import Article, Block, Segment
+from azad.po import SUBTITLE_ID, TITLE_ID
 from azad.render.bidi import isolate_runs
 from azad.render.styles import Styles
 from azad.settings import Language, SiteProfile
-
-TITLE_ID = "title"
-"""Segment id (``msgctxt``) of the translated title in a PO file, as
-:mod:`azad.translate` writes it (``subtitle`` likewise); without it the English title is
-printed, isolated, marked ``lang="en"``."""
-SUBTITLE_ID = "subtitle"
 
 
 @dataclass(frozen=True)

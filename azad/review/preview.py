@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from azad.po import load_po
-from azad.render.edition import SUBTITLE_ID, TITLE_ID, build_edition, render_html
+from azad.po import SUBTITLE_ID, TITLE_ID, load_po
+from azad.render.edition import render_html
 from azad.render.styles import load_styles
 from azad.review.segments import po_file
 from azad.review.state import load_record, record_path, translation_status
@@ -75,27 +75,16 @@ def preview_html(
     """The edition of ``slug`` in ``lang_key`` as one HTML document, as it stands in the
     PO file now; ``font_url`` gives the address of a font file by name."""
     # azad.publish imports WeasyPrint: only when someone previews.
-    from azad.publish import credit_of, translations_of
+    from azad.publish import edition_of, translations_of
 
-    key, language = ws.language(lang_key)
+    key = ws.language(lang_key)[0]
     article = ArticleStore(ws).load(slug).article
     catalog = load_po(po_file(ws, slug, key))
     record = load_record(record_path(ws.article_dir(slug), key))
     status = translation_status(ws, slug, key).status
-    styles = load_styles(ws.root, ws.settings.edition)
-    translations = translations_of(catalog, draft=True)
     draft = status not in ("approved", "published")
-    edition = build_edition(
-        article,
-        translations,
-        ws.settings.site,
-        key,
-        language,
-        styles,
-        credit=credit_of(catalog, record, None),
-        authors=ws.settings.edition.authors,
-        draft=draft,
-    )
+    edition, styles = edition_of(ws, article, key, catalog, record, draft=draft, include_fuzzy=True)
+    translations = translations_of(catalog, draft=True)
     ids = [TITLE_ID] + ([SUBTITLE_ID] if article.meta.subtitle else [])
     ids += [s.id for s in article.segments()]
     fuzzy = {e.msgctxt for e in catalog if not e.obsolete and e.msgstr and e.fuzzy}
