@@ -234,8 +234,9 @@ def update_translations(
     """Update the PO files of ``jobs`` (all of one language) with one batched model call
     for all their new and changed segments.
 
-    Translation runs without holding the files' locks (it takes seconds); each file is then
-    re-read and re-planned under its lock, so a translator's save in the meantime is kept.
+    Translation runs without holding the files' locks (it takes seconds); under its lock,
+    a file that changed meanwhile is re-read and re-planned, so a translator's save in the
+    meantime is kept.
     """
     if len({j.lang_code for j in jobs}) > 1:
         raise ValueError("update_translations takes jobs of one language")
@@ -243,17 +244,22 @@ def update_translations(
         return []
     lang_code = jobs[0].lang_code
     wanted: dict[str, None] = {}
+    first: list[tuple[_Stamp, Plan]] = []
     for job in jobs:
-        plan = plan_update(job.article, _read(po_path(job.article_dir, job.lang_key)))
+        path = po_path(job.article_dir, job.lang_key)
+        stamp = _stamp(path)
+        plan = plan_update(job.article, _read(path))
+        first.append((stamp, plan))
         wanted.update((plan.entries[i].english, None) for i in plan.to_translate)
     cache = dict(
         zip(wanted, draft_segments(list(wanted), backend, lang_code, glossary), strict=True)
     )
     reports = []
-    for job in jobs:
+    for job, (stamp, plan) in zip(jobs, first, strict=True):
         path = po_path(job.article_dir, job.lang_key)
         with locked(path):
-            plan = plan_update(job.article, _read(path))
+            if _stamp(path) != stamp:  # saved meanwhile: plan again on what is there now
+                plan = plan_update(job.article, _read(path))
             missing = [
                 plan.entries[i].english
                 for i in plan.to_translate
@@ -293,6 +299,19 @@ def update_translations(
 
 def _read(path: Path) -> polib.POFile | None:
     return load_po(path) if path.is_file() else None
+
+
+_Stamp = tuple[int, int, int] | None
+
+
+def _stamp(path: Path) -> _Stamp:
+    """The file's identity and version: every save replaces the file (a new inode), and
+    an editor writing in place changes its mtime or size."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def translate_articles(

@@ -56,3 +56,10 @@ def test_chunks_cover_every_sentence_once_and_respect_the_budget() -> None:
         longest = max(len(tokenized[i]) for i in chunk)
         assert len(chunk) == 1 or len(chunk) * longest <= 128
     assert len(chunks) >= 2
+
+
+def test_a_few_sentences_share_chunks() -> None:
+    # One edited paragraph: four sentences of 45 tokens fit two chunks, not four.
+    chunks = _chunks([["t"] * 45] * 4, max_tokens=4096, workers=2)
+    assert sorted(i for c in chunks for i in c) == [0, 1, 2, 3]
+    assert len(chunks) <= 2

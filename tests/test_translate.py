@@ -202,3 +202,35 @@ def test_plan_of_an_unchanged_article_translates_nothing(tmp_path: Path) -> None
     update_translations([Job("a", article, tmp_path, "dari", "fa-AF")], RecordingBackend(), None)
     plan = plan_update(article, load_po(tmp_path / "dari.po"))
     assert plan.to_translate == [] and plan.obsolete == []
+
+
+def test_a_save_made_while_the_model_runs_is_kept(tmp_path: Path) -> None:
+    from azad.readers import ReadOptions, Source, read_source
+
+    text = (EXAMPLES / "salang-tunnel.md").read_text()
+    first = read_source(Source("a.md", text.encode()), ReadOptions())
+    second = read_source(
+        Source("a.md", text.replace("billions of", "several billion").encode()), ReadOptions()
+    )
+    po = tmp_path / "dari.po"
+    update_translations([Job("a", first, tmp_path, "dari", "fa-AF")], RecordingBackend(), None)
+
+    class SavingBackend(RecordingBackend):
+        """A translator saves a segment while the model is busy with the changed one."""
+
+        def translate(self, sentences: Sequence[str]) -> list[str]:
+            catalog = load_po(po)
+            entry = next(e for e in catalog if e.msgctxt == "title")
+            entry.msgstr, entry.flags = "عنوان بازبینی‌شده", []
+            save_po(po, catalog)
+            return super().translate(sentences)
+
+    backend = SavingBackend()
+    update_translations([Job("a", second, tmp_path, "dari", "fa-AF")], backend, None)
+    assert backend.sent == ["Both would cost several billion dollars."]
+    catalog = load_po(po)
+    (title,) = [e for e in catalog if e.msgctxt == "title"]
+    assert title.msgstr == "عنوان بازبینی‌شده" and is_reviewed(title)
+    assert [e.msgid for e in catalog if "fuzzy" in e.flags and e.previous_msgid] == [
+        "Both would cost several billion dollars."
+    ]
