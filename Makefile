@@ -34,3 +34,9 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache .mypy_cache
+
+# Known vulnerabilities in the installed dependencies (scripts/audit.sh: online through
+# OSV, or offline with AZAD_OSV_DB=<OSV's PyPI dump>); not part of `make test`.
+.PHONY: audit
+audit: setup
+	@bash scripts/audit.sh

@@ -150,12 +150,16 @@ def translate(
     lang: Annotated[str, typer.Option(help="dari, pashto, a code such as fa-AF, or all.")] = "all",
 ) -> None:
     """Write machine drafts into the review queue: translations/<slug>/<lang>.po."""
+    from azad.glossary import load_glossary
     from azad.mt.select import select_model
     from azad.translate import translate_articles
 
     ws = State.workspace()
     names = names or ArticleStore(ws).slugs()
     keys = _lang_keys(ws, lang)
+    # The glossary is an input like the articles: a broken one is the only message, not
+    # one found after choosing (and warning about) the models.
+    load_glossary(ws.glossary_path)
     for key in keys:
         if warning := select_model(ws, key).warning:
             err_console.print(f"[yellow]warning:[/yellow] {warning}")

@@ -240,6 +240,13 @@ def parse_glossary(text: str, path: str | Path = "<glossary>") -> Glossary:
 
 def _check_header(cells: list[str], number: int, path: str | Path) -> list[str]:
     names = [c.lower() for c in cells]
+    words = names[0].split() if len(names) == 1 else []
+    if len(words) > 1 and all(w in GLOSSARY_COLUMNS for w in words):
+        # An editor whose text editor turns tabs into spaces: name that, not the
+        # "unknown column 'english    dari    pashto'" it would otherwise be.
+        raise InputError(
+            path, f"line {number}: the header's columns are separated by spaces, not tabs"
+        )
     for name in names:
         if name not in GLOSSARY_COLUMNS:
             raise InputError(

@@ -87,10 +87,16 @@ def pending_files(workspace: Workspace, paths: list[Path] | None = None) -> list
         s.article.meta.source_file: s.article.meta.source_sha256
         for s in ArticleStore(workspace).all()
     }
+    max_bytes = workspace.settings.ingest.max_bytes
     pending = []
     for path in paths:
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if path.stat().st_size > max_bytes:
+                # Ingest refuses it by its size without reading it; so does this check.
+                pending.append(path)
+                continue
+            with path.open("rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
         except OSError:
             pending.append(path)  # let ingest report the problem with the file
             continue

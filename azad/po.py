@@ -41,6 +41,24 @@ def locked(path: Path) -> Iterator[None]:
         yield
 
 
+class _PoText(str):
+    """The text of a PO file, which polib splits into lines at ``\\n`` only.
+
+    polib splits the text it is given with :meth:`str.splitlines`, which also breaks at
+    U+2028, U+2029, U+0085 and U+001C–U+001E. polib writes these raw inside quoted strings
+    (PO has no escape for them), so a translation or English sentence holding one (pasted
+    from a PDF or a word processor) came back mangled, without an error. gettext ends
+    lines at ``\\n`` only; so does this (``\\r\\n`` and ``\\r`` are ``\\n`` already, read in
+    text mode)."""
+
+    def splitlines(self, keepends: bool = False) -> list[str]:  # type: ignore[override]
+        lines = self.split("\n")
+        last = lines.pop()
+        if keepends:
+            lines = [line + "\n" for line in lines]
+        return [*lines, last] if last else lines
+
+
 def load_po(path: Path) -> polib.POFile:
     """Parse a PO file; a damaged one is an :class:`InputError` naming it."""
     try:
@@ -48,14 +66,40 @@ def load_po(path: Path) -> polib.POFile:
     except UnicodeDecodeError:
         raise InputError(path, "not valid UTF-8") from None
     try:
-        return polib.pofile(text, wrapwidth=0)
+        return polib.pofile(_PoText(text), wrapwidth=0)
     except (OSError, ValueError) as exc:
         raise InputError(path, f"not a valid PO file: {exc}") from None
 
 
 def render_po(catalog: polib.POFile) -> str:
     catalog.wrapwidth = 0  # long lines unwrapped: one segment, one line, easy diffs
+    # Comments are lines (see _comment_lines). polib also writes a header line starting
+    # with "," or ":" (a title) as "#,…" or "#:…", which it then reads as flags or
+    # references, or not at all: a space keeps it text.
+    if catalog.header:
+        catalog.header = "\n".join(
+            " " + line if line[:1] in (",", ":") else line
+            for line in _comment_lines(catalog.header).split("\n")
+        )
+    for entry in catalog:
+        entry.comment = _comment_lines(entry.comment)
+        entry.tcomment = _comment_lines(entry.tcomment)
     return str(catalog) + "\n"
+
+
+def _comment_lines(text: str) -> str:
+    """A comment as PO lines that every reader reads back as they were written.
+
+    polib writes a carriage return in a comment raw: read back, it ends the line and leaves
+    a line without "#" (an unreadable file); a machine draft kept as a comment can hold one
+    (a CAT tool's msgstr "…\\r\\n…"). And gettext's tools (msgfmt, msgmerge) join a line
+    ending in a backslash with the next one, so a comment ending in "\\" swallowed the
+    entry's msgctxt; a space after it, which polib drops again on reading, prevents that.
+    """
+    if not text or not ("\r" in text or "\\\n" in text or text.endswith("\\")):
+        return text
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line + " " if line.endswith("\\") else line for line in lines)
 
 
 def save_po(path: Path, catalog: polib.POFile) -> bool:

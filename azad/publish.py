@@ -12,8 +12,8 @@ record, calls :mod:`azad.render`, and writes the files.
   ``output/drafts/<lang>/``; drafts are not recorded and not in the catalog.
 * Every file is rendered in memory first and then written atomically (temporary file and
   rename), so a failure or a kill while rendering leaves the previous edition
-  byte-identical; the review record is updated only after all files are in place, so an
-  interrupted publish is simply published again.
+  byte-identical; the review record is updated only after all files and the catalog are
+  in place, so an interrupted publish is simply published again.
 * :func:`publish_many` renders several (slug, language) pairs in a process pool, one
   process per core, and regenerates the catalog once at the end.
 """
@@ -83,6 +83,8 @@ class PublishOutcome:
     status: OutcomeStatus
     files: list[Path] = field(default_factory=list)
     error: str = ""
+    po_sha256: str = ""
+    """Of the PO content published (``published`` only)."""
 
 
 def edition_id(slug: str, lang_code: str) -> str:
@@ -298,6 +300,22 @@ def publish_one(
     Raises :class:`AzadError` when the translation is not approved, naming the unreviewed
     segments.  ``catalog``: regenerate the catalog afterwards (:func:`publish_many` does it
     once for all)."""
+    outcome = _publish_files(ws, slug, lang_key, draft=draft, translators=translators, force=force)
+    if outcome.status == "published":
+        _catalog_then_record(ws, [outcome], by, catalog=catalog)
+    return outcome
+
+
+def _publish_files(
+    ws: Workspace,
+    slug: str,
+    lang_key: str,
+    *,
+    draft: bool,
+    translators: Sequence[str] | None,
+    force: bool,
+) -> PublishOutcome:
+    """:func:`publish_one` up to the files: rendered and written, not yet recorded."""
     key, _language = ws.language(lang_key)
     slug = ArticleStore(ws).resolve(slug)
     files = edition_files(ws, slug, key, draft=draft)
@@ -330,20 +348,36 @@ def publish_one(
     }
     outputs[files.manifest] = manifest_json(ws, slug, key, rendered, files)
     _write(outputs)
-    written = [files.pdf, files.epub]
-    record_published(
-        ws,
-        slug,
-        key,
-        by,
-        po_sha256=rendered.po_sha256,
-        files=[str(p.relative_to(ws.root)) for p in written],
+    return PublishOutcome(
+        slug, key, "published", [files.pdf, files.epub], po_sha256=rendered.po_sha256
     )
+
+
+def _catalog_then_record(
+    ws: Workspace, outcomes: Sequence[PublishOutcome], by: str, *, catalog: bool
+) -> None:
+    """Regenerate the catalog (from the manifests, already in place), then record each
+    publication in its review record.
+
+    In this order so that a run killed in between leaves work for the next run: an
+    edition not yet recorded is still "approved", so it is simply published again, and the
+    catalog with it.  Recorded first, a kill before the catalog was written left a
+    publication that the catalog did not list (or listed as it was before), and nothing
+    pending that would ever regenerate it (found by the kill harness, tests/test_kill.py).
+    """
     if catalog:
         from azad.catalog import write_catalog
 
         write_catalog(ws)
-    return PublishOutcome(slug, key, "published", written)
+    for o in outcomes:
+        record_published(
+            ws,
+            o.slug,
+            o.lang_key,
+            by,
+            po_sha256=o.po_sha256,
+            files=[str(p.relative_to(ws.root)) for p in o.files],
+        )
 
 
 def _write(outputs: dict[Path, bytes]) -> None:
@@ -379,19 +413,17 @@ def _publish_in_worker(
     lang_key: str,
     draft: bool,
     translators: tuple[str, ...] | None,
-    by: str,
     force: bool,
 ) -> PublishOutcome:
     try:
-        return publish_one(
+        # Recorded by publish_many, after the catalog.
+        return _publish_files(
             Workspace(Path(root)),
             slug,
             lang_key,
             draft=draft,
             translators=translators,
-            by=by,
             force=force,
-            catalog=False,
         )
     except AzadError as exc:
         return PublishOutcome(slug, lang_key, "failed", error=str(exc))
@@ -418,7 +450,7 @@ def publish_many(
                 done[(slug, key)] = outcome
     todo = [pair for pair in pairs if pair not in done]
     args = [
-        (str(ws.root), slug, key, draft, tuple(translators) if translators else None, by, force)
+        (str(ws.root), slug, key, draft, tuple(translators) if translators else None, force)
         for slug, key in todo
     ]
     n_workers = min(len(args), workers or os.cpu_count() or 1)
@@ -435,10 +467,9 @@ def publish_many(
             outcomes = list(pool.map(_publish_in_worker, *zip(*args, strict=True)))
     done.update(zip(todo, outcomes, strict=True))
     outcomes = [done[pair] for pair in pairs]
-    if not draft and any(o.status == "published" for o in outcomes):
-        from azad.catalog import write_catalog
-
-        write_catalog(ws)
+    published = [o for o in outcomes if o.status == "published"]
+    if not draft and published:
+        _catalog_then_record(ws, published, by, catalog=True)
     return outcomes
 
 

@@ -64,6 +64,22 @@ def edition(article, translations, settings, styles, key="dari", **kwargs):
     )
 
 
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://example.org/salang", True),
+        ("HTTP://example.org/salang", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+    ],
+)
+def test_only_web_addresses_become_links(salang, settings, styles, url, linked) -> None:
+    article = salang.model_copy(update={"meta": salang.meta.model_copy(update={"url": url})})
+    _, html = render_parts(edition(article, dari_translations(article), settings, styles), styles)
+    assert (f'href="{url}"' in html) is linked
+    assert "javascript:" not in html and "data:text" not in html
+
+
 # ---- isolation of Latin runs and numbers --------------------------------------------------
 
 

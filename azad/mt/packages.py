@@ -19,6 +19,7 @@ import tempfile
 import threading
 import urllib.error
 import urllib.request
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,9 +29,11 @@ from packaging.version import InvalidVersion, Version
 
 from azad.errors import AzadError, InputError
 from azad.fsutil import atomic_write_bytes
-from azad.mt.packaging import read_package_metadata
+from azad.mt.packaging import metadata_problem, read_package_metadata
 
 INDEX_FILE = "index.json"
+PACKAGE_FILES = ("model/model.bin", "sentencepiece.model")
+"""Files of a package's folder the engine (:mod:`azad.mt.engine`) cannot do without."""
 _lock = threading.Lock()
 Progress = Callable[[int, int | None], None]
 """Called with (bytes so far, total bytes or None)."""
@@ -145,6 +148,12 @@ def install_file(packages_dir: Path, archive: Path) -> InstalledModel:
         raise InputError(archive, f"metadata.json lacks {', '.join(missing)}")
     if meta.get("type", "translate") != "translate":
         raise InputError(archive, f"not a translate package (type {meta.get('type')!r})")
+    if problem := metadata_problem(meta):
+        raise InputError(archive, problem)
+    # Argos installs any archive with a metadata.json; the engine needs these two files,
+    # and finding them missing at the first translation is too late.
+    if absent := _missing_members(archive, PACKAGE_FILES):
+        raise InputError(archive, f"not a usable translate package: no {', '.join(absent)}")
     with _lock:
         package = use_packages_dir(packages_dir)
         try:
@@ -156,6 +165,15 @@ def install_file(packages_dir: Path, archive: Path) -> InstalledModel:
         if model.name == name and str(model.version) == str(meta.get("package_version")):
             return model
     raise InputError(archive, "installed, but Argos does not list it (unexpected layout)")
+
+
+def _missing_members(archive: Path, wanted: tuple[str, ...]) -> list[str]:
+    """Which of ``wanted`` (paths inside the package's one top-level folder) the
+    archive lacks; :func:`read_package_metadata` has checked the archive's layout."""
+    with zipfile.ZipFile(archive) as zf:
+        names = [name.replace("\\", "/") for name in zf.namelist()]
+    inside = {name.split("/", 1)[1] for name in names if "/" in name}
+    return [name for name in wanted if name not in inside]
 
 
 def remove(packages_dir: Path, model: InstalledModel) -> None:

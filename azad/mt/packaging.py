@@ -22,12 +22,13 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-__all__ = ["METADATA_FILENAME", "pack_argos_model", "read_package_metadata"]
+__all__ = ["METADATA_FILENAME", "metadata_problem", "pack_argos_model", "read_package_metadata"]
 
 METADATA_FILENAME = "metadata.json"
 
@@ -182,12 +183,16 @@ def read_package_metadata(path: Path) -> dict[str, Any]:
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
-            for name in names:
-                if _is_unsafe_member(name):
+            for info in zf.infolist():
+                if _is_unsafe_member(info.filename):
                     raise ValueError(
-                        f"{path}: unsafe archive entry {name!r} would be extracted "
+                        f"{path}: unsafe archive entry {info.filename!r} would be extracted "
                         "outside the package directory"
                     )
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    # Extracted as a plain file today, but a package has no use for links
+                    # and another unpacker could follow one out of the package directory.
+                    raise ValueError(f"{path}: archive entry {info.filename!r} is a symbolic link")
             tops = {PurePosixPath(name.replace("\\", "/")).parts[0] for name in names if name}
             if len(tops) != 1:
                 found = ", ".join(sorted(tops)) or "nothing"
@@ -209,6 +214,18 @@ def read_package_metadata(path: Path) -> dict[str, Any]:
     if not isinstance(metadata, dict):
         raise ValueError(f"{path}: {member} must contain a JSON object")
     return metadata
+
+
+def metadata_problem(metadata: dict[str, Any]) -> str | None:
+    """What is wrong with the codes and version of a package's ``metadata.json`` (they
+    become part of its name and of paths), or ``None``."""
+    for key in ("from_code", "to_code"):
+        if not _CODE_RE.match(str(metadata[key])):
+            return f"metadata.json has an invalid {key} {metadata[key]!r}"
+    version = str(metadata["package_version"])
+    if not _VERSION_RE.match(version) or ".." in version:
+        return f"metadata.json has an invalid package_version {version!r}"
+    return None
 
 
 def _is_unsafe_member(name: str) -> bool:

@@ -16,6 +16,20 @@ from azad.model import Article, Block, BlockKind, ListItem, Metadata, Segment
 from azad.segment import normalize_space, split_sentences
 from azad.settings import SiteProfile
 
+MAX_BLOCK_CHARS = 20_000
+"""The longest title, paragraph, heading or list item a reader accepts. No article's
+paragraph comes near it (a long one has 2,000 characters); a longer one is a file without
+paragraph breaks or not prose at all, and sentence splitting takes time quadratic in a
+paragraph's length (a second at this limit, minutes at a megabyte)."""
+
+# UTF-16 and UTF-32 text is full of NUL bytes; say what it is rather than "binary".
+_WIDE_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
 
 @dataclass(frozen=True)
 class Source:
@@ -30,6 +44,9 @@ class Source:
 
     def text(self) -> str:
         """The bytes as text: UTF-8 (a BOM is dropped), line endings made ``\\n``."""
+        for bom, encoding in _WIDE_BOMS.items():
+            if self.data.startswith(bom):
+                raise InputError(self.name, f"{encoding} text, not UTF-8 (save it as UTF-8)")
         if b"\x00" in self.data[:8192]:
             raise InputError(self.name, "binary file, not text")
         try:
@@ -63,6 +80,7 @@ class ReadOptions:
 
 def assemble(meta: Metadata, raw_blocks: list[RawBlock]) -> Article:
     """Number ``raw_blocks`` and split them into sentence segments."""
+    _check_lengths(meta, raw_blocks)
     blocks: list[Block] = []
     for raw in raw_blocks:
         bid = f"b{len(blocks) + 1}"
@@ -83,6 +101,21 @@ def assemble(meta: Metadata, raw_blocks: list[RawBlock]) -> Article:
         if segs:
             blocks.append(Block(id=bid, kind=raw.kind, level=raw.level, segments=segs))
     return Article(meta=meta, blocks=blocks)
+
+
+def _check_lengths(meta: Metadata, raw_blocks: list[RawBlock]) -> None:
+    """Refuse an absurdly long title or block before segmentation spends minutes on it."""
+    texts: list[tuple[str, str]] = [("title", meta.title)]
+    for raw in raw_blocks:
+        kind = "list item" if raw.kind == "list" else str(raw.kind)
+        texts += [(kind, t) for t in (raw.text, *raw.items)]
+    for what, text in texts:
+        if len(text) > MAX_BLOCK_CHARS:
+            raise InputError(
+                meta.source_file,
+                f"a {what} of {len(text):,} characters (the limit is {MAX_BLOCK_CHARS:,}), "
+                f"starting {text[:30]!r}: a file without paragraph breaks, or not article text",
+            )
 
 
 def _segments(prefix: str, text: str) -> list[Segment]:

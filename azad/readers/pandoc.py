@@ -8,9 +8,11 @@ scripts, images and notes are dropped.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import subprocess
+import zipfile
 from typing import Any
 
 import pypandoc
@@ -35,11 +37,43 @@ def read_html(source: Source, options: ReadOptions) -> Article:
 def read_docx(source: Source, options: ReadOptions) -> Article:
     if not source.data.startswith(b"PK"):
         raise InputError(source.name, "not a DOCX file (not a ZIP archive)")
+    # pandoc says only "couldn't parse docx file: DocxError" of any other ZIP archive. The
+    # main part is usually word/document.xml, but only _rels/.rels says so for sure.
+    try:
+        with zipfile.ZipFile(io.BytesIO(source.data)) as zf:
+            names = zf.namelist()
+    except zipfile.BadZipFile as exc:
+        raise InputError(source.name, f"not a DOCX file (a damaged ZIP archive: {exc})") from None
+    if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
+        raise InputError(
+            source.name,
+            "cannot be read as docx: a ZIP archive without a Word document in it (a renamed file?)",
+        )
     return _read(source, "docx", text=False)
+
+
+# Comments and elements whose content is no part of the page's prose: scripts and styles,
+# frames (a browser never shows an iframe's content), fallbacks for scripts and plug-ins,
+# templates. pandoc keeps the text inside most of them as paragraphs, and splits the
+# paragraph around a <script>. A browser ends script, style, iframe and noscript at the
+# first matching end tag, as this non-greedy match does (template and object are cut
+# there too: nesting them is rare).
+_HTML_DROPPED = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(script|style|iframe|noscript|template|object)\b[^>]*>.*?(?:</\1\s*>|\Z)",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def strip_html_non_prose(html: str) -> str:
+    """``html`` without comments and the elements of :data:`_HTML_DROPPED`."""
+    return _HTML_DROPPED.sub("", html)
 
 
 def _read(source: Source, fmt: str, *, text: bool) -> Article:
     data = source.text().encode("utf-8") if text else source.data
+    if fmt == "html":
+        data = strip_html_non_prose(data.decode("utf-8")).encode("utf-8")
     if text and not data.strip():
         raise InputError(source.name, "file is empty")
     ast = run_pandoc_to_json(data, fmt, source.name)
@@ -86,8 +120,12 @@ def run_pandoc_to_json(data: bytes, fmt: str, name: str) -> Json:
     except subprocess.TimeoutExpired:
         raise InputError(name, f"pandoc took longer than {PANDOC_TIMEOUT_S} s") from None
     if proc.returncode != 0:
-        first_line = (proc.stderr.decode("utf-8", "replace").strip().splitlines() or ["?"])[0]
-        raise InputError(name, f"cannot be read as {fmt}: {first_line}")
+        # pandoc's message often spans lines ("Error parsing YAML metadata at …:" and the
+        # reason below it): one line, shortened.
+        message = " ".join(proc.stderr.decode("utf-8", "replace").split()) or "?"
+        if len(message) > 300:
+            message = message[:299] + "…"
+        raise InputError(name, f"cannot be read as {fmt}: {message}")
     return json.loads(proc.stdout)
 
 
@@ -218,5 +256,6 @@ def _meta_date(meta: Json, name: str) -> dt.date | None:
         if m := _DMY_DATE.match(raw):
             return dt.date(int(m[3]), int(m[2]), int(m[1]))
     except ValueError:
-        pass
+        # The form is right, the day does not exist (2025-02-30): say so, not "expected …".
+        raise InputError(name, f"invalid date {raw!r} in metadata (no such day)") from None
     raise InputError(name, f"invalid date {raw!r} in metadata (expected YYYY-MM-DD)")

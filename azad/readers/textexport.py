@@ -18,7 +18,7 @@ import unicodedata
 
 from azad.errors import InputError
 from azad.model import Article, Metadata
-from azad.readers.base import RawBlock, ReadOptions, Source, assemble
+from azad.readers.base import MAX_BLOCK_CHARS, RawBlock, ReadOptions, Source, assemble
 from azad.segment import normalize_space
 from azad.settings import SiteProfile
 
@@ -62,6 +62,7 @@ def parse_text(text: str, source: Source, options: ReadOptions, *, source_format
     """Parse text in the site's export layout; shared with the PDF reader."""
     if not text.strip():
         raise InputError(source.name, "file is empty")
+    _check_line_lengths(text, source.name)
     matcher = HeaderMatcher(options.site)
     # Form feeds mark page breaks in pdftotext output; they separate chunks like blank lines.
     lines = [
@@ -83,6 +84,18 @@ def parse_text(text: str, source: Source, options: ReadOptions, *, source_format
         author_note=author_note,
     )
     return assemble(meta, _blocks(body))
+
+
+def _check_line_lengths(text: str, name: str) -> None:
+    """A paragraph is one line of the export; an absurdly long line is refused before the
+    header matcher and sentence splitting spend minutes on it."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_BLOCK_CHARS:
+            raise InputError(
+                name,
+                f"line {number} is {len(line):,} characters long (the limit is "
+                f"{MAX_BLOCK_CHARS:,}): a file without paragraph breaks, or not article text",
+            )
 
 
 class HeaderMatcher:
@@ -161,7 +174,8 @@ def _parse_date(line: str, name: str) -> dt.date | None:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise InputError(name, f"invalid date {line!r} (expected DD.MM.YYYY)") from None
+        # The line has the form of a date; the day does not exist (31.02.2025).
+        raise InputError(name, f"invalid date {line!r} (no such day)") from None
 
 
 def _author_and_date(

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -138,7 +139,7 @@ def build_edition(
         credit_line=credit_line(credit, labels),
         blocks=tuple(_block(b, tr) for b in article.blocks),
         original_title=meta.title,
-        original_url=meta.url,
+        original_url=_link(meta.url),
         stamps=tuple(stamps),
         labels=labels,
         plain_title=_plain(title.text),
@@ -224,3 +225,11 @@ def render_html(edition: Edition, styles: Styles, *, head_css: str = "") -> str:
         article=Markup(article),
         head_css=Markup(head_css),
     )
+
+
+def _link(url: str | None) -> str | None:
+    """The original's address as a link only when it is a web address: a ``javascript:``
+    or ``data:`` URL in an article's metadata must not become a live link in an edition."""
+    if url and urlsplit(url).scheme.lower() in ("http", "https"):
+        return url
+    return None

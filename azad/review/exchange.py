@@ -20,10 +20,18 @@ import polib
 from translate.storage import po as ttk_po
 from translate.storage import xliff
 
-from azad.errors import AzadError, InputError
+from azad.errors import InputError
 from azad.po import load_po, render_po
-from azad.review.segments import Edit, SaveReport, apply_edits, po_file, rev_of, segment_rev
-from azad.workspace import Workspace, validate_slug
+from azad.review.segments import (
+    Edit,
+    NotFound,
+    SaveReport,
+    apply_edits,
+    po_file,
+    rev_of,
+    segment_rev,
+)
+from azad.workspace import Workspace, is_valid_slug
 
 Format = Literal["xliff", "po"]
 REV_NOTE = "azad-rev: "
@@ -124,7 +132,18 @@ Unit = tuple[str, str, str, bool, str | None]
 """ctx, English, target, fuzzy, revision note"""
 
 
-def _parse(path: Path) -> tuple[Format, str, str, list[Unit]]:
+@dataclass
+class _Parsed:
+    fmt: Format
+    slug: str
+    lang_key: str
+    declared_lang: str
+    """The language the file itself states (XLIFF ``target-language``, the PO ``Language``
+    header), or empty."""
+    units: list[Unit]
+
+
+def _parse(path: Path) -> _Parsed:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -138,6 +157,7 @@ def _parse(path: Path) -> tuple[Format, str, str, list[Unit]]:
             if len(names) != 1 or not (m := _ORIGINAL.match(names[0] or "")):
                 raise InputError(path, "not an Azad Press export (<file original='SLUG/LANG.po'>)")
             slug, lang_key = m.group(1), m.group(2)
+            declared = str(store.gettargetlanguage() or "")
             for unit in store.getunits():
                 ctx = (unit.getid() or "").split("\x04")[-1]
                 target = str(unit.target or "")
@@ -151,6 +171,7 @@ def _parse(path: Path) -> tuple[Format, str, str, list[Unit]]:
             slug, lang_key = header.get("X-Azad-Slug", ""), header.get("X-Azad-Lang", "")
             if not slug or not lang_key:
                 raise InputError(path, "not an Azad Press export (no X-Azad-Slug/X-Azad-Lang)")
+            declared = str(header.get("Language", ""))
             for unit in pstore.units:
                 if unit.isheader() or unit.isobsolete():
                     continue
@@ -167,23 +188,50 @@ def _parse(path: Path) -> tuple[Format, str, str, list[Unit]]:
         raise
     except Exception as exc:  # the toolkit's parsers raise many kinds on broken input
         raise InputError(path, f"not a readable {fmt.upper()} file: {exc}") from None
-    return fmt, slug, lang_key, units
+    if not is_valid_slug(slug):
+        # The message names the file: the slug alone ("glossary: …") does not say which.
+        raise InputError(path, f"names {slug!r}, which is not a valid article slug")
+    # Two units for one segment would be applied one after the other: the second would
+    # either overwrite the first or be recorded as a conflict with it. Neither is meant.
+    seen: set[str] = set()
+    for ctx, *_ in units:
+        if ctx and ctx in seen:
+            raise InputError(path, f"segment {ctx!r} appears twice (one unit per segment)")
+        seen.add(ctx)
+    return _Parsed(fmt, slug, lang_key, declared, units)
 
 
 def peek_target(path: Path) -> tuple[str, str]:
     """The slug and language an exported file belongs to (checked as :func:`import_file`
     checks them)."""
-    _, slug, lang_key, _ = _parse(path)
-    return validate_slug(slug), lang_key
+    parsed = _parse(path)
+    return parsed.slug, parsed.lang_key
 
 
 def import_file(ws: Workspace, path: Path, *, by: str) -> ImportReport:
     """Apply the targets of an exported XLIFF or PO file to the queue."""
-    fmt, slug, lang_key, units = _parse(path)
-    validate_slug(slug)
+    parsed = _parse(path)
+    fmt, slug, lang_key, units = parsed.fmt, parsed.slug, parsed.lang_key, parsed.units
     if lang_key not in ws.settings.languages:
-        raise InputError(path, f"unknown language {lang_key!r}")
-    current = {e.msgctxt: e for e in load_po(po_file(ws, slug, lang_key)) if not e.obsolete}
+        configured = ", ".join(ws.settings.languages)
+        raise InputError(path, f"unknown language {lang_key!r} (configured: {configured})")
+    code = ws.settings.languages[lang_key].code
+    declared = parsed.declared_lang.replace("_", "-")
+    if declared and declared.lower() != code.lower():
+        # A file whose own language disagrees with the one it names was edited in (or
+        # for) another language: applying it would put that language into this one.
+        where = "target-language" if fmt == "xliff" else "the Language header"
+        raise InputError(
+            path,
+            f"{where} is {parsed.declared_lang}, but the file is for {lang_key} ({code})",
+        )
+    try:
+        po = po_file(ws, slug, lang_key)
+    except NotFound:
+        raise InputError(
+            path, f"an export of {slug} ({lang_key}), which this workspace does not have"
+        ) from None
+    current = {e.msgctxt: e for e in load_po(po) if not e.obsolete}
     edits, skipped = [], []
     untouched = 0
     for ctx, source, target, fuzzy, rev in units:
@@ -200,7 +248,12 @@ def import_file(ws: Workspace, path: Path, *, by: str) -> ImportReport:
         else:
             edits.append(Edit(ctx, target, rev, reviewed=not fuzzy and bool(target)))
     if not edits and not untouched:
-        raise AzadError(f"{path}: nothing to import ({len(skipped)} units skipped)")
+        detail = (
+            f"{len(skipped)} units skipped ({skipped[0]}{', …' if len(skipped) > 1 else ''})"
+            if skipped
+            else "the file has no units"
+        )
+        raise InputError(path, f"nothing to import: {detail}")
     report = (
         apply_edits(ws, slug, lang_key, edits, by=by, via=f"import:{fmt}")
         if edits

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -163,13 +164,35 @@ class SaveReport:
         return sum(1 for r in self.results if r.outcome == outcome)
 
 
+# Control characters other than tab and newline have no place in a translation, and
+# gettext's tools refuse some (U+0004 separates msgctxt from msgid in compiled catalogs).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\0" in text:
-        raise InputError("text", "contains a NUL character")
+    bad = _CONTROL.search(text)
+    if bad:
+        raise InputError("text", f"contains the control character U+{ord(bad.group()):04X}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which JSON's \ud800 escapes can carry
+        raise InputError("text", "contains an unpaired surrogate (not valid Unicode)") from None
     if len(text) > MAX_TEXT:
         raise InputError("text", f"longer than {MAX_TEXT} characters")
     return text
+
+
+def _newlines_like(text: str, english: str) -> str:
+    """``text`` starting and ending with a newline exactly where the English does: gettext
+    (msgfmt --check) refuses a file where they differ, and a stray newline typed at the end
+    of a text area is never meant as content."""
+    if not text:
+        return text
+    body = text.strip("\n")
+    return (
+        ("\n" if english.startswith("\n") else "") + body + ("\n" if english.endswith("\n") else "")
+    )
 
 
 def now_iso() -> str:
@@ -197,6 +220,7 @@ def apply_edits(
             if entry is None:
                 raise NotFound(f"{slug} ({lang_key}): no segment {edit.ctx}")
             fuzzy = not edit.reviewed
+            edit = replace(edit, text=_newlines_like(edit.text, entry.msgid))
             if entry.msgstr == edit.text and is_fuzzy(entry) == fuzzy:
                 report.results.append(EditResult(edit.ctx, "unchanged", Segment.of(entry)))
                 continue

@@ -1,8 +1,11 @@
 """The review app: its route table, and :func:`create_app`.
 
-Every route but the login page, the static files and the readers' editions
-(``/editions/``, public and read-only) needs a session; views check the language and role
-of the user (:func:`azad.review.web.common.target`, :mod:`azad.review.actions`).
+Every route but the login page, the static files, the readers' editions (``/editions/``,
+public and read-only) and the OpenAPI document (``/openapi.json``, :mod:`.openapi`) needs
+a session; views check the language and role of the user
+(:func:`azad.review.web.common.target`, :mod:`azad.review.actions`).
+``tests/test_security_matrix.py`` holds the expected answer of every route to every role:
+a new route needs a row there, and an entry in :data:`.openapi.OPERATIONS`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -24,11 +29,19 @@ from azad.review.web import (
     views_queue,
 )
 from azad.review.web.common import handle_error
+from azad.review.web.limits import BodyLimit
+from azad.review.web.openapi import openapi_schema
 from azad.review.web.security import SecurityHeaders
 from azad.workspace import Workspace
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 T = "/t/{slug}/{lang}"
+
+
+def openapi_json(request: Request) -> Response:
+    """The app's OpenAPI document, built from the route table (public: no workspace data)."""
+    return JSONResponse(openapi_schema(request.app.routes))
+
 
 ROUTES = [
     Route("/login", views_auth.login_form, methods=["GET"]),
@@ -48,6 +61,7 @@ ROUTES = [
     # Public: the readers' catalog and editions (output/), no session looked at.
     Route("/editions", views_editions.editions_root, methods=["GET"]),
     Route("/editions/{path:path}", views_editions.edition_file, methods=["GET"]),
+    Route("/openapi.json", openapi_json, methods=["GET"]),
 ]
 
 
@@ -56,7 +70,7 @@ def create_app(ws: Workspace) -> Starlette:
     ws.settings  # noqa: B018 -- read the settings now: a broken azad.toml fails at start
     app = Starlette(
         routes=ROUTES,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit)],
         exception_handlers={AzadError: handle_error},
     )
     app.state.workspace = ws

@@ -13,6 +13,7 @@ from azad.review.actions import Forbidden, require_lang
 from azad.review.segments import Conflict, NotFound
 from azad.review.templating import templates
 from azad.review.users import Session
+from azad.review.web.limits import BodyTooLarge
 from azad.review.web.pages import Chrome, ErrorPage
 from azad.review.web.security import CsrfError, LoginRequired, session, workspace
 from azad.workspace import Workspace, is_valid_slug
@@ -23,6 +24,7 @@ STATUS_OF: list[tuple[type[AzadError], int]] = [
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (BodyTooLarge, 413),
     (InputError, 400),
     (AzadError, 400),
 ]

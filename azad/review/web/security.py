@@ -95,10 +95,17 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
+def same_token(given: str, expected: str) -> bool:
+    """Constant-time comparison of a token a request carries with the right one. As bytes:
+    ``compare_digest`` raises TypeError on a str with a non-ASCII character, and anyone
+    can send one (an HTTP 500 instead of 403)."""
+    return secrets.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode())
+
+
 def check_csrf(request: Request, sess: Session, token: str | None) -> None:
     if not _same_origin(request):
         raise CsrfError("request from another site refused")
-    if not token or not secrets.compare_digest(token, sess.csrf):
+    if not token or not same_token(token, sess.csrf):
         raise CsrfError("missing or wrong CSRF token: reload the page")
 
 
@@ -106,7 +113,7 @@ def check_login_csrf(request: Request, token: str | None) -> None:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not _same_origin(request):
         raise CsrfError("request from another site refused")
-    if not token or not cookie or not secrets.compare_digest(token, cookie):
+    if not token or not cookie or not same_token(token, cookie):
         raise CsrfError("the login form expired: reload the page")
 
 

@@ -22,6 +22,7 @@ from azad.review.qa import check_segment
 from azad.review.segments import Conflict, NotFound, Segment, apply_edits, read_segments
 from azad.review.segments import Edit as SegmentEdit
 from azad.review.web.common import target
+from azad.review.web.limits import too_large
 from azad.review.web.security import check_csrf, require_session
 from azad.workspace import Workspace
 
@@ -59,14 +60,15 @@ async def save_segment(request: Request) -> Response:
     ctx = request.path_params["ctx"]
     body = await request.body()
     if len(body) > MAX_BODY:
-        raise InputError("body", "too large")
+        raise too_large(MAX_BODY)
     try:
         data = json.loads(body)
         text, rev = data["text"], data["rev"]
         reviewed = data.get("reviewed", True)
         if not (isinstance(text, str) and isinstance(rev, str) and isinstance(reviewed, bool)):
             raise TypeError
-    except (ValueError, KeyError, TypeError):
+    # RecursionError: deeply nested arrays ("[[[[…") within the size limit.
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise InputError(
             "body", 'expected JSON {"text": str, "rev": str, "reviewed": bool}'
         ) from None

@@ -58,6 +58,12 @@ async def login(request: Request) -> Response:
         await run_in_threadpool(users.record_login_failure, ws, keys)
         return _login_page(request, "Wrong name or password.", name, 401)
     token, _ = await run_in_threadpool(users.create_session, ws, user)
+    # A login always starts a new session under a new cookie (an attacker-chosen cookie
+    # is never adopted), and ends the one this browser had: the replaced cookie must not
+    # stay valid on the server, e.g. on a shared computer where the next person logs in.
+    previous = request.cookies.get(SESSION_COOKIE)
+    if previous:
+        await run_in_threadpool(users.end_session, ws, previous)
     response = RedirectResponse(safe_next(str(form.get("next", "/"))), status_code=303)
     hours = ws.settings.review.session_hours
     set_cookie(request, response, SESSION_COOKIE, token, int(hours * 3600))

@@ -94,7 +94,10 @@ def attachment(name: str) -> str:
 
 def edition_file(request: Request) -> Response:
     ws = workspace(request)
-    path = public_file(ws, request.path_params["path"])
+    wanted: str = request.path_params["path"]
+    # %00 in the URL arrives as a NUL byte, which no file name has and on which pathlib
+    # raises ValueError (an HTTP 500 to anyone): not found, like any other such name.
+    path = None if "\x00" in wanted else public_file(ws, wanted)
     if path is None:
         return Response("not found", status_code=404, media_type="text/plain")
     found = _read(path)
