@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
+import time
 from pathlib import Path
+
+STALE_TEMP_S = 3600
+"""Age past which a temporary file beside its target is a leftover: a writer killed
+between creating it and renaming it (SIGKILL, power loss). No write takes this long."""
 
 
 def stage_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to a new temporary file beside ``path`` (fsynced, with the mode a new
-    file gets under the umask) and return it; the caller renames it onto ``path``."""
+    file gets under the umask) and return it; the caller renames it onto ``path``.
+
+    Leftover temporary files of ``path`` older than :data:`STALE_TEMP_S` are removed, so
+    interrupted writes do not pile up; a younger one may belong to a writer still at work."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(path)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(name)
     try:
@@ -41,6 +51,14 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    cutoff = time.time() - STALE_TEMP_S
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
 
 
 def _umask() -> int:

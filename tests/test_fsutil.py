@@ -39,3 +39,20 @@ def test_a_failed_write_keeps_the_previous_content(
         fsutil.atomic_write_text(target, "new")
     assert target.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["file.txt"]
+
+
+def test_leftover_temporary_files_are_removed_once_stale(tmp_path: Path) -> None:
+    # What a writer killed between writing its temporary file and the rename leaves.
+    target = tmp_path / "dari.po"
+    old = tmp_path / ".dari.po.abc123.tmp"
+    young = tmp_path / ".dari.po.def456.tmp"  # perhaps a writer still at work
+    other = tmp_path / ".source.json.abc123.tmp"
+    for leftover in (old, young, other):
+        leftover.write_text("half")
+    two_hours_ago = old.stat().st_mtime - 2 * fsutil.STALE_TEMP_S
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    os.utime(other, (two_hours_ago, two_hours_ago))
+    fsutil.atomic_write_text(target, "new")
+    assert target.read_text() == "new"
+    assert not old.exists()
+    assert young.exists() and other.exists()

@@ -589,6 +589,29 @@ def test_path_like_slugs_and_unknown_languages_are_404(ws: Workspace, url: str) 
     assert "root:" not in r.text
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", ""),
+        ("GET", "/preview"),
+        ("GET", "/publish-status"),
+        ("GET", "/export.po"),
+        ("GET", "/history/b1.s1"),
+        ("POST", "/publish"),
+        ("POST", "/approve"),
+        ("POST", "/claim"),
+    ],
+)
+def test_a_well_formed_but_unknown_slug_is_404_everywhere(
+    ws: Workspace, method: str, path: str
+) -> None:
+    c, csrf = as_user(ws, "eddie")
+    url = "/t/no-such-article/dari" + path
+    r = c.get(url) if method == "GET" else c.post(url, data={"csrf": csrf})
+    assert r.status_code == 404, (url, r.status_code)
+    assert not (ws.root / "translations" / "no-such-article").exists()
+
+
 def test_path_like_slug_in_a_save_is_refused(ws: Workspace) -> None:
     c, csrf = as_user(ws, "eddie")
     r = c.post(

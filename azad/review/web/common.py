@@ -16,6 +16,7 @@ from azad.review.users import Session
 from azad.review.web.limits import BodyTooLarge
 from azad.review.web.pages import Chrome, ErrorPage
 from azad.review.web.security import CsrfError, LoginRequired, session, workspace
+from azad.store import SOURCE_FILE
 from azad.workspace import Workspace, is_valid_slug
 
 STATUS_OF: list[tuple[type[AzadError], int]] = [
@@ -53,6 +54,8 @@ def target(request: Request, sess: Session) -> tuple[Workspace, str, str]:
     lang = request.path_params["lang"]
     if not is_valid_slug(slug):
         raise NotFound("no such article")
+    if not (ws.article_dir(slug) / SOURCE_FILE).is_file():
+        raise NotFound(f"{slug}: no such article")
     if lang not in ws.settings.languages:
         raise NotFound("no such language")
     require_lang(sess.user, lang)
