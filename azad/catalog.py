@@ -280,24 +280,30 @@ def _xml(root: ET.Element) -> bytes:
 # ---- writing ------------------------------------------------------------------------------
 
 
+def catalog_files(ws: Workspace, entries: list[CatalogEntry]) -> dict[Path, bytes]:
+    """The catalog's files (``index.html``, ``opds.xml``, ``feed.xml`` and the fonts the
+    page uses) and their content, made from ``entries``."""
+    out = ws.output_dir
+    styles = load_styles(ws.root, ws.settings.edition)
+    updated = max((e.published for e in entries), default=dt.datetime.now(dt.UTC))
+    site = ws.settings.site
+    files = {
+        out / INDEX: render_index(entries, site, ws.settings.languages, styles).encode(),
+        out / OPDS: render_opds(entries, site, updated),
+        out / ATOM: render_atom(entries, site, updated),
+    }
+    for font in styles.fonts:
+        if font.role == "display":
+            files[out / FONTS_DIR / font.path.name] = font.path.read_bytes()
+    return files
+
+
 def write_catalog(ws: Workspace) -> list[Path]:
-    """Regenerate ``index.html``, ``opds.xml`` and ``feed.xml`` (and copy the fonts the page
-    uses) from the editions' manifests; atomic, serialised by a lock."""
+    """Regenerate the catalog from the editions' manifests; atomic, serialised by a lock."""
     out = ws.output_dir
     out.mkdir(parents=True, exist_ok=True)
-    styles = load_styles(ws.root, ws.settings.edition)
     with FileLock(str(out / LOCK)):
-        entries = load_entries(ws)
-        updated = max((e.published for e in entries), default=dt.datetime.now(dt.UTC))
-        site = ws.settings.site
-        files = {
-            out / INDEX: render_index(entries, site, ws.settings.languages, styles).encode(),
-            out / OPDS: render_opds(entries, site, updated),
-            out / ATOM: render_atom(entries, site, updated),
-        }
-        for font in styles.fonts:
-            if font.role == "display":
-                files[out / FONTS_DIR / font.path.name] = font.path.read_bytes()
+        files = catalog_files(ws, load_entries(ws))
         for path, data in files.items():
             if not (path.is_file() and path.read_bytes() == data):
                 atomic_write_bytes(path, data)

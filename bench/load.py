@@ -62,7 +62,7 @@ import httpx2 as httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from review import PASSWORD, build  # noqa: E402  (bench/review.py: the same workspace)
+from review import PASSWORD, build, wait_until_up  # noqa: E402  (bench/review.py: the same workspace)
 
 from azad.po import po_path  # noqa: E402
 from azad.review.db import connect  # noqa: E402
@@ -271,15 +271,7 @@ def served(ws: Workspace, meanwhile: Callable[[], T]) -> Iterator[tuple[str, T]]
     base = f"http://127.0.0.1:{port}"
     try:
         result = meanwhile()
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(base + "/login", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise SystemExit("the server did not start; see server.log") from None
-                time.sleep(0.1)
+        wait_until_up(base, proc, 60, "; see server.log")
         yield base, result
     finally:
         proc.terminate()
@@ -397,18 +389,27 @@ class Saver:
 
     def run(self, base: str, ready: threading.Barrier) -> None:
         with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
-            try:
-                csrf = login(client, self.name)
-            except (httpx.HTTPError, RuntimeError) as exc:
-                self.rec.setup_error(f"{self.name}: {exc}")
-                ready.abort()
-                return
-            try:
-                ready.wait()
-            except threading.BrokenBarrierError:
+            csrf = start(client, self.name, self.rec, ready)
+            if csrf is None:
                 return
             while self.budget.open():
                 self.save(client, csrf, self.pick())
+
+
+def start(client: httpx.Client, name: str, rec: Recorder, ready: threading.Barrier) -> str | None:
+    """Log ``name`` in and wait for every client to be ready: the session's CSRF token, or
+    None when the run is off (this login failed, and the others are told, or another's)."""
+    try:
+        csrf = login(client, name)
+    except (httpx.HTTPError, RuntimeError) as exc:
+        rec.setup_error(f"{name}: {exc}")
+        ready.abort()
+        return None
+    try:
+        ready.wait()
+    except threading.BrokenBarrierError:
+        return None
+    return csrf
 
 
 class Loader:
@@ -428,15 +429,7 @@ class Loader:
     def run(self, base: str, ready: threading.Barrier) -> None:
         files = sorted(self.queue.segments)
         with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
-            try:
-                login(client, EDITOR)
-            except (httpx.HTTPError, RuntimeError) as exc:
-                self.rec.setup_error(f"{EDITOR}: {exc}")
-                ready.abort()
-                return
-            try:
-                ready.wait()
-            except threading.BrokenBarrierError:
+            if start(client, EDITOR, self.rec, ready) is None:
                 return
             while self.budget.take():
                 self.page(client, QUEUE, "/", '<meta name="csrf-token"')

@@ -95,22 +95,30 @@ def serve(ws: Workspace) -> tuple[str, Callable[[], None]]:
         port = sock.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-c", SERVER, str(ws.root), str(port)])
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(base + "/login", timeout=1)
-            break
-        except httpx.TransportError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise SystemExit("the server did not start") from None
-            time.sleep(0.1)
+    try:
+        wait_until_up(base, proc, 30)
+    except SystemExit:
+        proc.kill()
+        raise
 
     def stop() -> None:
         proc.terminate()
         proc.wait(timeout=10)
 
     return base, stop
+
+
+def wait_until_up(base: str, proc: subprocess.Popen[bytes], seconds: float, hint: str = "") -> None:
+    """Return once the server at ``base`` answers; exit if it died or took over ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(base + "/login", timeout=1)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise SystemExit(f"the server did not start{hint}") from None
+            time.sleep(0.1)
 
 
 def login(client: httpx.Client) -> str:
@@ -180,7 +188,7 @@ def main() -> None:
 
             # 50 files rewritten behind the app's back, then the queue again.
             changed = []
-            for slug in rng.sample(slugs, 50):
+            for slug in rng.sample(slugs, min(50, len(slugs))):
                 path = po_path(ws.article_dir(slug), "pashto")
                 catalog = load_po(path)
                 catalog[0].msgstr = "د بهر ژباړه"

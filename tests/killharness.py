@@ -1268,34 +1268,12 @@ class PublishScenario(Scenario):
 
 def expected_catalog(ws: Any) -> dict[Path, bytes]:
     """The catalog files as :func:`azad.catalog.write_catalog` would write them now."""
-    from azad.catalog import (
-        ATOM,
-        FONTS_DIR,
-        INDEX,
-        OPDS,
-        load_entries,
-        render_atom,
-        render_index,
-        render_opds,
-    )
-    from azad.render.styles import load_styles
+    from azad.catalog import catalog_files, load_entries
 
-    out = ws.output_dir
     entries = load_entries(ws)
     if not entries:
         return {}  # the feeds' date would be "now"
-    updated = max(e.published for e in entries)
-    site = ws.settings.site
-    styles = load_styles(ws.root, ws.settings.edition)
-    files = {
-        out / INDEX: render_index(entries, site, ws.settings.languages, styles).encode(),
-        out / OPDS: render_opds(entries, site, updated),
-        out / ATOM: render_atom(entries, site, updated),
-    }
-    for font in styles.fonts:
-        if font.role == "display":
-            files[out / FONTS_DIR / font.path.name] = font.path.read_bytes()
-    return files
+    return catalog_files(ws, entries)
 
 
 SCENARIOS: dict[str, type[Scenario]] = {

@@ -59,6 +59,12 @@ def _content(*types: str, schema: dict[str, Any] | None = None) -> dict[str, Any
     return {t: ({"schema": schema} if schema else {}) for t in types}
 
 
+def _form_body(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    """A required form-encoded request body with these fields."""
+    schema = {"type": "object", "required": required, "properties": properties}
+    return {"required": True, "content": {FORM: {"schema": schema}}}
+
+
 def _resp(description: str, *types: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"description": description}
     if types:
@@ -146,23 +152,15 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/login"): {
         "summary": "Log in: a new session cookie, and a redirect to `next`",
         "security": [],
-        "requestBody": {
-            "required": True,
-            "content": {
-                FORM: {
-                    "schema": {
-                        "type": "object",
-                        "required": ["csrf", "name", "password"],
-                        "properties": {
-                            "csrf": {"type": "string", "description": "the form's token"},
-                            "name": {"type": "string"},
-                            "password": {"type": "string"},
-                            "next": {"type": "string"},
-                        },
-                    }
-                }
+        "requestBody": _form_body(
+            ["csrf", "name", "password"],
+            {
+                "csrf": {"type": "string", "description": "the form's token"},
+                "name": {"type": "string"},
+                "password": {"type": "string"},
+                "next": {"type": "string"},
             },
-        },
+        ),
         "responses": {
             "303": _resp("logged in"),
             "400": _resp("bad input", HTML),
@@ -175,18 +173,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/logout"): {
         "summary": "End the session",
         "security": COOKIE,
-        "requestBody": {
-            "required": True,
-            "content": {
-                FORM: {
-                    "schema": {
-                        "type": "object",
-                        "required": ["csrf"],
-                        "properties": {"csrf": {"type": "string"}},
-                    }
-                }
-            },
-        },
+        "requestBody": _form_body(["csrf"], {"csrf": {"type": "string"}}),
         "responses": {"303": _resp("to the login page"), **HTML_ERRORS, **TOO_LARGE_HTML},
     },
     ("GET", "/"): {
@@ -279,21 +266,10 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
                 "approve, send-back and publish: editors only",
             ),
         ],
-        "requestBody": {
-            "required": True,
-            "content": {
-                FORM: {
-                    "schema": {
-                        "type": "object",
-                        "required": ["csrf"],
-                        "properties": {
-                            "csrf": {"type": "string"},
-                            "comment": {"type": "string", "maxLength": 4000},
-                        },
-                    }
-                }
-            },
-        },
+        "requestBody": _form_body(
+            ["csrf"],
+            {"csrf": {"type": "string"}, "comment": {"type": "string", "maxLength": 4000}},
+        ),
         "responses": {"303": _resp("done, or no session"), **HTML_ERRORS, **TOO_LARGE_HTML},
     },
     ("GET", "/api/t/{slug}/{lang}/segments/{ctx}"): {
