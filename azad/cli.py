@@ -21,8 +21,8 @@ from azad.cli_review import review_app, users_app
 from azad.errors import AzadError
 from azad.ingest import ingest_files
 from azad.model import Article
+from azad.queue.articles import ArticleStore
 from azad.settings import SETTINGS_FILE
-from azad.store import ArticleStore
 from azad.workspace import Workspace
 
 app = typer.Typer(

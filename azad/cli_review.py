@@ -127,7 +127,7 @@ def _lang(ws: Workspace, lang: str) -> str:
 
 
 def _slug(ws: Workspace, name: str) -> str:
-    from azad.store import ArticleStore
+    from azad.queue.articles import ArticleStore
 
     # resolve() accepts a slug or a source file's stem, and refuses anything path-like.
     return ArticleStore(ws).resolve(name)
@@ -224,15 +224,40 @@ def approve(
     slug: str,
     lang: Annotated[str, typer.Option()],
     as_user: Annotated[str, typer.Option("--as", help="The approving editor.")],
+    rev: Annotated[
+        str | None,
+        typer.Option(
+            help="The content revision you reviewed ('azad review status' shows it); "
+            "refused if the translation or the English changed since."
+        ),
+    ] = None,
     comment: Annotated[str, typer.Option()] = "",
 ) -> None:
-    """Approve a reviewed translation (editors only)."""
+    """Approve exactly the content you reviewed (editors only)."""
+    from azad.queue.status import translation_status
     from azad.review import actions
     from azad.review.users import require_user
 
     ws = _ws()
-    st = actions.approve(ws, _slug(ws, slug), _lang(ws, lang), require_user(ws, as_user), comment)
-    console.print(f"{st.slug} ({st.lang_key}): {st.status}")
+    slug_, key = _slug(ws, slug), _lang(ws, lang)
+    user = require_user(ws, as_user)
+    if rev is None:
+        current = translation_status(ws, slug_, key)
+        if not sys.stdin.isatty():
+            raise AzadError(
+                f"{slug_} ({key}): say which revision you reviewed with --rev "
+                f"(it is {current.rev} now: 'azad review status {slug_}')"
+            )
+        console.print(
+            f"{slug_} ({key}): {current.status}, {current.reviewed}/{current.total} reviewed, "
+            f"revision {current.rev}",
+            markup=False,
+        )
+        if not typer.confirm("Approve this revision?"):
+            raise typer.Exit(1)
+        rev = current.rev
+    st = actions.approve(ws, slug_, key, user, rev, comment)
+    console.print(f"{st.slug} ({st.lang_key}): {st.status} (revision {st.rev})", markup=False)
 
 
 @review_app.command("send-back")
@@ -260,8 +285,8 @@ def status(
     state: Annotated[str | None, typer.Option("--status", help="Only this status.")] = None,
 ) -> None:
     """The queue as a table, oldest first."""
+    from azad.queue.status import STATUSES
     from azad.review.index import queue_rows
-    from azad.review.state import STATUSES
     from azad.review.templating import age
 
     ws = _ws()
@@ -273,7 +298,7 @@ def status(
         status=state,
         slug=_slug(ws, slug) if slug else None,
     )
-    table = Table("article", "language", "status", "reviewed", "held by", "age")
+    table = Table("article", "language", "status", "reviewed", "held by", "age", "revision")
     for r in rows:
         table.add_row(
             r.slug,
@@ -282,5 +307,6 @@ def status(
             f"{r.reviewed}/{r.total}",
             r.claimed_by or "",
             age(r.age_s),
+            r.rev,
         )
     console.print(table)

@@ -8,35 +8,36 @@ import sys
 from pathlib import Path
 
 from azad.errors import AzadError
-from azad.po import load_po, locked, po_path, save_po
-from azad.review.state import approve, translation_status
-from azad.store import ArticleStore
+from azad.queue.articles import ArticleStore
+from azad.queue.status import approve, translation_status
+from azad.queue.store import Queue
+from azad.review.segments import Edit, apply_edits
 from azad.workspace import Workspace
 
 MARKER = ".azad-demo"
 EDITOR = "demo"
+TRANSLATOR = "demo (machine draft, not reviewed)"
 
 
 def approve_everything(ws: Workspace) -> list[tuple[str, str]]:
     if not (ws.root / MARKER).is_file():
         raise AzadError(f"{ws.root}: not a demo workspace (no {MARKER}); refusing to approve")
+    queue = Queue(ws)
     done = []
-    for slug in ArticleStore(ws).slugs():
-        for key in ws.settings.languages:
-            path = po_path(ws.article_dir(slug), key)
-            if not path.is_file():
-                continue
-            if translation_status(ws, slug, key).status in ("approved", "published"):
-                continue
-            with locked(path):
-                catalog = load_po(path)
-                for entry in catalog:
-                    if "fuzzy" in entry.flags:
-                        entry.flags.remove("fuzzy")
-                catalog.metadata["Last-Translator"] = "demo (machine draft, not reviewed)"
-                save_po(path, catalog)
-            approve(ws, slug, key, EDITOR, comment="approved by the demo, unreviewed")
-            done.append((slug, key))
+    for slug, key in queue.pairs(ArticleStore(ws).slugs()):
+        if translation_status(ws, slug, key).status in ("approved", "published"):
+            continue
+        # Through the translators' own save path, so the change log says who did it.
+        edits = [
+            Edit(u.ctx, u.text, u.rev, reviewed=True)
+            for u in queue.read(slug, key).live
+            if not u.reviewed and u.text
+        ]
+        if edits:
+            apply_edits(ws, slug, key, edits, by=TRANSLATOR, via="demo")
+        current = translation_status(ws, slug, key)
+        approve(ws, slug, key, EDITOR, current.rev, comment="approved by the demo, unreviewed")
+        done.append((slug, key))
     return done
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from azad.errors import AzadError, InputError
 from azad.model import Article
+from azad.queue.articles import ArticleStore, IngestOutcome
 from azad.readers import READERS, ReadOptions, Source, read_source, reader_for
-from azad.store import ArticleStore, IngestOutcome
 from azad.workspace import Workspace
 
 
@@ -68,9 +68,7 @@ def ingest_files(
             errors.append(exc)
     if errors:
         raise errors[0] if len(errors) == 1 else InputErrors(errors)
-    store = ArticleStore(workspace)
-    slugs = store.assign_slugs(articles, override=slug)
-    return [store.save(s, a) for s, a in zip(slugs, articles, strict=True)]
+    return ArticleStore(workspace).save_all(articles, override=slug)
 
 
 def pending_files(workspace: Workspace, paths: list[Path] | None = None) -> list[Path]:

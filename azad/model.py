@@ -19,6 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 BlockKind = Literal["heading", "paragraph", "quote", "list"]
 
+TITLE_ID = "title"
+"""Id of the article's title among its translatable units (``subtitle`` likewise): an
+edition prints them translated, like the sentence segments."""
+SUBTITLE_ID = "subtitle"
+
 
 class Segment(BaseModel):
     """One sentence: the unit that is machine-translated and reviewed."""
@@ -110,6 +115,14 @@ class Article(BaseModel):
         """Every segment in reading order."""
         for block in self.blocks:
             yield from block.all_segments()
+
+    def units(self) -> list[tuple[str, str]]:
+        """(id, English) of everything an edition prints translated: the title (and
+        subtitle) first, then every sentence segment."""
+        units = [(TITLE_ID, self.meta.title)]
+        if self.meta.subtitle:
+            units.append((SUBTITLE_ID, self.meta.subtitle))
+        return units + [(s.id, s.text) for s in self.segments()]
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

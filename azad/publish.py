@@ -4,8 +4,10 @@ The edges of the renderers: this module reads the Article, the PO file and the r
 record, calls :mod:`azad.render`, and writes the files.
 
 * Without ``draft`` only a translation an editor approved is published, from exactly the
-  approved content (the PO file's bytes are read once and their hash checked against the
-  approval); one with fuzzy or empty entries is refused with their segment ids.  A
+  approved content: the translation and its article are read once
+  (:meth:`azad.queue.store.Queue.snapshot`), their content revision is checked against the
+  approval, and that same snapshot is rendered. One with drafts or empty units, or whose
+  English changed since the approval, is refused with the reason.  A
   translation already published from the same content is left alone (``force`` renders it
   again, after a change of styles).
 * ``draft`` renders whatever is there, stamped «پیش‌نویس» / «مسوده» on every page, into
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import hashlib
 import json
 import multiprocessing
 import os
@@ -35,24 +36,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import polib
-
-from azad.errors import AzadError, InputError
+from azad.errors import AzadError
 from azad.fsutil import fsync_dir, stage_bytes
-from azad.model import Article
-from azad.po import po_path
+from azad.queue.articles import ArticleStore
+from azad.queue.record import ReviewRecord, now
+from azad.queue.status import record_published, status_of, translation_status
+from azad.queue.store import Queue, Snapshot
+from azad.queue.units import TranslationFile
 from azad.render.edition import Credit, Edition, build_edition
 from azad.render.epub import render_epub
 from azad.render.pdf import render_pdf
 from azad.render.styles import Styles, load_styles
-from azad.review.state import (
-    ReviewRecord,
-    load_record,
-    record_path,
-    record_published,
-    translation_status,
-)
-from azad.store import ArticleStore
 from azad.workspace import Workspace
 
 DRAFTS_DIR = "drafts"
@@ -83,8 +77,8 @@ class PublishOutcome:
     status: OutcomeStatus
     files: list[Path] = field(default_factory=list)
     error: str = ""
-    po_sha256: str = ""
-    """Of the PO content published (``published`` only)."""
+    rev: str = ""
+    """The content revision published (``published`` only)."""
 
 
 def edition_id(slug: str, lang_code: str) -> str:
@@ -109,24 +103,11 @@ def edition_files(ws: Workspace, slug: str, lang_key: str, *, draft: bool = Fals
 # ---- reading the translation ------------------------------------------------------------
 
 
-def translations_of(catalog: polib.POFile, *, draft: bool) -> dict[str, str]:
-    """Segment id → translation.  Fuzzy entries count only in a draft (a published
-    edition has none: publishing refuses them before this is called)."""
-    return {
-        entry.msgctxt: entry.msgstr
-        for entry in catalog
-        if entry.msgctxt
-        and not entry.obsolete
-        and entry.msgstr
-        and (draft or "fuzzy" not in entry.flags)
-    }
-
-
-def translators_of(catalog: polib.POFile, record: ReviewRecord) -> list[str]:
+def translators_of(tf: TranslationFile, record: ReviewRecord) -> list[str]:
     """Who translated: the PO file's Last-Translator and whoever claimed the translation in
     the review queue, in that order; the approving editor when nobody else is known."""
     names: list[str] = []
-    last = re.sub(r"\s*<[^>]*>\s*", "", catalog.metadata.get("Last-Translator", "")).strip()
+    last = re.sub(r"\s*<[^>]*>\s*", "", tf.metadata.get("Last-Translator", "")).strip()
     if last not in _PLACEHOLDER_TRANSLATORS:
         names.append(last)
     names += [event.by for event in record.history if event.action == "claim"]
@@ -136,15 +117,20 @@ def translators_of(catalog: polib.POFile, record: ReviewRecord) -> list[str]:
 
 
 def credit_of(
-    catalog: polib.POFile, record: ReviewRecord, translators: Sequence[str] | None
+    tf: TranslationFile, record: ReviewRecord, translators: Sequence[str] | None
 ) -> Credit:
     """The credit line's facts: names (given, else from the PO file and review record),
-    whether any entry started as a machine draft, whether that draft was the test model's."""
-    comments = [e.comment or "" for e in catalog if not e.obsolete]
+    whether any unit started as a machine draft, whether that draft was the test model's."""
+    live = tf.live
     return Credit(
-        translators=tuple(translators if translators else translators_of(catalog, record)),
-        machine_draft=any("machine draft" in c for c in comments),
-        test_model=any("test model" in c for c in comments),
+        translators=tuple(translators if translators else translators_of(tf, record)),
+        machine_draft=any(u.provenance.is_machine or u.provenance.draft for u in live),
+        # The test model's words are printed unless every unit from it is known to have
+        # been rewritten (a CAT tool that changes a text does not say what it was).
+        test_model=any(
+            u.provenance.test_model and (not u.provenance.draft or u.text == u.provenance.draft)
+            for u in live
+        ),
     )
 
 
@@ -153,27 +139,24 @@ def credit_of(
 
 def edition_of(
     ws: Workspace,
-    article: Article,
-    lang_key: str,
-    catalog: polib.POFile,
-    record: ReviewRecord,
+    snap: Snapshot,
     *,
     draft: bool,
-    include_fuzzy: bool,
+    include_drafts: bool,
     translators: Sequence[str] | None = None,
 ) -> tuple[Edition, Styles]:
-    """The edition of ``article`` from its PO file and review record, with the workspace's
-    site profile and styles: what publishing renders and the review app previews."""
-    key, language = ws.language(lang_key)
+    """The edition of one translation snapshot, with the workspace's site profile and
+    styles: what publishing renders and the review app previews."""
+    key, language = ws.language(snap.lang_key)
     styles = load_styles(ws.root, ws.settings.edition)
     edition = build_edition(
-        article,
-        translations_of(catalog, draft=include_fuzzy),
+        snap.article,
+        snap.file.texts(snap.article.units(), include_drafts=include_drafts),
         ws.settings.site,
         key,
         language,
         styles,
-        credit=credit_of(catalog, record, translators),
+        credit=credit_of(snap.file, snap.record, translators),
         authors=ws.settings.edition.authors,
         draft=draft,
     )
@@ -185,47 +168,24 @@ class RenderedEdition:
     edition: Edition
     pdf: bytes
     epub: bytes
-    po_sha256: str
+    rev: str
 
 
 def render_edition(
     ws: Workspace,
-    slug: str,
-    lang_key: str,
+    snap: Snapshot,
     *,
     draft: bool = False,
     translators: Sequence[str] | None = None,
-    po_bytes: bytes | None = None,
 ) -> RenderedEdition:
-    """Render one article × language from the workspace (nothing is written).
-    ``po_bytes``: the PO file's content as already read (publishing reads it once)."""
-    key, language = ws.language(lang_key)
-    article = ArticleStore(ws).load(slug).article
-    path = po_path(ws.article_dir(slug), key)
-    if po_bytes is None:
-        if not path.is_file():
-            raise AzadError(f"{slug}: no {key} translation yet (run 'azad translate {slug}')")
-        po_bytes = path.read_bytes()
-    catalog = _parse_po(path, po_bytes)
-    record = load_record(record_path(ws.article_dir(slug), key))
+    """Render one translation snapshot (nothing is written)."""
+    _key, language = ws.language(snap.lang_key)
     edition, styles = edition_of(
-        ws, article, key, catalog, record, draft=draft, include_fuzzy=draft, translators=translators
+        ws, snap, draft=draft, include_drafts=draft, translators=translators
     )
     pdf = render_pdf(edition, styles)
-    epub = render_epub(edition, styles, identifier=edition_id(slug, language.code))
-    return RenderedEdition(edition, pdf, epub, hashlib.sha256(po_bytes).hexdigest())
-
-
-def _parse_po(path: Path, data: bytes) -> polib.POFile:
-    """Parse the PO bytes already read (and hashed); errors name ``path``."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(path, "not valid UTF-8") from None
-    try:
-        return polib.pofile(text, wrapwidth=0)
-    except (OSError, ValueError) as exc:
-        raise InputError(path, f"not a valid PO file: {exc}") from None
+    epub = render_epub(edition, styles, identifier=edition_id(snap.slug, language.code))
+    return RenderedEdition(edition, pdf, epub, snap.rev)
 
 
 def thumbnail_png(pdf: bytes, dpi: int = THUMBNAIL_DPI) -> bytes:
@@ -248,14 +208,11 @@ def thumbnail_png(pdf: bytes, dpi: int = THUMBNAIL_DPI) -> bytes:
         return (Path(tmp) / "page.png").read_bytes()
 
 
-def manifest_json(
-    ws: Workspace, slug: str, lang_key: str, rendered: RenderedEdition, files: EditionFiles
-) -> bytes:
+def manifest_json(snap: Snapshot, rendered: RenderedEdition, files: EditionFiles) -> bytes:
     """The edition's entry in the catalog: what the catalog, OPDS and Atom feeds show."""
-    from azad.review.state import now
-
     edition = rendered.edition
-    article = ArticleStore(ws).load(slug).article
+    article = snap.article
+    slug, lang_key = snap.slug, snap.lang_key
     entry = {
         "slug": slug,
         "lang_key": lang_key,
@@ -269,7 +226,7 @@ def manifest_json(
         "original_title": article.meta.title,
         "original_url": article.meta.url,
         "test_model": any(s.lang == "en" for s in edition.stamps),
-        "po_sha256": rendered.po_sha256,
+        "rev": rendered.rev,
         "pdf": {"file": files.pdf.name, "bytes": len(rendered.pdf)},
         "epub": {"file": files.epub.name, "bytes": len(rendered.epub)},
         "thumbnail": files.thumbnail.name if files.thumbnail else None,
@@ -318,39 +275,56 @@ def _publish_files(
     """:func:`publish_one` up to the files: rendered and written, not yet recorded."""
     key, _language = ws.language(lang_key)
     slug = ArticleStore(ws).resolve(slug)
+    queue = Queue(ws)
     files = edition_files(ws, slug, key, draft=draft)
+    if not queue.has(slug, key):
+        raise AzadError(f"{slug}: no {key} translation yet (run 'azad translate {slug}')")
+    # One read of the translation and its article: what is checked is what is rendered.
+    snap = queue.snapshot(slug, key)
     if draft:
-        rendered = render_edition(ws, slug, key, draft=True, translators=translators)
+        rendered = render_edition(ws, snap, draft=True, translators=translators)
         _write({files.pdf: rendered.pdf, files.epub: rendered.epub})
         return PublishOutcome(slug, key, "draft", [files.pdf, files.epub])
 
-    status = translation_status(ws, slug, key)
-    if status.unreviewed:
-        raise AzadError(
-            f"{slug} ({key}): {len(status.unreviewed)} of {status.total} segments are not "
-            f"reviewed (fuzzy or empty): {', '.join(status.unreviewed)}; publish with --draft "
-            "to see a draft"
-        )
-    if status.status not in ("approved", "published"):
-        raise AzadError(f"{slug} ({key}) is {status.status}: an editor must approve it first")
+    status = status_of(snap)
+    refusal = publish_refusal(status.status, status.unreviewed, status.total, status.in_sync)
+    if refusal:
+        raise AzadError(f"{slug} ({key}): {refusal}")
     if status.status == "published" and not force and files.pdf.is_file() and files.epub.is_file():
         return PublishOutcome(slug, key, "unchanged", [files.pdf, files.epub])
 
-    po_bytes = po_path(ws.article_dir(slug), key).read_bytes()
-    if hashlib.sha256(po_bytes).hexdigest() != status.po_sha256:
-        raise AzadError(f"{slug} ({key}): the translation changed while publishing; try again")
-    rendered = render_edition(ws, slug, key, translators=translators, po_bytes=po_bytes)
+    rendered = render_edition(ws, snap, translators=translators)
     assert files.thumbnail is not None and files.manifest is not None
     outputs = {
         files.pdf: rendered.pdf,
         files.epub: rendered.epub,
         files.thumbnail: thumbnail_png(rendered.pdf),
     }
-    outputs[files.manifest] = manifest_json(ws, slug, key, rendered, files)
+    outputs[files.manifest] = manifest_json(snap, rendered, files)
     _write(outputs)
-    return PublishOutcome(
-        slug, key, "published", [files.pdf, files.epub], po_sha256=rendered.po_sha256
-    )
+    return PublishOutcome(slug, key, "published", [files.pdf, files.epub], rev=rendered.rev)
+
+
+def publish_refusal(status: str, unreviewed: Sequence[str], total: int, in_sync: bool) -> str:
+    """Why a translation cannot be published as it stands, or "" if it can."""
+    if status == "changed since approval":
+        return (
+            "changed since it was approved (the English article or a translation): an "
+            "editor must approve it again; the edition published before stays in the catalog"
+        )
+    if not in_sync:
+        return (
+            "the English article changed since it was translated: run 'azad run' (or "
+            "'azad translate') and review the changes"
+        )
+    if unreviewed:
+        return (
+            f"{len(unreviewed)} of {total} segments are not reviewed (drafts or empty): "
+            f"{', '.join(unreviewed)}; publish with --draft to see a draft"
+        )
+    if status not in ("approved", "published"):
+        return f"it is {status}: an editor must approve it first"
+    return ""
 
 
 def _catalog_then_record(
@@ -375,7 +349,7 @@ def _catalog_then_record(
             o.slug,
             o.lang_key,
             by,
-            po_sha256=o.po_sha256,
+            rev=o.rev,
             files=[str(p.relative_to(ws.root)) for p in o.files],
         )
 
@@ -503,7 +477,7 @@ def pending(
     out = []
     for slug in names:
         for key in keys:
-            if not po_path(ws.article_dir(slug), key).is_file():
+            if not Queue(ws).has(slug, key):
                 continue
             if translation_status(ws, slug, key).status in wanted:
                 out.append((slug, key))
@@ -518,12 +492,7 @@ def draft_pairs(
     store = ArticleStore(ws)
     names = [store.resolve(s) for s in slugs] if slugs else store.slugs()
     keys = [ws.language(k)[0] for k in lang_keys] if lang_keys else list(ws.settings.languages)
-    return [
-        (slug, key)
-        for slug in names
-        for key in keys
-        if po_path(ws.article_dir(slug), key).is_file()
-    ]
+    return [(slug, key) for slug in names for key in keys if Queue(ws).has(slug, key)]
 
 
 def select_pairs(

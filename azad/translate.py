@@ -1,22 +1,23 @@
-"""Machine drafts into the review queue: Article + existing PO → updated PO.
+"""Machine drafts into the review queue: Article + existing translation → updated one.
 
-Only segments that are new or whose English changed go to the model; every translation
-of an unchanged segment is kept as it was (reviewed ones stay reviewed). A segment whose
-English changed is marked fuzzy with the previous English kept (``#| msgid``); if its
-old translation had been reviewed, that translation stays in ``msgstr`` for the translator
-to adapt and the new machine draft goes into a comment, so nothing a translator wrote is
-lost. Segments that disappeared from the article stay in the file as obsolete entries.
+Units are matched to the article's sentences **by content first**: the same English keeps
+its translation wherever it moved; an edited sentence gets the previous translation of
+the sentence it most resembles (``SIMILAR``, difflib's ratio), as a draft with the previous
+English kept (``#| msgid``); the same position is the last resort, and only for a sentence
+still somewhat alike (``SAME_PLACE``). Only new and changed sentences go to the model. A
+translation a person wrote (reviewed, or edited but not yet confirmed) is never replaced
+by a machine draft: it stays as the unit's text, marked as a draft, with the new machine
+draft kept beside it. Units whose sentence disappeared stay as obsolete entries, and come
+back if the sentence does. A run with nothing to do for a file writes nothing.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
-
-import polib
 
 from azad.glossary import Glossary, load_glossary
 from azad.lang import postprocess
@@ -24,21 +25,18 @@ from azad.model import Article
 from azad.mt.engine import Backend
 from azad.mt.protect import protect, restore
 from azad.mt.select import engine_for, select_model
-from azad.po import (
-    SUBTITLE_ID,
-    TITLE_ID,
-    is_reviewed,
-    load_po,
-    locked,
-    new_catalog,
-    po_path,
-    save_po,
-)
-from azad.store import ArticleStore
+from azad.queue.articles import ArticleStore
+from azad.queue.pofile import new_file
+from azad.queue.store import FileStamp, Queue
+from azad.queue.units import Provenance, TranslationFile, Unit
 from azad.workspace import Workspace
 
 EntryState = Literal["kept", "new", "changed"]
-_SIMILAR_ENOUGH = 0.6
+SIMILAR = 0.6
+"""An edited sentence takes the translation of the old sentence it most resembles from
+this similarity (difflib's ratio) up."""
+SAME_PLACE = 0.3
+"""Failing that, the old sentence at the same place, if at least this alike."""
 
 
 @dataclass
@@ -77,127 +75,160 @@ class PlannedEntry:
     ctx: str
     english: str
     state: EntryState
-    old: polib.POEntry | None = None
+    old: Unit | None = None
 
 
 @dataclass
 class Plan:
-    """What updating one PO file involves; ``to_translate`` are indices into ``entries``."""
+    """What updating one translation file involves; ``to_translate`` are indices into
+    ``entries``."""
 
     entries: list[PlannedEntry]
-    obsolete: list[polib.POEntry]
+    obsolete: list[Unit]
 
     @property
     def to_translate(self) -> list[int]:
         return [i for i, e in enumerate(self.entries) if e.state != "kept"]
 
 
-def translatable_units(article: Article) -> list[tuple[str, str]]:
-    """(id, English) of everything an edition prints translated: the title (and subtitle)
-    first, then every sentence segment."""
-    units = [(TITLE_ID, article.meta.title)]
-    if article.meta.subtitle:
-        units.append((SUBTITLE_ID, article.meta.subtitle))
-    return units + [(s.id, s.text) for s in article.segments()]
-
-
-def plan_update(article: Article, existing: polib.POFile | None) -> Plan:
-    """Match the article's segments with the entries of the existing PO file."""
-    old_entries = [e for e in existing if not e.obsolete] if existing is not None else []
-    old_obsolete = [e for e in existing.obsolete_entries()] if existing is not None else []
+def plan_update(article: Article, existing: TranslationFile | None) -> Plan:
+    """Match the article's units with the units of the existing translation file."""
+    old = existing.live if existing is not None else []
+    dead = existing.obsolete if existing is not None else []
+    units = article.units()
+    planned: list[PlannedEntry | None] = [None] * len(units)
     used: set[int] = set()
-    segments = translatable_units(article)
-    planned: list[PlannedEntry | None] = [None] * len(segments)
+    revived: set[int] = set()
 
-    # Pass 1: the same English (at the same place first, then anywhere) keeps its
-    # translation; done for all segments before pass 2 so that an inserted paragraph does
-    # not steal the entries of the paragraphs after it.
-    by_ctx = {e.msgctxt: i for i, e in enumerate(old_entries)}
+    # 1. The same English keeps its translation: at the same place first, then the
+    # nearest unused one; all sentences before any similarity, so that an inserted or
+    # deleted paragraph cannot make an edited sentence take a moved sentence's unit.
     by_text: dict[str, list[int]] = {}
-    for i, e in enumerate(old_entries):
-        by_text.setdefault(e.msgid, []).append(i)
-    for n, (ctx, english) in enumerate(segments):
-        at = by_ctx.get(ctx)
-        if at is not None and at not in used and old_entries[at].msgid == english:
-            used.add(at)
-            planned[n] = PlannedEntry(ctx, english, "kept", old_entries[at])
-    for n, (ctx, english) in enumerate(segments):
+    for i, u in enumerate(old):
+        by_text.setdefault(u.english, []).append(i)
+    for n, (ctx, english) in enumerate(units):
+        for i in by_text.get(english, []):
+            if old[i].ctx == ctx and i not in used:
+                used.add(i)
+                planned[n] = PlannedEntry(ctx, english, "kept", old[i])
+                break
+    for n, (ctx, english) in enumerate(units):
         if planned[n] is None:
-            for i in by_text.get(english, []):
-                if i not in used:
-                    used.add(i)
-                    planned[n] = PlannedEntry(ctx, english, "kept", old_entries[i])
-                    break
+            free = [i for i in by_text.get(english, []) if i not in used]
+            if free:
+                i = min(free, key=lambda i: abs(i - n))
+                used.add(i)
+                planned[n] = PlannedEntry(ctx, english, "kept", old[i])
+    # A sentence that comes back finds its obsolete translation.
+    dead_by_text = {u.english: j for j, u in reversed(list(enumerate(dead))) if u.text}
+    for n, (ctx, english) in enumerate(units):
+        j = dead_by_text.get(english)
+        if planned[n] is None and j is not None and j not in revived:
+            revived.add(j)
+            planned[n] = PlannedEntry(ctx, english, "kept", replace(dead[j], obsolete=False))
 
-    # Pass 2: a changed sentence is the unused entry at the same place, or the most similar.
-    for n, (ctx, english) in enumerate(segments):
+    # 2. An edited sentence: the most similar unused old sentence, best pairs first.
+    pairs: list[tuple[float, int, int, int]] = []
+    free_old = [i for i in range(len(old)) if i not in used]
+    for n, (_ctx, english) in enumerate(units):
         if planned[n] is not None:
             continue
-        match = _changed_match(english, ctx, old_entries, used, by_ctx)
-        if match is not None:
-            used.add(match)
-            planned[n] = PlannedEntry(ctx, english, "changed", old_entries[match])
+        for i in free_old:
+            ratio = _similarity(old[i].english, english, SIMILAR)
+            if ratio >= SIMILAR:
+                pairs.append((ratio, -abs(i - n), n, i))
+    for _ratio, _dist, n, i in sorted(pairs, reverse=True):
+        if planned[n] is None and i not in used:
+            used.add(i)
+            planned[n] = PlannedEntry(units[n][0], units[n][1], "changed", old[i])
+
+    # 3. Last resort: the unused old sentence at the same place, if still somewhat alike.
+    by_ctx = {u.ctx: i for i, u in enumerate(old)}
+    for n, (ctx, english) in enumerate(units):
+        if planned[n] is not None:
+            continue
+        at = by_ctx.get(ctx)
+        if (
+            at is not None
+            and at not in used
+            and _similarity(old[at].english, english, 0) >= (SAME_PLACE)
+        ):
+            used.add(at)
+            planned[n] = PlannedEntry(ctx, english, "changed", old[at])
         else:
             planned[n] = PlannedEntry(ctx, english, "new")
 
-    obsolete = [e for i, e in enumerate(old_entries) if i not in used and e.msgstr] + old_obsolete
+    obsolete = [replace(u, obsolete=True) for i, u in enumerate(old) if i not in used and u.text]
+    obsolete += [u for j, u in enumerate(dead) if j not in revived]
     return Plan(entries=[p for p in planned if p is not None], obsolete=obsolete)
 
 
-def _changed_match(
-    english: str, ctx: str, old: list[polib.POEntry], used: set[int], by_ctx: dict[str, int]
-) -> int | None:
-    same_place = by_ctx.get(ctx)
-    if same_place is not None and same_place not in used:
-        return same_place
-    best, best_ratio = None, _SIMILAR_ENOUGH
-    for i, entry in enumerate(old):
-        if i in used:
-            continue
-        ratio = difflib.SequenceMatcher(None, entry.msgid, english).ratio()
-        if ratio >= best_ratio:
-            best, best_ratio = i, ratio
-    return best
+def _similarity(a: str, b: str, at_least: float) -> float:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # The cheap upper bounds first: most pairs of different sentences stop there.
+    if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
+        return 0.0
+    return matcher.ratio()
 
 
-def build_catalog(
+def provenance_of(backend: Backend) -> Provenance:
+    engine, _, package = backend.description.partition(" ")
+    return Provenance(
+        origin="machine", engine=engine, package=package, test_model=backend.is_test_model
+    )
+
+
+def build_file(
     plan: Plan,
     drafts: dict[int, Draft],
+    existing: TranslationFile | None,
     *,
-    lang_code: str,
-    title: str,
-    engine: str,
-    metadata: dict[str, str],
-) -> polib.POFile:
-    """The updated PO file: kept entries as they were, new and changed ones drafted."""
-    catalog = new_catalog(lang_code, title)
-    catalog.metadata.update(metadata)
+    new_header: TranslationFile,
+    provenance: Provenance,
+) -> TranslationFile:
+    """The updated translation file: kept units as they were (moved to their sentence's
+    id), new and changed ones drafted; the existing header and metadata are kept, with
+    ``new_header``'s azad fields brought up to date."""
+    units: list[Unit] = []
     for n, item in enumerate(plan.entries):
         if item.state == "kept" and item.old is not None:
-            entry = item.old
-            entry.msgctxt = item.ctx
-            catalog.append(entry)
+            units.append(replace(item.old, ctx=item.ctx))
             continue
         draft = drafts[n]
-        comments = [f"machine draft: {engine}"]
-        comments += [f"qa: {flag}" for flag in draft.flags]
-        comments += [f"lexicon: {sub}" for sub in draft.substitutions]
-        entry = polib.POEntry(
-            msgctxt=item.ctx, msgid=item.english, msgstr=draft.text, flags=["fuzzy"]
+        unit = Unit(
+            ctx=item.ctx,
+            english=item.english,
+            text=draft.text,
+            state="draft" if draft.text else "untranslated",
+            provenance=provenance,
+            qa=tuple(draft.flags),
+            substitutions=tuple(draft.substitutions),
         )
-        if item.state == "changed" and item.old is not None:
-            entry.previous_msgid = item.old.msgid
-            entry.tcomment = item.old.tcomment
-            if is_reviewed(item.old):
-                # The reviewed translation stays; the new draft is a suggestion beside it.
-                entry.msgstr = item.old.msgstr
-                comments.insert(1, f"new machine draft: {draft.text}")
-        entry.comment = "\n".join(comments)
-        catalog.append(entry)
-    for old in plan.obsolete:
-        old.obsolete = True
-        catalog.append(old)
-    return catalog
+        old = item.old
+        if item.state == "changed" and old is not None:
+            unit = replace(
+                unit,
+                previous_english=old.previous_english or old.english,
+                translator_comment=old.translator_comment,
+                notes=old.notes,
+            )
+            if old.text and not old.is_machine_draft:
+                # A person's translation stays; the new machine draft is kept beside it.
+                unit = replace(
+                    unit,
+                    text=old.text,
+                    state="draft",
+                    provenance=replace(old.provenance, draft=draft.text),
+                )
+        units.append(unit)
+    units += plan.obsolete
+    if existing is None:
+        return replace(new_header, units=units)
+    metadata = {**existing.metadata}
+    for key, value in new_header.metadata.items():
+        if key.startswith("X-Azad-") or key not in metadata:
+            metadata[key] = value
+    return TranslationFile(header=existing.header, metadata=metadata, units=units)
 
 
 @dataclass
@@ -223,43 +254,45 @@ class Job:
 
     slug: str
     article: Article
-    article_dir: Path
     lang_key: str
     lang_code: str
 
 
 def update_translations(
-    jobs: Sequence[Job], backend: Backend, glossary: Glossary | None
+    ws: Workspace, jobs: Sequence[Job], backend: Backend, glossary: Glossary | None
 ) -> list[TranslateReport]:
-    """Update the PO files of ``jobs`` (all of one language) with one batched model call
-    for all their new and changed segments.
+    """Update the translation files of ``jobs`` (all of one language) with one batched
+    model call for all their new and changed segments.
 
     Translation runs without holding the files' locks (it takes seconds); under its lock,
     a file that changed meanwhile is re-read and re-planned, so a translator's save in the
-    meantime is kept.
+    meantime is kept. A file whose plan keeps everything as it is is not written.
     """
     if len({j.lang_code for j in jobs}) > 1:
         raise ValueError("update_translations takes jobs of one language")
     if not jobs:
         return []
+    queue = Queue(ws)
     lang_code = jobs[0].lang_code
+    provenance = provenance_of(backend)
     wanted: dict[str, None] = {}
-    first: list[tuple[_Stamp, Plan]] = []
+    first: list[tuple[FileStamp, TranslationFile | None, Plan]] = []
     for job in jobs:
-        path = po_path(job.article_dir, job.lang_key)
-        stamp = _stamp(path)
-        plan = plan_update(job.article, _read(path))
-        first.append((stamp, plan))
+        stamp = queue.stamp(job.slug, job.lang_key)
+        existing = queue.read_optional(job.slug, job.lang_key)
+        plan = plan_update(job.article, existing)
+        first.append((stamp, existing, plan))
         wanted.update((plan.entries[i].english, None) for i in plan.to_translate)
     cache = dict(
         zip(wanted, draft_segments(list(wanted), backend, lang_code, glossary), strict=True)
     )
     reports = []
-    for job, (stamp, plan) in zip(jobs, first, strict=True):
-        path = po_path(job.article_dir, job.lang_key)
-        with locked(path):
-            if _stamp(path) != stamp:  # saved meanwhile: plan again on what is there now
-                plan = plan_update(job.article, _read(path))
+    for job, (stamp, existing, plan) in zip(jobs, first, strict=True):
+        with queue.locked(job.slug, job.lang_key):
+            if queue.stamp(job.slug, job.lang_key) != stamp:
+                # Saved meanwhile: plan again on what is there now.
+                existing = queue.read_optional(job.slug, job.lang_key)
+                plan = plan_update(job.article, existing)
             missing = [
                 plan.entries[i].english
                 for i in plan.to_translate
@@ -271,21 +304,24 @@ def update_translations(
                 )
             drafts = {i: cache[plan.entries[i].english] for i in plan.to_translate}
             meta = job.article.meta
-            catalog = build_catalog(
-                plan,
-                drafts,
-                lang_code=job.lang_code,
-                title=f"{meta.title} — {job.lang_code}",
-                engine=backend.description,
-                metadata={"X-Azad-Slug": job.slug, "X-Azad-Source-SHA256": meta.source_sha256},
+            header = new_file(
+                job.lang_code,
+                f"{meta.title} — {job.lang_code}",
+                {"X-Azad-Slug": job.slug, "X-Azad-Source-SHA256": meta.source_sha256},
             )
-            written = save_po(path, catalog)
+            updated = build_file(plan, drafts, existing, new_header=header, provenance=provenance)
+            unchanged = existing is not None and (
+                updated.units == existing.units
+                and updated.metadata == existing.metadata
+                and updated.header == existing.header
+            )
+            written = False if unchanged else queue.write(job.slug, job.lang_key, updated)
         states = [e.state for e in plan.entries]
         reports.append(
             TranslateReport(
                 slug=job.slug,
                 lang_key=job.lang_key,
-                path=path,
+                path=queue.po_path(job.slug, job.lang_key),
                 total=len(states),
                 kept=states.count("kept"),
                 new=states.count("new"),
@@ -295,23 +331,6 @@ def update_translations(
             )
         )
     return reports
-
-
-def _read(path: Path) -> polib.POFile | None:
-    return load_po(path) if path.is_file() else None
-
-
-_Stamp = tuple[int, int, int] | None
-
-
-def _stamp(path: Path) -> _Stamp:
-    """The file's identity and version: every save replaces the file (a new inode), and
-    an editor writing in place changes its mtime or size."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def translate_articles(
@@ -326,9 +345,6 @@ def translate_articles(
     reports: list[TranslateReport] = []
     for selection in selections:
         _, lang = ws.language(selection.lang_key)
-        jobs = [
-            Job(s.slug, s.article, ws.article_dir(s.slug), selection.lang_key, lang.code)
-            for s in stored
-        ]
-        reports += update_translations(jobs, engine_for(ws, selection), glossary)
+        jobs = [Job(s.slug, s.article, selection.lang_key, lang.code) for s in stored]
+        reports += update_translations(ws, jobs, engine_for(ws, selection), glossary)
     return reports

@@ -35,7 +35,7 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 from azad.demo import MARKER, approve_everything  # noqa: E402
 from azad.ingest import ingest_each  # noqa: E402
 from azad.publish import pending, publish_many  # noqa: E402
-from azad.store import ArticleStore  # noqa: E402
+from azad.queue.articles import ArticleStore  # noqa: E402
 from azad.translate import translate_articles  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 

@@ -68,7 +68,7 @@ from azad.po import po_path  # noqa: E402
 from azad.review.db import connect  # noqa: E402
 from azad.review.segments import read_segments  # noqa: E402
 from azad.review.users import add_user  # noqa: E402
-from azad.store import ArticleStore  # noqa: E402
+from azad.queue.articles import ArticleStore  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 
 LANGS = ("dari", "pashto")

@@ -262,9 +262,14 @@ def main() -> None:
 
 
 def retranslate_cost(article: Article, engine: CT2Engine) -> tuple[float, float, int]:
-    work = Path(tempfile.mkdtemp(dir=TMP))
+    from azad.cli import run as azad
+    from azad.workspace import Workspace
+
+    root = Path(tempfile.mkdtemp(dir=TMP)) / "ws"
+    azad(["init", str(root)])
+    ws = Workspace(root)
     t_full, _ = timed(
-        lambda: update_translations([Job("a", article, work, "dari", "fa-AF")], engine, None)
+        lambda: update_translations(ws, [Job("a", article, "dari", "fa-AF")], engine, None)
     )
     target = max(
         (b for b in article.blocks if b.kind == "paragraph"), key=lambda b: len(b.segments)
@@ -281,7 +286,7 @@ def retranslate_cost(article: Article, engine: CT2Engine) -> tuple[float, float,
     ]
     changed = article.model_copy(update={"blocks": blocks})
     t_one, _ = timed(
-        lambda: update_translations([Job("a", changed, work, "dari", "fa-AF")], engine, None)
+        lambda: update_translations(ws, [Job("a", changed, "dari", "fa-AF")], engine, None)
     )
     return t_full, t_one, len(target.segments)
 

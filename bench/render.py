@@ -50,7 +50,7 @@ from azad.render.pdf import PDF_VARIANT, edition_pdf_html  # noqa: E402
 from azad.render.styles import Styles  # noqa: E402
 from azad.review.state import approve  # noqa: E402
 from azad.settings import Settings, load_settings  # noqa: E402
-from azad.store import ArticleStore  # noqa: E402
+from azad.queue.articles import ArticleStore  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 
 # Sentences are made of these words (split at spaces).

@@ -41,7 +41,7 @@ from azad.po import load_po, po_path, save_po  # noqa: E402
 from azad.review.index import queue_rows  # noqa: E402
 from azad.review.segments import read_segments  # noqa: E402
 from azad.review.users import add_user  # noqa: E402
-from azad.store import ArticleStore  # noqa: E402
+from azad.queue.articles import ArticleStore  # noqa: E402
 from azad.translate import Job, update_translations  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 
@@ -71,8 +71,8 @@ def build(root: Path, articles: int) -> Workspace:
         store.save(f"{seeds[n % len(seeds)].slug}-{n}", seed)
     slugs = store.slugs()
     for key, lang in ws.settings.languages.items():
-        jobs = [Job(s, store.load(s).article, ws.article_dir(s), key, lang.code) for s in slugs]
-        update_translations(jobs, FixedDrafts(), None)
+        jobs = [Job(s, store.load(s).article, key, lang.code) for s in slugs]
+        update_translations(ws, jobs, FixedDrafts(), None)
     add_user(ws, "editor", "editor", [], PASSWORD)
     return ws
 

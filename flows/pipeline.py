@@ -21,9 +21,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from azad.ingest import ingest_each, pending_files
 from azad.mt.select import select_model
-from azad.po import po_path
 from azad.publish import PublishOutcome, publish_many, select_pairs
-from azad.store import ArticleStore
+from azad.queue.articles import ArticleStore
+from azad.queue.store import Queue
 from azad.summary import TaskOutcome, publish_summary, translation_summary
 from azad.translate import translate_articles as translate_library
 from azad.workspace import Workspace
@@ -41,8 +41,7 @@ def _translation_cache_key(context: TaskRunContext, parameters: dict[str, Any]) 
     slug, lang_key = parameters["slug"], parameters["lang_key"]
     article = ArticleStore(ws).load(slug).article
     model = select_model(ws, lang_key).model
-    po = po_path(ws.article_dir(slug), lang_key)
-    po_sha = hashlib.sha256(po.read_bytes()).hexdigest() if po.is_file() else "none"
+    po_sha = Queue(ws).fingerprint(slug, lang_key)
     parts = [str(ws.root), slug, lang_key, article.meta.source_sha256, model.path.name, po_sha]
     # The key names a file in Prefect's result storage: a digest, not a path.
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,10 +57,26 @@ def text_export_to_pdf(text: str, dest: Path) -> Path:
     return dest
 
 
+# ---- what a CAT tool does to a PO file (outside the project's code, through polib) ----
+
+
+def load_po(path: Path) -> polib.POFile:
+    """Read a PO file as a CAT tool would (the project itself reads through azad.queue)."""
+    return polib.pofile(str(path), wrapwidth=0)
+
+
+def save_po(path: Path, catalog: polib.POFile) -> None:
+    """Write a PO file as a CAT tool would: in place, not through the queue."""
+    catalog.wrapwidth = 0
+    path.write_text(str(catalog) + "\n", encoding="utf-8")
+
+
+def po_path(article_dir: Path, lang_key: str) -> Path:
+    return article_dir / f"{lang_key}.po"
+
+
 def mark_reviewed(po: Path) -> None:
     """Do what a translator does at the end: every entry reviewed (fuzzy flag cleared)."""
-    from azad.po import load_po, save_po
-
     catalog = load_po(po)
     for entry in catalog:
         if "fuzzy" in entry.flags:
@@ -67,10 +84,15 @@ def mark_reviewed(po: Path) -> None:
     save_po(po, catalog)
 
 
+def approve(ws, slug: str, lang_key: str, editor: str, comment: str = ""):
+    """An editor approves the translation as it stands now (having looked at it)."""
+    from azad.queue import status
+
+    current = status.translation_status(ws, slug, lang_key)
+    return status.approve(ws, slug, lang_key, editor, current.rev, comment)
+
+
 def approve_translation(ws, slug: str, lang_key: str) -> None:
     """Translate nothing; mark the existing draft reviewed and approve it as an editor."""
-    from azad.po import po_path
-    from azad.review.state import approve
-
     mark_reviewed(po_path(ws.article_dir(slug), lang_key))
     approve(ws, slug, lang_key, "editor")

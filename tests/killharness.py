@@ -98,7 +98,7 @@ with prefix ``.<name>.`` and suffix ``.tmp``)."""
 PRELOAD: dict[str, tuple[str, ...]] = {
     "ingest": ("azad.cli", "azad.ingest"),
     "translate": ("azad.cli", "azad.translate", "azad.mt.engine", "azad.mt.select"),
-    "save": ("azad.review.segments", "azad.review.state"),
+    "save": ("azad.review.segments", "azad.queue.status"),
     "publish": ("azad.publish", "azad.catalog", "azad.render.pdf", "azad.render.epub"),
 }
 """What each operation's zygote imports (a zygote serves one operation)."""
@@ -501,7 +501,7 @@ class WorkspaceChecker:
                 raise ValueError("unexpected file name in the article store")
             Article.from_json(path.read_bytes())
         elif name.endswith(".review.json"):
-            from azad.review.state import ReviewRecord
+            from azad.queue.record import ReviewRecord
 
             ReviewRecord.model_validate_json(path.read_bytes())
         elif name.endswith(".tsv"):
@@ -544,6 +544,30 @@ class WorkspaceChecker:
         return self._fonts
 
 
+# ---- what a CAT tool or an editor does, outside the project's save paths ----------------
+
+
+def load_po(path: Path) -> Any:
+    import polib
+
+    return polib.pofile(str(path), wrapwidth=0)
+
+
+def save_po(path: Path, catalog: Any) -> None:
+    catalog.wrapwidth = 0
+    path.write_text(str(catalog) + "\n", encoding="utf-8")
+
+
+def po_path(article_dir: Path, lang_key: str) -> Path:
+    return article_dir / f"{lang_key}.po"
+
+
+def approve(ws: Any, slug: str, lang_key: str, editor: str) -> None:
+    from azad.queue import status
+
+    status.approve(ws, slug, lang_key, editor, status.translation_status(ws, slug, lang_key).rev)
+
+
 _PO_CACHE: dict[Path, tuple[tuple[int, int, int], Any]] = {}
 _PO_CACHE_LOCK = threading.Lock()
 
@@ -551,7 +575,6 @@ _PO_CACHE_LOCK = threading.Lock()
 def load_po_cached(path: Path) -> Any:
     """:func:`azad.po.load_po`, parsed once per version of the file (its inode, size and
     modification time; atomic writes make a new inode).  The catalog must not be changed."""
-    from azad.po import load_po
 
     key = _stat_key(path.stat())
     with _PO_CACHE_LOCK:
@@ -566,30 +589,30 @@ def load_po_cached(path: Path) -> Any:
 
 def _check_po(path: Path) -> None:
     from azad.model import Article
-    from azad.po import render_po
-    from azad.translate import translatable_units
+    from azad.queue.pofile import parse_po, render_po
 
-    text = path.read_text(encoding="utf-8")
-    catalog = load_po_cached(path)
+    data = path.read_bytes()
+    text = data.decode("utf-8")
+    tf = parse_po(data, path)
     # Every PO file here is written by render_po, so it must be exactly what render_po
     # makes of it (but for the previous msgid of obsolete entries, "#~| msgid", which
     # polib's parser drops).
     kept = "".join(line for line in text.splitlines(True) if not line.startswith("#~| "))
-    if render_po(catalog) != kept:
+    if render_po(tf).decode("utf-8") != kept:
         raise ValueError("not what render_po writes (cut short or altered)")
-    if not catalog.metadata.get("Content-Type"):
+    if not tf.metadata.get("Content-Type"):
         raise ValueError("no header")
     # A file cut at an entry boundary is still a valid, shorter catalog: it must hold an
     # entry for every unit of the article revision it was translated from.
-    sha = catalog.metadata.get("X-Azad-Source-SHA256")
+    sha = tf.metadata.get("X-Azad-Source-SHA256")
     if sha is None:
         return
     folder = path.parent
     for source in [folder / "source.json", *sorted((folder / "history").glob("r*.json"))[::-1]]:
         article = Article.from_json(source.read_bytes())
         if article.meta.source_sha256 == sha:
-            units = {ctx for ctx, _ in translatable_units(article)}
-            live = {e.msgctxt for e in catalog if not e.obsolete}
+            units = {ctx for ctx, _ in article.units()}
+            live = {u.ctx for u in tf.live}
             if live != units:
                 raise ValueError(
                     f"entries differ from the article's: {len(live)} for {len(units)} units"
@@ -644,7 +667,7 @@ def _check_png(path: Path) -> None:
 
 def _check_manifest(path: Path) -> None:
     raw = json.loads(path.read_text(encoding="utf-8"))
-    for key in ("slug", "lang", "id", "title", "published", "po_sha256", "pdf", "epub"):
+    for key in ("slug", "lang", "id", "title", "published", "rev", "pdf", "epub"):
         if key not in raw:
             raise ValueError(f"manifest lacks {key}")
 
@@ -900,7 +923,7 @@ class IngestScenario(Scenario):
 
     def _stored(self, *, after_kill: bool) -> tuple[dict[str, list[str]], list[str]]:
         from azad.model import Article
-        from azad.store import ArticleStore
+        from azad.queue.articles import ArticleStore
 
         store = ArticleStore(self.ws)
         by_file: dict[str, list[str]] = {}
@@ -969,11 +992,10 @@ class TranslateScenario(Scenario):
         self.units_before: dict[str, set[str]] = {}
 
     def _units(self, slug: str) -> set[str]:
-        from azad.store import ArticleStore
-        from azad.translate import translatable_units
+        from azad.queue.articles import ArticleStore
 
         article = ArticleStore(self.ws).load(slug).article
-        return {ctx for ctx, _ in translatable_units(article)}
+        return {ctx for ctx, _ in article.units()}
 
     def prepare(self) -> None:
         from azad.ingest import ingest_files
@@ -1000,7 +1022,6 @@ class TranslateScenario(Scenario):
         return {"ws": str(self.ws.root), "slugs": self.slugs}
 
     def _check(self, *, complete: bool) -> tuple[list[str], list[str]]:
-        from azad.po import po_path
 
         lost, broken = [], []
         catalogs = {}
@@ -1044,18 +1065,15 @@ class SaveScenario(Scenario):
 
     def setup(self) -> None:
         from azad.ingest import ingest_files
-        from azad.store import ArticleStore
+        from azad.queue.articles import ArticleStore
         from azad.translate import Job, update_translations
 
         self.ws = new_workspace(self.workdir / "ws")
         outcomes = ingest_files(self.ws, sorted(EXAMPLES.iterdir()))
         store = ArticleStore(self.ws)
         for key, lang in self.ws.settings.languages.items():
-            jobs = [
-                Job(o.slug, store.load(o.slug).article, self.ws.article_dir(o.slug), key, lang.code)
-                for o in outcomes
-            ]
-            update_translations(jobs, FixedDrafts(), None)
+            jobs = [Job(o.slug, store.load(o.slug).article, key, lang.code) for o in outcomes]
+            update_translations(self.ws, jobs, FixedDrafts(), None)
         self.files = [[o.slug, key] for o in outcomes for key in self.ws.settings.languages]
         self.acks: list[Path] = []
 
@@ -1103,7 +1121,6 @@ class SaveScenario(Scenario):
                     self.unlogged.add((*key, rec["text"], int(rec["fuzzy"])))
 
     def after_kill(self) -> tuple[list[str], list[str]]:
-        from azad.po import po_path
         from azad.review.db import db_path
 
         self._read_acks()
@@ -1183,9 +1200,7 @@ class PublishScenario(Scenario):
 
     def setup(self) -> None:
         from azad.ingest import ingest_files
-        from azad.po import load_po, po_path, save_po
-        from azad.review.state import approve
-        from azad.store import ArticleStore
+        from azad.queue.articles import ArticleStore
         from azad.translate import Job, update_translations
 
         self.ws = new_workspace(self.workdir / "ws")
@@ -1195,19 +1210,16 @@ class PublishScenario(Scenario):
         self.slug = outcome.slug
         article = ArticleStore(self.ws).load(self.slug).article
         for key, lang in self.ws.settings.languages.items():
-            job = Job(self.slug, article, self.ws.article_dir(self.slug), key, lang.code)
-            update_translations([job], FixedDrafts(), None)
-            path = po_path(self.ws.article_dir(self.slug), key)
-            catalog = load_po(path)
-            for entry in catalog:
-                if "fuzzy" in entry.flags:
-                    entry.flags.remove("fuzzy")
-            save_po(path, catalog)
+            job = Job(self.slug, article, key, lang.code)
+            update_translations(self.ws, [job], FixedDrafts(), None)
+            from azad.review.segments import Edit, apply_edits, read_segments
+
+            edits = [Edit(u.ctx, u.text, u.rev) for u in read_segments(self.ws, self.slug, key)]
+            apply_edits(self.ws, self.slug, key, edits, by="tr", via="harness")
             approve(self.ws, self.slug, key, "editor")
 
     def prepare(self) -> None:
         from azad.review.segments import Edit, apply_edits, read_segments
-        from azad.review.state import approve
 
         self.round += 1
         langs = list(self.ws.settings.languages)
@@ -1222,7 +1234,7 @@ class PublishScenario(Scenario):
 
     def _check(self, *, complete: bool) -> tuple[list[str], list[str]]:
         from azad.publish import edition_files
-        from azad.review.state import translation_status
+        from azad.queue.status import translation_status
 
         broken = []
         out = self.ws.output_dir
@@ -1242,7 +1254,7 @@ class PublishScenario(Scenario):
                 for f in (files.pdf, files.epub):
                     if not f.is_file():
                         broken.append(f"{key}: manifest written, {f.name} missing")
-                if status.status == "published" and manifest["po_sha256"] != status.po_sha256:
+                if status.status == "published" and manifest["rev"] != status.rev:
                     broken.append(f"{key}: published, but the files are of other content")
                 if complete:
                     for f, part in ((files.pdf, "pdf"), (files.epub, "epub")):

@@ -24,11 +24,11 @@ from starlette.testclient import TestClient
 from test_review_support import add_users, make_queue, register_cli
 
 from azad.cli import run
+from azad.queue.articles import ArticleStore
 from azad.review.users import create_session, require_user
 from azad.review.web.app import create_app
 from azad.review.web.security import SESSION_COOKIE
 from azad.settings import SETTINGS_FILE
-from azad.store import ArticleStore
 from azad.workspace import Workspace
 
 register_cli()

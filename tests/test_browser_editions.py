@@ -118,10 +118,9 @@ def test_editor_previews_then_publishes_and_the_page_follows_the_run(
     """The preview renders with the edition's fonts under its CSP; the Publish button
     submits the flow and the editor page, polling, shows it complete (issue 6,
     acceptance 3, in the browser)."""
+    from helpers import approve
     from playwright.sync_api import ConsoleMessage, expect, sync_playwright
     from test_review_support import PASSWORD, SALANG, add_users, make_queue, review_everything
-
-    from azad.review.state import approve
 
     make_queue(workspace)
     add_users(workspace)

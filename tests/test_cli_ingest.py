@@ -8,7 +8,7 @@ from helpers import EXAMPLES, SHARED_SAMPLES, copy_file, needs_shared, snapshot
 
 from azad.cli import run
 from azad.model import Article
-from azad.store import ArticleStore
+from azad.queue.articles import ArticleStore
 from azad.workspace import Workspace
 
 

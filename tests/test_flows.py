@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES, copy_file, snapshot
 
-from azad.store import ArticleStore
+from azad.queue.articles import ArticleStore
 from azad.workspace import Workspace
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import load_po, po_path, save_po
 from killharness import (
     FixedDrafts,
     PublishScenario,
@@ -29,8 +30,6 @@ from killharness import (
     run_all,
     summary,
 )
-
-from azad.po import load_po, po_path, save_po
 
 KILLS = {"ingest": 50, "translate": 50, "save": 50, "publish": 50}
 DEFAULT_SEED = 20251128

@@ -1,5 +1,5 @@
-"""PO files through the project's own write and read path (azad.po.save_po, load_po):
-every field of every entry survives any text a translator, a CAT tool or an English
+"""PO files through the project's one write and read path (azad.queue.pofile.render_po,
+parse_po): every field of every unit survives any text a translator, a CAT tool or an English
 source can bring: Arabic script, ZWNJ, bidi marks and isolates, quotes, backslashes,
 escape-like sequences, tabs, carriage returns, newlines, line and paragraph separators,
 control characters, and Unicode at large.
@@ -17,7 +17,8 @@ lines opening a translator comment, and a carriage return ends a comment line (t
 below). The only comment text the project reads back, the machine draft kept beside an
 edit, loses at most white space at its end, which no one sees.
 
-What the properties found (fixed in azad/po.py, each kept below as an explicit example):
+What the properties found (fixed in azad/queue/pofile.py, each kept below as an explicit
+example):
 U+2028, U+2029, U+0085 and U+001C–U+001E in a text cut it short on reading; a carriage
 return in a comment, or a title starting with "," or ":", made the file unreadable; a
 comment ending in a backslash made gettext's tools drop the entry's msgctxt.
@@ -27,14 +28,16 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from azad.po import load_po, new_catalog, save_po
+from azad.ingest import ingest_files
+from azad.queue.pofile import new_file, parse_po, render_po
+from azad.queue.store import Queue
+from azad.queue.units import Provenance, TranslationFile, Unit, state_of
 from azad.review.segments import Edit, apply_edits, read_segments
 from azad.workspace import Workspace
 
@@ -126,12 +129,16 @@ text = st.lists(piece, max_size=24).map("".join)
 english = text.filter(bool)
 
 
+_STRUCTURED = ("provenance: ", "qa: ", "lexicon: ", "machine draft")
+
+
 def comment_line(strip: bool) -> st.SearchStrategy[str]:
     line = text.map(lambda s: s.replace("\n", " ").replace("\r", " ").strip())
     return line.filter(bool) if strip else line
 
 
-extracted_comment = st.lists(comment_line(True), max_size=4).map("\n".join)
+# Extracted comments the queue reads as notes (the structured lines have their own fields).
+note_line = comment_line(True).filter(lambda s: not s.startswith(_STRUCTURED))
 # Blank lines are kept inside a translator comment, but not at its start (polib).
 translator_comment = st.lists(comment_line(False), max_size=4).map(
     lambda lines: "\n".join(lines).lstrip("\n")
@@ -150,49 +157,42 @@ def segment_ids(draw: st.DrawFn) -> str:
     return f"b{block}.s{sentence}"
 
 
-@dataclass(frozen=True)
-class Spec:
-    ctx: str
-    msgid: str
-    msgstr: str
-    fuzzy: bool
-    previous: str | None
-    comment: str
-    tcomment: str
-    obsolete: bool
-
-    def entry(self) -> polib.POEntry:
-        # As azad/translate.py builds them.
-        entry = polib.POEntry(
-            msgctxt=self.ctx,
-            msgid=self.msgid,
-            msgstr=self.msgstr,
-            flags=["fuzzy"] if self.fuzzy else [],
-        )
-        entry.previous_msgid = self.previous
-        entry.comment = self.comment
-        entry.tcomment = self.tcomment
-        entry.obsolete = self.obsolete
-        return entry
+provenances = st.one_of(
+    st.just(Provenance()),
+    st.builds(
+        Provenance,
+        origin=st.sampled_from(["machine", "memory", "human"]),
+        engine=comment_line(False),
+        package=comment_line(False),
+        test_model=st.booleans(),
+        score=st.none() | st.floats(-50, 0, allow_nan=False),
+        memory=comment_line(False),
+        draft=text,  # the machine's own text: any text, newlines and CRs included
+    ),
+)
 
 
 @st.composite
-def specs(draw: st.DrawFn, msg: st.SearchStrategy[str] = text) -> list[Spec]:
+def units(draw: st.DrawFn, msg: st.SearchStrategy[str] = text) -> list[Unit]:
     ctxs = draw(st.lists(segment_ids(), min_size=1, max_size=6, unique=True))
     out = []
     for ctx in ctxs:
         obsolete = draw(st.booleans())
+        translation = draw(msg)
         out.append(
-            Spec(
+            Unit(
                 ctx=ctx,
-                msgid=draw(msg.filter(bool)),
-                msgstr=draw(msg),
-                fuzzy=draw(st.booleans()),
+                english=draw(msg.filter(bool)),
+                text=translation,
+                state=state_of(translation, draw(st.booleans())),
+                provenance=draw(provenances),
                 # polib skips "#~|" lines: an obsolete entry's previous English is not read
                 # back (the history of a segment that is gone: nothing shows it).
-                previous=None if obsolete else draw(st.none() | msg),
-                comment=draw(extracted_comment),
-                tcomment=draw(translator_comment),
+                previous_english="" if obsolete else draw(msg),
+                qa=tuple(draw(st.lists(comment_line(True), max_size=2))),
+                substitutions=tuple(draw(st.lists(comment_line(True), max_size=2))),
+                notes=tuple(draw(st.lists(note_line, max_size=3))),
+                translator_comment=draw(translator_comment),
                 obsolete=obsolete,
             )
         )
@@ -210,72 +210,57 @@ def scratch() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None)
 
 
-def catalog_of(lang_code: str, title: str, entries: list[Spec]) -> polib.POFile:
-    catalog = new_catalog(lang_code, title)
-    for spec in entries:
-        catalog.append(spec.entry())
-    return catalog
+def file_of(lang_code: str, title: str, entries: list[Unit]) -> TranslationFile:
+    tf = new_file(lang_code, title, {"X-Azad-Slug": "an-article"})
+    tf.units = list(entries)
+    return tf
 
 
-def fields(entry: polib.POEntry) -> tuple[object, ...]:
-    return (
-        entry.msgctxt,
-        entry.msgid,
-        entry.msgstr,
-        "fuzzy" in entry.flags,
-        entry.flags,
-        entry.previous_msgid,
-        entry.comment,
-        entry.tcomment,
-        entry.obsolete,
-    )
-
-
-def expected(spec: Spec) -> tuple[object, ...]:
-    return (
-        spec.ctx,
-        spec.msgid,
-        spec.msgstr,
-        spec.fuzzy,
-        ["fuzzy"] if spec.fuzzy else [],
-        spec.previous,
-        # polib writes no extracted comments for obsolete entries.
-        "" if spec.obsolete else spec.comment,
-        spec.tcomment,
-        spec.obsolete,
-    )
+def expected(unit: Unit) -> Unit:
+    if unit.obsolete:
+        # polib writes no extracted comments for obsolete entries: what is kept of a
+        # sentence that is gone is its English, its translation and its state.
+        return Unit(
+            unit.ctx,
+            unit.english,
+            unit.text,
+            unit.state,
+            translator_comment=unit.translator_comment,
+            obsolete=True,
+        )
+    return unit
 
 
 # --- the round trip -----------------------------------------------------------------------
 
 
-@given(lang_codes, titles, specs())
-@example("fa-AF", "Title", [Spec("b1.s1", "A\u2028B", "الف\u2028ب", False, None, "", "", False)])
-@example("ps-AF", "T", [Spec("b1.s1", "x\x85y", "\x1c", True, "p\u2029q", "qa: ok", "", False)])
-@example("fa-AF", ":colon", [Spec("title", "T", "", True, None, "", "", False)])
-@example("fa-AF", ", comma", [Spec("title", "T", "", True, None, "", "", False)])
+def u(ctx: str, english: str, text: str, draft: bool, previous: str = "", **kw: object) -> Unit:
+    return Unit(ctx, english, text, state_of(text, draft), previous_english=previous, **kw)  # type: ignore[arg-type]
+
+
+@given(lang_codes, titles, units())
+@example("fa-AF", "Title", [u("b1.s1", "A\u2028B", "الف\u2028ب", False)])
+@example("ps-AF", "T", [u("b1.s1", "x\x85y", "\x1c", True, "p\u2029q", qa=("ok",))])
+@example("fa-AF", ":colon", [u("title", "T", "", True)])
+@example("fa-AF", ", comma", [u("title", "T", "", True)])
 @settings(max_examples=200, deadline=None)
-def test_po_round_trip_keeps_every_field(lang_code: str, title: str, entries: list[Spec]) -> None:
-    with scratch() as tmp:
-        path = Path(tmp) / "dari.po"
-        catalog = catalog_of(lang_code, title, entries)
-        assert save_po(path, catalog)
-        loaded = load_po(path)
-        # The file lists live entries first, obsolete ones at the end.
-        order = [s for s in entries if not s.obsolete] + [s for s in entries if s.obsolete]
-        assert [fields(e) for e in loaded] == [expected(s) for s in order]
-        # The title heads the header; one starting with "," or ":" gets a space in front
-        # (written as is, polib would read it as a flags or references line).
-        shown = f" {title}" if title[:1] in (",", ":") else title
-        assert loaded.header.split("\n") == [
-            shown,
-            *new_catalog(lang_code, "").header.split("\n")[1:],
-        ]
-        assert loaded.metadata == catalog.metadata
-        # Read and written again, the file is the same: no churn, nothing rewritten.
-        before = path.read_bytes()
-        assert not save_po(path, loaded)
-        assert path.read_bytes() == before
+def test_po_round_trip_keeps_every_field(lang_code: str, title: str, entries: list[Unit]) -> None:
+    tf = file_of(lang_code, title, entries)
+    data = render_po(tf)
+    loaded = parse_po(data, "dari.po")
+    # The file lists live units first, obsolete ones at the end.
+    order = [e for e in entries if not e.obsolete] + [e for e in entries if e.obsolete]
+    assert loaded.units == [expected(e) for e in order]
+    # The title heads the header; one starting with "," or ":" gets a space in front
+    # (written as is, polib would read it as a flags or references line).
+    shown = f" {title}" if title[:1] in (",", ":") else title
+    assert loaded.header.split("\n") == [
+        shown,
+        *new_file(lang_code, "", {}).header.split("\n")[1:],
+    ]
+    assert loaded.metadata == tf.metadata
+    # Read and written again, the file is the same: no churn, nothing rewritten.
+    assert render_po(loaded) == data
 
 
 def msgfmt_ok(path: Path) -> subprocess.CompletedProcess[str]:
@@ -290,37 +275,40 @@ def msgfmt_ok(path: Path) -> subprocess.CompletedProcess[str]:
 unframed = text.map(lambda s: s.strip("\n").replace("\x04", ""))
 
 
-@given(lang_codes, titles, specs(unframed))
-@example("fa-AF", "C:\\", [Spec("b1.s1", "a", "b", False, "c", "draft: x\\", "C:\\", False)])
+@given(lang_codes, titles, units(unframed))
+@example("fa-AF", "C:\\", [u("b1.s1", "a", "b", False, "c", notes=("draft: x\\",))])
 @settings(max_examples=60, deadline=None)
 def test_written_po_files_pass_msgfmt_check(
-    lang_code: str, title: str, entries: list[Spec]
+    lang_code: str, title: str, entries: list[Unit]
 ) -> None:
     with scratch() as tmp:
         path = Path(tmp) / "pashto.po"
-        save_po(path, catalog_of(lang_code, title, entries))
+        path.write_bytes(render_po(file_of(lang_code, title, entries)))
         check = msgfmt_ok(path)
         assert check.returncode == 0, check.stderr
-        # gettext reads the same strings polib does.
+        # gettext reads the same strings the queue does.
         mo = Path(tmp) / "out.mo"
         subprocess.run(["msgfmt", "--use-fuzzy", "-o", str(mo), str(path)], check=True)
         compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo))}
-        for spec in entries:
-            if not spec.obsolete and spec.msgstr:
-                assert compiled[spec.ctx, spec.msgid] == spec.msgstr
+        for unit in entries:
+            if not unit.obsolete and unit.text:
+                assert compiled[unit.ctx, unit.english] == unit.text
 
 
 # --- two of the bugs, through the review app's save path ----------------------------------
 
 
 def _queue_file(ws: Workspace, msgstr: str) -> None:
-    catalog = new_catalog("fa-AF", "An Article")
+    # What a CAT tool might leave: written with polib, a draft of an older Azad Press.
+    catalog = polib.POFile(wrapwidth=0)
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "fa_AF"}
     entry = polib.POEntry(msgctxt="b1.s1", msgid="One sentence.", msgstr=msgstr, flags=["fuzzy"])
     entry.comment = "machine draft: test"
     catalog.append(entry)
-    path = ws.article_dir("an-article") / "dari.po"
-    path.parent.mkdir(parents=True)
-    save_po(path, catalog)
+    src = ws.articles_dir / "an-article.md"
+    src.write_text("---\ntitle: An Article\n---\n\nOne sentence.\n", encoding="utf-8")
+    ingest_files(ws, [src])
+    Queue(ws).po_path("an-article", "dari").write_text(str(catalog), encoding="utf-8")
 
 
 def test_a_pasted_line_separator_survives_a_save_and_a_reload(workspace: Workspace) -> None:
@@ -330,20 +318,20 @@ def test_a_pasted_line_separator_survives_a_save_and_a_reload(workspace: Workspa
     edit = Edit(seg.ctx, text, seg.rev)
     apply_edits(workspace, "an-article", "dari", [edit], by="dara", via="web")
     (after,) = read_segments(workspace, "an-article", "dari")
-    assert after.text == text and not after.fuzzy
+    assert after.text == text and after.reviewed
     assert msgfmt_ok(workspace.article_dir("an-article") / "dari.po").returncode == 0
 
 
-def test_a_draft_with_a_carriage_return_kept_as_a_comment_leaves_a_readable_file(
+def test_a_draft_with_a_carriage_return_kept_beside_an_edit_leaves_a_readable_file(
     workspace: Workspace,
 ) -> None:
     # A CAT tool wrote the draft with a Windows line break; the first save in the app keeps
-    # the draft as a comment ("machine draft text: …"), which held the raw CR.
+    # the machine's draft beside the edit, which once held the raw CR.
     _queue_file(workspace, "سطر یک\r\nسطر دو")
     (seg,) = read_segments(workspace, "an-article", "dari")
     edit = Edit(seg.ctx, "ترجمه‌ی تازه", seg.rev)
     apply_edits(workspace, "an-article", "dari", [edit], by="dara", via="web")
     (after,) = read_segments(workspace, "an-article", "dari")  # was: not a valid PO file
     assert after.text == "ترجمه‌ی تازه"
-    assert after.draft == "سطر یک"  # the draft's first line: comments are lines
+    assert after.machine_text == "سطر یک\r\nسطر دو"  # kept whole now: provenance is JSON
     assert msgfmt_ok(workspace.article_dir("an-article") / "dari.po").returncode == 0

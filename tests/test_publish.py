@@ -14,7 +14,17 @@ from pathlib import Path
 
 import polib
 import pytest
-from helpers import EXAMPLES, ROOT, SHARED_SAMPLES, needs_shared, snapshot
+from helpers import (
+    EXAMPLES,
+    ROOT,
+    SHARED_SAMPLES,
+    approve,
+    load_po,
+    needs_shared,
+    po_path,
+    save_po,
+    snapshot,
+)
 from test_render import PASHTO_LETTERS, PASHTO_PARAGRAPH
 from test_render_tools import (
     comparable,
@@ -31,10 +41,9 @@ from azad.cli import app, run
 from azad.ingest import ingest_files
 from azad.lang import to_eastern_digits
 from azad.mt.packages import install_file
-from azad.po import load_po, po_path, save_po
 from azad.publish import PublishOutcome, edition_files, pending, publish_many, publish_one
-from azad.review.state import approve, translation_status
-from azad.store import ArticleStore
+from azad.queue.articles import ArticleStore
+from azad.queue.status import translation_status
 from azad.translate import translate_articles
 from azad.workspace import Workspace
 

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import load_po, save_po
 from test_review_support import (
     HERAT,
     PASSWORD,
@@ -24,11 +25,10 @@ from translate.storage import tmx, xliff
 
 from azad.cli import run
 from azad.glossary import parse_glossary
-from azad.po import load_po, save_po
+from azad.queue.status import translation_status
 from azad.review.index import queue_rows
 from azad.review.qa import check_segment
 from azad.review.segments import Conflict, history, read_segments, save_segment
-from azad.review.state import translation_status
 from azad.review.tm import lookup
 from azad.workspace import Workspace
 
@@ -117,11 +117,11 @@ def test_cache_agrees_with_parsing_every_file(ws: Workspace) -> None:
     }
     for r in rows:
         st = translation_status(ws, r.slug, r.lang_key)
-        assert (r.status, r.reviewed, r.total, r.po_sha256) == (
+        assert (r.status, r.reviewed, r.total, r.rev) == (
             st.status,
             st.reviewed,
             st.total,
-            st.po_sha256,
+            st.rev,
         )
 
 
@@ -137,19 +137,30 @@ def test_a_damaged_po_file_shows_in_the_queue_without_breaking_it(ws: Workspace)
 def test_status_approve_send_back_from_the_command_line(ws: Workspace, azad) -> None:
     code, out, _ = azad("review", "status")
     assert code == 0 and out.count("machine draft") == 4
+    # Without a terminal, approve needs the revision the editor reviewed.
     code, _, err = azad("review", "approve", SALANG, "--lang", "dari", "--as", "eddie")
+    assert code == 2 and "--rev" in err and len(err.strip().splitlines()) == 1
+    rev = translation_status(ws, SALANG, "dari").rev
+    code, _, err = azad(
+        "review", "approve", SALANG, "--lang", "dari", "--as", "eddie", "--rev", rev
+    )
     assert code == 2 and "segments are not reviewed" in err and len(err.strip().splitlines()) == 1
     review_everything(ws, SALANG, "dari")
-    code, _, err = azad("review", "approve", SALANG, "--lang", "dari", "--as", "dara")
+    rev = translation_status(ws, SALANG, "dari").rev
+    code, out, _ = azad("review", "status", SALANG, "--lang", "dari")
+    assert code == 0 and rev in out  # the status table shows the revision to approve
+    code, _, err = azad("review", "approve", SALANG, "--lang", "dari", "--as", "dara", "--rev", rev)
     assert code == 2 and "only editors" in err
-    code, out, _ = azad("review", "approve", SALANG, "--lang", "fa-AF", "--as", "eddie")
+    code, out, _ = azad(
+        "review", "approve", SALANG, "--lang", "fa-AF", "--as", "eddie", "--rev", rev
+    )
     assert code == 0 and "approved" in out
     code, out, _ = azad("review", "status", SALANG, "--status", "approved")
     assert code == 0 and SALANG in out and "pashto" not in out
-    # Any edit after approval returns it to reviewed.
+    # Any edit after approval voids it, visibly.
     seg = read_segments(ws, SALANG, "dari")[0]
     save_segment(ws, SALANG, "dari", seg.ctx, seg.text + " ", seg.rev, by="dara")
-    assert translation_status(ws, SALANG, "dari").status == "reviewed"
+    assert translation_status(ws, SALANG, "dari").status == "changed since approval"
     code, _, _ = azad(
         "review", "send-back", SALANG, "--lang", "dari", "--as", "eddie", "--comment", "b3 is wrong"
     )
@@ -284,7 +295,7 @@ def test_import_checks_the_account_and_the_file(ws: Workspace, azad, tmp_path: P
 
 
 def approve(ws: Workspace, slug: str, lang: str) -> None:
-    from azad.review.state import approve as approve_
+    from helpers import approve as approve_
 
     review_everything(ws, slug, lang)
     approve_(ws, slug, lang, "eddie")

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import polib
-from helpers import EXAMPLES
+from helpers import EXAMPLES, load_po, po_path, save_po
 from starlette.testclient import TestClient
 
 from azad.ingest import ingest_files
-from azad.po import load_po, po_path, save_po
-from azad.store import ArticleStore
+from azad.queue.articles import ArticleStore
 from azad.translate import Job, update_translations
 from azad.workspace import Workspace
 
@@ -60,10 +59,8 @@ def translate(
     store = ArticleStore(ws)
     for key in langs:
         code = ws.settings.languages[key].code
-        jobs = [
-            Job(slug, store.load(slug).article, ws.article_dir(slug), key, code) for slug in slugs
-        ]
-        update_translations(jobs, DariDraftBackend(code), None)
+        jobs = [Job(slug, store.load(slug).article, key, code) for slug in slugs]
+        update_translations(ws, jobs, DariDraftBackend(code), None)
 
 
 def make_queue(ws: Workspace, files: Sequence[Path] = ()) -> list[str]:

@@ -31,7 +31,7 @@ from typing import Any, Literal
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from helpers import snapshot
+from helpers import approve, snapshot
 from starlette.testclient import TestClient
 from test_review_support import PASSWORD, SALANG, add_users, make_queue, review_everything
 
@@ -39,12 +39,12 @@ from azad.catalog import write_catalog
 from azad.cli import run
 from azad.errors import InputError
 from azad.mt.packages import install_file
+from azad.queue.status import claim, translation_status
 from azad.render.styles import load_styles
 from azad.review import publishing, users
 from azad.review.db import connect
 from azad.review.publishing import PublishRun
 from azad.review.segments import read_segments
-from azad.review.state import approve, claim, translation_status
 from azad.review.web.app import ROUTES, create_app
 from azad.review.web.openapi import route_operations
 from azad.review.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE
@@ -339,6 +339,8 @@ def send(
             data["csrf"] = "forged-token" if csrf == "wrong" else form_token
         return c.post(url, data=data, headers=headers)
     data = {"comment": "needs work"}
+    if row.lang in LANGS:  # the revision the editor page shows (Approve sends it)
+        data["rev"] = translation_status(ws, SALANG, row.lang).rev
     if token is not None:
         data["csrf"] = token
     return c.post(url, data=data, headers=headers)

@@ -5,11 +5,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import polib
-from helpers import EXAMPLES, SHARED_SAMPLES, copy_file, needs_shared
+from helpers import EXAMPLES, SHARED_SAMPLES, copy_file, load_po, needs_shared, save_po
 
 from azad.model import Article
-from azad.po import is_reviewed, load_po, save_po
-from azad.store import ArticleStore
+from azad.queue.articles import ArticleStore
+from azad.queue.store import Queue
 from azad.translate import Job, plan_update, update_translations
 from azad.workspace import Workspace
 
@@ -60,8 +60,10 @@ def test_translate_all_languages_with_the_test_model(cli, ws_with_models: Worksp
             *[(s.id, s.text) for s in segments],
         ]
         assert all("fuzzy" in e.flags and e.msgstr for e in catalog)
-        assert all("machine draft: argos/ctranslate2 translate-en_" in e.comment for e in catalog)
-        assert all("test model" in e.comment for e in catalog)
+        units = Queue(ws_with_models).read(slug, key).live
+        assert all(u.provenance.engine == "argos/ctranslate2" for u in units)
+        assert all(u.provenance.package.startswith("translate-en_") for u in units)
+        assert all(u.provenance.test_model and u.is_machine_draft for u in units)
     assert catalog.metadata["Language"] == "ps_AF"
 
 
@@ -112,8 +114,8 @@ def test_changed_paragraph_is_the_only_one_retranslated(
     (block,) = [b for b in article.blocks if new_sentence in b.text]
 
     backend = RecordingBackend()
-    job = Job(slug, article, ws_with_models.article_dir(slug), "dari", "fa-AF")
-    (report,) = update_translations([job], backend, None)
+    job = Job(slug, article, "dari", "fa-AF")
+    (report,) = update_translations(ws_with_models, [job], backend, None)
     assert backend.sent == [new_sentence]
     assert (report.kept, report.changed, report.new) == (len(report_entries(po)) - 1, 1, 0)
 
@@ -123,20 +125,23 @@ def test_changed_paragraph_is_the_only_one_retranslated(
     assert "fuzzy" in changed[0].flags and changed[0].previous_msgid == old_sentence
     # The reviewed translation stays for the translator to adapt; the draft is a comment.
     assert changed[0].msgstr == "REVIEWED " + old_sentence
-    assert f"new machine draft: {new_sentence}" in changed[0].comment
+    unit = Queue(ws_with_models).read(slug, "dari").unit(changed[0].msgctxt)
+    assert unit is not None and unit.provenance.draft == new_sentence
     others = [e for e in catalog if e.msgid != new_sentence]
-    assert others and all(is_reviewed(e) and e.msgstr == "REVIEWED " + e.msgid for e in others)
+    assert others and all(_reviewed(e) and e.msgstr == "REVIEWED " + e.msgid for e in others)
     assert {e.msgctxt for e in catalog} == {"title"} | {s.id for s in article.segments()}
     assert [s.id for s in block.segments if s.text == new_sentence] == [changed[0].msgctxt]
+
+
+def _reviewed(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) and "fuzzy" not in entry.flags and not entry.obsolete
 
 
 def report_entries(path: Path) -> list[polib.POEntry]:
     return [e for e in load_po(path) if not e.obsolete]
 
 
-def test_inserted_paragraph_does_not_disturb_the_others(
-    workspace: Workspace, tmp_path: Path
-) -> None:
+def test_inserted_paragraph_does_not_disturb_the_others(workspace: Workspace) -> None:
     from azad.readers import ReadOptions, Source, read_source
 
     text = (EXAMPLES / "salang-tunnel.md").read_text()
@@ -146,19 +151,19 @@ def test_inserted_paragraph_does_not_disturb_the_others(
         "A new paragraph appears here. It has two sentences.\n\n## An Ageing Structure",
     )
     second = read_source(Source("a.md", inserted.encode()), ReadOptions())
-    art_dir = tmp_path / "art"
-    art_dir.mkdir()
+    art_dir = workspace.article_dir("a")
     backend = RecordingBackend()
-    update_translations([Job("a", first, art_dir, "dari", "fa-AF")], backend, None)
+    update_translations(workspace, [Job("a", first, "dari", "fa-AF")], backend, None)
     review_all(art_dir / "dari.po")
     backend.sent.clear()
-    update_translations([Job("a", second, art_dir, "dari", "fa-AF")], backend, None)
+    update_translations(workspace, [Job("a", second, "dari", "fa-AF")], backend, None)
     assert backend.sent == ["A new paragraph appears here.", "It has two sentences."]
     catalog = load_po(art_dir / "dari.po")
-    assert sum(is_reviewed(e) for e in catalog) == 1 + len(list(first.segments()))
+    assert sum(_reviewed(e) for e in catalog) == 1 + len(list(first.segments()))
 
 
-def test_removed_segments_are_kept_as_obsolete(tmp_path: Path) -> None:
+def test_removed_segments_are_kept_as_obsolete(workspace: Workspace) -> None:
+    tmp_path = workspace.article_dir("a")
     from azad.readers import ReadOptions, Source, read_source
 
     text = (EXAMPLES / "salang-tunnel.md").read_text()
@@ -166,9 +171,9 @@ def test_removed_segments_are_kept_as_obsolete(tmp_path: Path) -> None:
     shorter = text.replace("Both would cost billions of dollars. ", "")
     second = read_source(Source("a.md", shorter.encode()), ReadOptions())
     backend = RecordingBackend()
-    update_translations([Job("a", first, tmp_path, "dari", "fa-AF")], backend, None)
+    update_translations(workspace, [Job("a", first, "dari", "fa-AF")], backend, None)
     review_all(tmp_path / "dari.po")
-    update_translations([Job("a", second, tmp_path, "dari", "fa-AF")], backend, None)
+    update_translations(workspace, [Job("a", second, "dari", "fa-AF")], backend, None)
     catalog = load_po(tmp_path / "dari.po")
     (gone,) = catalog.obsolete_entries()
     assert gone.msgid == "Both would cost billions of dollars."
@@ -176,7 +181,8 @@ def test_removed_segments_are_kept_as_obsolete(tmp_path: Path) -> None:
     msgfmt_check(tmp_path / "dari.po")
 
 
-def test_lost_placeholder_is_flagged_not_repaired(tmp_path: Path) -> None:
+def test_lost_placeholder_is_flagged_not_repaired(workspace: Workspace) -> None:
+    tmp_path = workspace.article_dir("a")
     from azad.readers import ReadOptions, Source, read_source
 
     article = read_source(
@@ -184,27 +190,31 @@ def test_lost_placeholder_is_flagged_not_repaired(tmp_path: Path) -> None:
         ReadOptions(),
     )
     update_translations(
-        [Job("a", article, tmp_path, "dari", "fa-AF")],
+        workspace,
+        [Job("a", article, "dari", "fa-AF")],
         RecordingBackend(drop_placeholders=True),
         None,
     )
     (entry,) = [e for e in load_po(tmp_path / "dari.po") if e.msgctxt == "b1.s1"]
-    assert "qa: placeholder" in entry.comment
+    assert any(
+        q.startswith("placeholder") for q in Queue(workspace).read("a", "dari").unit("b1.s1").qa
+    )
     assert "ADB" not in entry.msgstr
 
 
-def test_plan_of_an_unchanged_article_translates_nothing(tmp_path: Path) -> None:
+def test_plan_of_an_unchanged_article_translates_nothing(workspace: Workspace) -> None:
     from azad.readers import ReadOptions, Source, read_source
 
     article: Article = read_source(
         Source("a.md", (EXAMPLES / "salang-tunnel.md").read_bytes()), ReadOptions()
     )
-    update_translations([Job("a", article, tmp_path, "dari", "fa-AF")], RecordingBackend(), None)
-    plan = plan_update(article, load_po(tmp_path / "dari.po"))
+    update_translations(workspace, [Job("a", article, "dari", "fa-AF")], RecordingBackend(), None)
+    plan = plan_update(article, Queue(workspace).read("a", "dari"))
     assert plan.to_translate == [] and plan.obsolete == []
 
 
-def test_a_save_made_while_the_model_runs_is_kept(tmp_path: Path) -> None:
+def test_a_save_made_while_the_model_runs_is_kept(workspace: Workspace) -> None:
+    tmp_path = workspace.article_dir("a")
     from azad.readers import ReadOptions, Source, read_source
 
     text = (EXAMPLES / "salang-tunnel.md").read_text()
@@ -213,7 +223,7 @@ def test_a_save_made_while_the_model_runs_is_kept(tmp_path: Path) -> None:
         Source("a.md", text.replace("billions of", "several billion").encode()), ReadOptions()
     )
     po = tmp_path / "dari.po"
-    update_translations([Job("a", first, tmp_path, "dari", "fa-AF")], RecordingBackend(), None)
+    update_translations(workspace, [Job("a", first, "dari", "fa-AF")], RecordingBackend(), None)
 
     class SavingBackend(RecordingBackend):
         """A translator saves a segment while the model is busy with the changed one."""
@@ -226,11 +236,11 @@ def test_a_save_made_while_the_model_runs_is_kept(tmp_path: Path) -> None:
             return super().translate(sentences)
 
     backend = SavingBackend()
-    update_translations([Job("a", second, tmp_path, "dari", "fa-AF")], backend, None)
+    update_translations(workspace, [Job("a", second, "dari", "fa-AF")], backend, None)
     assert backend.sent == ["Both would cost several billion dollars."]
     catalog = load_po(po)
     (title,) = [e for e in catalog if e.msgctxt == "title"]
-    assert title.msgstr == "عنوان بازبینی‌شده" and is_reviewed(title)
+    assert title.msgstr == "عنوان بازبینی‌شده" and _reviewed(title)
     assert [e.msgid for e in catalog if "fuzzy" in e.flags and e.previous_msgid] == [
         "Both would cost several billion dollars."
     ]

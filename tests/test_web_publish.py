@@ -12,12 +12,13 @@ import time
 from typing import Any
 
 import pytest
+from helpers import approve
 from starlette.testclient import TestClient
 from test_review_support import SALANG, add_users, login, make_queue, review_everything
 
 from azad.errors import AzadError
+from azad.queue.status import translation_status
 from azad.review import publishing
-from azad.review.state import approve, translation_status
 from azad.review.web.app import create_app
 from azad.workspace import Workspace
 

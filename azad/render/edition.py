@@ -21,8 +21,7 @@ from markupsafe import Markup
 from azad.calendar import edition_date
 from azad.lang.common import Scan, apply_edits, check_lang, isolate
 from azad.lang.digits import digit_edits, punctuation_edits
-from azad.model import Article, Block, Segment
-from azad.po import SUBTITLE_ID, TITLE_ID
+from azad.model import SUBTITLE_ID, TITLE_ID, Article, Block, Segment
 from azad.render.bidi import isolate_runs
 from azad.render.styles import Styles
 from azad.settings import Language, SiteProfile

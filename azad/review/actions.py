@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 
 from azad.errors import AzadError
-from azad.review import publishing, state
-from azad.review.segments import po_file
+from azad.queue import status as state
+from azad.queue.store import Queue
+from azad.review import publishing
 from azad.review.users import User
 from azad.workspace import Workspace
 
@@ -32,7 +33,7 @@ def require_editor(user: User) -> None:
 
 def claim(ws: Workspace, slug: str, lang_key: str, user: User) -> state.TranslationStatus:
     require_lang(user, lang_key)
-    po_file(ws, slug, lang_key)
+    Queue(ws).require(slug, lang_key)
     return state.claim(ws, slug, lang_key, user.name, hours=ws.settings.review.claim_hours)
 
 
@@ -48,27 +49,27 @@ def release(ws: Workspace, slug: str, lang_key: str, user: User) -> state.Transl
 def claim_on_save(ws: Workspace, slug: str, lang_key: str, user: User) -> None:
     """A translator who saves into an unclaimed translation holds it from then on, so
     the queue shows who is working on what. Reads only the small record when it is held."""
-    record = state.load_record(state.record_path(ws.article_dir(slug), lang_key))
-    claim_ = record.claim
-    if claim_ is None or claim_.expires <= state.now():
+    if Queue(ws).load_record(slug, lang_key).claimed_by is None:
         # If someone claimed it in the meantime, their claim stands.
         with contextlib.suppress(AzadError):
             state.claim(ws, slug, lang_key, user.name, hours=ws.settings.review.claim_hours)
 
 
 def approve(
-    ws: Workspace, slug: str, lang_key: str, user: User, comment: str = ""
+    ws: Workspace, slug: str, lang_key: str, user: User, seen_rev: str, comment: str = ""
 ) -> state.TranslationStatus:
+    """Approve the content revision ``seen_rev`` the editor looked at
+    (:class:`azad.queue.status.StaleApproval` if it changed since)."""
     require_editor(user)
-    po_file(ws, slug, lang_key)
-    return state.approve(ws, slug, lang_key, user.name, comment)
+    Queue(ws).require(slug, lang_key)
+    return state.approve(ws, slug, lang_key, user.name, seen_rev, comment)
 
 
 def send_back(
     ws: Workspace, slug: str, lang_key: str, user: User, comment: str
 ) -> state.TranslationStatus:
     require_editor(user)
-    po_file(ws, slug, lang_key)
+    Queue(ws).require(slug, lang_key)
     if not comment.strip():
         raise AzadError("say what needs work: a comment is required to send back")
     return state.send_back(ws, slug, lang_key, user.name, comment.strip())

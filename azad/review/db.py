@@ -7,6 +7,10 @@ translations themselves live only in the PO files.
 
 Connections are short-lived (one per operation, any thread); WAL lets readers go on
 while one writer commits, and a busy timeout serialises writers.
+
+The schema is versioned with ``PRAGMA user_version``: :data:`MIGRATIONS` brings a database
+of any earlier version (0: the first schema, which had no version) up to
+:data:`SCHEMA_VERSION`, each step in one transaction.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 from azad.errors import AzadError
 from azad.workspace import Workspace
 
-SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY,
     role TEXT NOT NULL,
@@ -77,6 +81,39 @@ CREATE VIRTUAL TABLE IF NOT EXISTS tm USING fts5(
 );
 """
 
+# Version 2: the queue's status cache keys on content revisions (an approval names one,
+# not the PO file's hash) and knows whether a translation matches its English article;
+# snapshots keep the content an editor was shown, so a refused approval can say what
+# changed since.
+MIGRATION_V2 = """
+DROP TABLE IF EXISTS status_cache;
+CREATE TABLE status_cache (
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    stat_key TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    unreviewed INTEGER NOT NULL,
+    rev TEXT NOT NULL,
+    in_sync INTEGER NOT NULL,
+    po_sha256 TEXT NOT NULL,
+    po_mtime REAL NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (slug, lang)
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    rev TEXT NOT NULL,
+    units TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (slug, lang, rev)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, MIGRATION_V2)
+"""``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
+SCHEMA_VERSION = len(MIGRATIONS)
+
 _ready: set[Path] = set()
 _ready_lock = threading.Lock()
 
@@ -102,12 +139,49 @@ def _init(path: Path) -> None:
             conn = _connect(path)
             try:
                 conn.execute("PRAGMA journal_mode = WAL")
-                conn.executescript(SCHEMA)
+                migrate(conn)
             finally:
                 conn.close()
         except sqlite3.DatabaseError as exc:
             raise AzadError(f"{path}: not a usable review database ({exc})") from None
         _ready.add(path)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database up to :data:`SCHEMA_VERSION`; return the version it had.
+
+    Each step runs with its version bump in one transaction (``BEGIN IMMEDIATE`` also
+    keeps two processes from migrating at once). A database newer than this code is
+    refused rather than written to."""
+    found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if found > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"schema version {found} is newer than this Azad Press ({SCHEMA_VERSION})"
+        )
+    for version in range(found, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if current == version:  # another process may have migrated meanwhile
+                for statement in _statements(MIGRATIONS[version]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return found
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() commits first; these must run inside the migration's transaction.
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return [s for s in out if s]
 
 
 @contextlib.contextmanager

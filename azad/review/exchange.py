@@ -12,25 +12,18 @@ one file is written in one atomic step.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-import polib
 from translate.storage import po as ttk_po
 from translate.storage import xliff
 
 from azad.errors import InputError
-from azad.po import load_po, render_po
-from azad.review.segments import (
-    Edit,
-    NotFound,
-    SaveReport,
-    apply_edits,
-    po_file,
-    rev_of,
-    segment_rev,
-)
+from azad.queue.pofile import render_po
+from azad.queue.store import NotFound, Queue
+from azad.queue.units import TranslationFile, unit_rev
+from azad.review.segments import Edit, SaveReport, apply_edits, notes_of
 from azad.workspace import Workspace, is_valid_slug
 
 Format = Literal["xliff", "po"]
@@ -59,45 +52,30 @@ class Xliff12File(xliff.xlifffile):  # type: ignore[misc]
 
 def export_text(ws: Workspace, slug: str, lang_key: str, fmt: Format) -> bytes:
     """The ``fmt`` export of ``slug`` × ``lang_key`` (obsolete entries left out)."""
-    catalog = load_po(po_file(ws, slug, lang_key))
+    tf = Queue(ws).read(slug, lang_key)
     code = ws.settings.languages[lang_key].code
     if fmt == "po":
-        out = polib.POFile(wrapwidth=0)
-        out.header = catalog.header
-        out.metadata = dict(catalog.metadata)
-        out.metadata["X-Azad-Slug"] = slug
-        out.metadata["X-Azad-Lang"] = lang_key
-        for entry in catalog:
-            if entry.obsolete:
-                continue
-            copy = polib.POEntry(
-                msgctxt=entry.msgctxt,
-                msgid=entry.msgid,
-                msgstr=entry.msgstr,
-                flags=list(entry.flags),
-                comment="\n".join(filter(None, [entry.comment, REV_NOTE + segment_rev(entry)])),
-                tcomment=entry.tcomment,
-                previous_msgid=entry.previous_msgid,
-            )
-            out.append(copy)
-        return render_po(out).encode("utf-8")
+        out = TranslationFile(
+            header=tf.header,
+            metadata={**tf.metadata, "X-Azad-Slug": slug, "X-Azad-Lang": lang_key},
+            units=[replace(u, notes=(*u.notes, REV_NOTE + u.rev)) for u in tf.live],
+        )
+        return render_po(out)
     if fmt != "xliff":
         raise InputError(fmt, "unknown format (xliff or po)")
     store = Xliff12File(sourcelanguage="en", targetlanguage=code)
     store.switchfile(f"{slug}/{lang_key}.po", createifmissing=True)
-    for entry in catalog:
-        if entry.obsolete:
-            continue
-        unit = store.UnitClass(entry.msgid)
+    for u in tf.live:
+        unit = store.UnitClass(u.english)
         store.addunit(unit)
-        unit.setid(entry.msgctxt)
-        unit.target = entry.msgstr
-        fuzzy = "fuzzy" in entry.flags or not entry.msgstr
-        unit.markfuzzy(fuzzy)
-        unit.markapproved(not fuzzy)
-        unit.addnote(REV_NOTE + segment_rev(entry), origin="developer")
-        for note in filter(None, [entry.comment, entry.tcomment]):
-            unit.addnote(note, origin="translator")
+        unit.setid(u.ctx)
+        unit.target = u.text
+        unit.markfuzzy(not u.reviewed)
+        unit.markapproved(u.reviewed)
+        unit.addnote(REV_NOTE + u.rev, origin="developer")
+        notes = notes_of(u)
+        if notes:
+            unit.addnote("\n".join(notes), origin="translator")
     return bytes(store)
 
 
@@ -226,12 +204,11 @@ def import_file(ws: Workspace, path: Path, *, by: str) -> ImportReport:
             f"{where} is {parsed.declared_lang}, but the file is for {lang_key} ({code})",
         )
     try:
-        po = po_file(ws, slug, lang_key)
+        current = {u.ctx: u for u in Queue(ws).read(slug, lang_key).live}
     except NotFound:
         raise InputError(
             path, f"an export of {slug} ({lang_key}), which this workspace does not have"
         ) from None
-    current = {e.msgctxt: e for e in load_po(po) if not e.obsolete}
     edits, skipped = [], []
     untouched = 0
     for ctx, source, target, fuzzy, rev in units:
@@ -239,8 +216,8 @@ def import_file(ws: Workspace, path: Path, *, by: str) -> ImportReport:
             skipped.append(f"{ctx}: no such segment")
         elif rev is None:
             skipped.append(f"{ctx}: no revision note (export with 'azad review export')")
-        elif rev == rev_of(source, target, fuzzy) or (
-            not target and rev == rev_of(source, target, False)
+        elif rev == unit_rev(source, target, fuzzy) or (
+            not target and rev == unit_rev(source, target, False)
         ):
             # Exactly as exported: not edited in the CAT tool, so nothing to apply (and no
             # conflict with what was saved here since).

@@ -7,7 +7,7 @@ review record, keyed by the files' inode, modification time (ns) and size. A ref
 replaces a file by renaming a new one over it (new inode), and a CAT tool that rewrites a
 file in place changes its modification time, so edits made outside the app are picked up
 by the next refresh. The status itself is derived at read time
-(:func:`azad.review.state.status_from_counts`), because claims expire with time.
+(:func:`azad.queue.status.derive`), because claims expire with time.
 
 The cache lives in the review database (so a restarted server need not re-read every file)
 and, parsed, in this process's memory (so a request reads nothing but ``stat`` results).
@@ -24,17 +24,10 @@ from pathlib import Path
 
 from azad.errors import AzadError
 from azad.model import Article
-from azad.po import load_po
+from azad.queue.record import ReviewRecord, now
+from azad.queue.status import Counts, Status, counts_of, derive
+from azad.queue.store import Queue, stat_key
 from azad.review.db import connect, db_path
-from azad.review.state import (
-    ReviewRecord,
-    Status,
-    file_sha256,
-    load_record,
-    now,
-    status_from_counts,
-)
-from azad.store import SOURCE_FILE
 from azad.workspace import Workspace, is_valid_slug
 
 
@@ -48,14 +41,16 @@ class QueueRow:
     status: Status
     total: int
     reviewed: int
-    po_sha256: str
+    rev: str
+    """The content revision (what an approval names)."""
+    in_sync: bool
+    """The translation's units are exactly its English article's."""
     po_mtime: float
     record: ReviewRecord
 
     @property
     def claimed_by(self) -> str | None:
-        claim = self.record.claim
-        return claim.by if claim and claim.expires > now() else None
+        return self.record.claimed_by
 
     @property
     def age_s(self) -> float:
@@ -66,9 +61,7 @@ class QueueRow:
 @dataclass(frozen=True)
 class _Entry:
     stat_key: str
-    total: int
-    unreviewed: int
-    po_sha256: str
+    counts: Counts
     po_mtime: float
     record: ReviewRecord
 
@@ -84,22 +77,17 @@ _memory: dict[Path, _Memory] = {}
 _memory_lock = threading.Lock()
 
 
-def _stat_key(path: str) -> str | None:
-    # String paths: with 5,000 files per refresh, pathlib's overhead would cost more
-    # than the system calls.
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
-
-
 def _load_memory(conn: sqlite3.Connection) -> _Memory:
     entries = {
-        (r[0], r[1]): _Entry(r[2], r[3], r[4], r[5], r[6], ReviewRecord.model_validate_json(r[7]))
+        (r[0], r[1]): _Entry(
+            r[2],
+            Counts(total=r[3], unreviewed=r[4], rev=r[5], in_sync=bool(r[6]), file_sha=r[7]),
+            r[8],
+            ReviewRecord.model_validate_json(r[9]),
+        )
         for r in conn.execute(
-            "SELECT slug, lang, stat_key, total, unreviewed, po_sha256, po_mtime, record"
-            " FROM status_cache"
+            "SELECT slug, lang, stat_key, total, unreviewed, rev, in_sync, po_sha256, po_mtime,"
+            " record FROM status_cache"
         )
     }
     titles = {
@@ -111,6 +99,7 @@ def _load_memory(conn: sqlite3.Connection) -> _Memory:
 def refresh(ws: Workspace) -> list[QueueRow]:
     """Every article × language with a PO file, from the cache brought up to date."""
     root = str(ws.translations_dir)
+    queue = Queue(ws)
     langs = list(ws.settings.languages)
     found: dict[tuple[str, str], str] = {}
     sources: dict[str, str] = {}
@@ -120,15 +109,16 @@ def refresh(ws: Workspace) -> list[QueueRow]:
     except FileNotFoundError:
         dirs = []
     for slug in dirs:
-        folder = f"{root}/{slug}"
-        source_key = _stat_key(f"{folder}/{SOURCE_FILE}")
+        source_key = stat_key(str(queue.source_path(slug)))
         if source_key is None:
             continue
         sources[slug] = source_key
         for lang in langs:
-            po_key = _stat_key(f"{folder}/{lang}.po")
+            po_key = stat_key(str(queue.po_path(slug, lang)))
             if po_key is not None:
-                found[(slug, lang)] = f"{po_key}|{_stat_key(f'{folder}/{lang}.review.json')}"
+                # The status depends on the article too: an English change voids approvals.
+                record_key = stat_key(str(queue.record_path(slug, lang)))
+                found[(slug, lang)] = f"{po_key}|{record_key}|{source_key}"
 
     path = db_path(ws)
     # One refresh at a time updates this process's memory (and no reader sees it half
@@ -157,7 +147,7 @@ def _update(
             for key in stale:
                 entries[key] = _read_one(conn, ws, *key, stat_key=found[key])
             for slug in stale_titles:
-                title = _title(ws.translations_dir / slug / SOURCE_FILE)
+                title = _title(Queue(ws).source_path(slug))
                 titles[slug] = (sources[slug], title)
                 conn.execute(
                     "INSERT OR REPLACE INTO title_cache (slug, stat_key, title) VALUES (?, ?, ?)",
@@ -171,10 +161,11 @@ def _update(
                 slug=slug,
                 lang_key=lang,
                 title=titles[slug][1],
-                status=status_from_counts(e.total, e.unreviewed, e.po_sha256, e.record),
-                total=e.total,
-                reviewed=e.total - e.unreviewed,
-                po_sha256=e.po_sha256,
+                status=derive(e.counts, e.record),
+                total=e.counts.total,
+                reviewed=e.counts.total - e.counts.unreviewed,
+                rev=e.counts.rev,
+                in_sync=e.counts.in_sync,
                 po_mtime=e.po_mtime,
                 record=e.record,
             )
@@ -192,30 +183,40 @@ def _title(path: Path) -> str:
 def _read_one(
     conn: sqlite3.Connection, ws: Workspace, slug: str, lang: str, *, stat_key: str
 ) -> _Entry:
-    folder = ws.article_dir(slug)
-    path = folder / f"{lang}.po"
+    queue = Queue(ws)
     try:
-        mtime = path.stat().st_mtime
-        sha = file_sha256(path)
-        entries = [e for e in load_po(path) if not e.obsolete]
-        record = load_record(folder / f"{lang}.review.json")
+        mtime = queue.po_path(slug, lang).stat().st_mtime
+        snap = queue.snapshot(slug, lang)
+        counts, record = counts_of(snap), snap.record
+        live = snap.file.live
     except (AzadError, OSError) as exc:
         # A damaged file shows in the queue as a translation with nothing in it rather
         # than taking the whole queue down; opening it names the problem.
-        entries, sha, mtime, record = [], f"error: {exc}", 0.0, ReviewRecord()
-    unreviewed = sum(1 for e in entries if not e.msgstr or "fuzzy" in e.flags)
-    entry = _Entry(stat_key, len(entries), unreviewed, sha, mtime, record)
+        counts = Counts(total=0, unreviewed=0, rev=f"error: {exc}", in_sync=False, file_sha="")
+        mtime, record, live = 0.0, ReviewRecord(), []
+    entry = _Entry(stat_key, counts, mtime, record)
     conn.execute(
-        "INSERT OR REPLACE INTO status_cache (slug, lang, stat_key, total, unreviewed, po_sha256,"
-        " po_mtime, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (slug, lang, stat_key, entry.total, unreviewed, sha, mtime, record.model_dump_json()),
+        "INSERT OR REPLACE INTO status_cache (slug, lang, stat_key, total, unreviewed, rev,"
+        " in_sync, po_sha256, po_mtime, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            slug,
+            lang,
+            stat_key,
+            counts.total,
+            counts.unreviewed,
+            counts.rev,
+            int(counts.in_sync),
+            counts.file_sha,
+            mtime,
+            record.model_dump_json(),
+        ),
     )
     # The translation memory holds what editors approved: exactly the approved content.
     conn.execute("DELETE FROM tm WHERE slug = ? AND lang = ?", (slug, lang))
-    if status_from_counts(entry.total, unreviewed, sha, record) in ("approved", "published"):
+    if derive(counts, record) in ("approved", "published"):
         conn.executemany(
             "INSERT INTO tm (slug, lang, ctx, source, target) VALUES (?, ?, ?, ?, ?)",
-            [(slug, lang, e.msgctxt or "", e.msgid, e.msgstr) for e in entries],
+            [(slug, lang, u.ctx, u.english, u.text) for u in live],
         )
     return entry
 

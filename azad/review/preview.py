@@ -25,13 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from azad.po import SUBTITLE_ID, TITLE_ID, load_po
+from azad.queue.status import status_of
+from azad.queue.store import Queue
 from azad.render.edition import render_html
 from azad.render.styles import load_styles
-from azad.review.segments import po_file
-from azad.review.state import load_record, record_path, translation_status
 from azad.review.templating import templates
-from azad.store import ArticleStore
 from azad.workspace import Workspace
 
 FONT_ROUTE = "/preview-fonts/"
@@ -75,23 +73,20 @@ def preview_html(
     """The edition of ``slug`` in ``lang_key`` as one HTML document, as it stands in the
     PO file now; ``font_url`` gives the address of a font file by name."""
     # azad.publish imports WeasyPrint: only when someone previews.
-    from azad.publish import edition_of, translations_of
+    from azad.publish import edition_of
 
     key = ws.language(lang_key)[0]
-    article = ArticleStore(ws).load(slug).article
-    catalog = load_po(po_file(ws, slug, key))
-    record = load_record(record_path(ws.article_dir(slug), key))
-    status = translation_status(ws, slug, key).status
+    snap = Queue(ws).snapshot(slug, key)
+    status = status_of(snap).status
     draft = status not in ("approved", "published")
-    edition, styles = edition_of(ws, article, key, catalog, record, draft=draft, include_fuzzy=True)
-    translations = translations_of(catalog, draft=True)
-    ids = [TITLE_ID] + ([SUBTITLE_ID] if article.meta.subtitle else [])
-    ids += [s.id for s in article.segments()]
-    fuzzy = {e.msgctxt for e in catalog if not e.obsolete and e.msgstr and e.fuzzy}
+    edition, styles = edition_of(ws, snap, draft=draft, include_drafts=True)
+    translations = snap.file.texts(snap.article.units(), include_drafts=True)
+    ids = [ctx for ctx, _ in snap.article.units()]
+    drafts = {u.ctx for u in snap.file.live if u.text and u.state == "draft"}
     bar = PreviewBar(
         status=status,
         total=len(ids),
-        unreviewed=sum(1 for i in ids if i in fuzzy),
+        unreviewed=sum(1 for i in ids if i in drafts),
         missing=sum(1 for i in ids if not translations.get(i, "").strip()),
         draft=draft,
     )

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from azad.errors import AzadError
-from azad.review.state import now, translation_status
+from azad.queue.record import now
+from azad.queue.status import translation_status
 from azad.workspace import Workspace
 
 FLOW_NAME = "publish_editions"

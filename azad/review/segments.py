@@ -1,132 +1,87 @@
-"""Reading and saving the segments of one PO file, with revisions and a change log.
+"""Translators' saves: segments of one translation, with revisions and a change log.
 
-A segment's *revision* is a short hash of what a translator sees of it (English,
-translation, fuzzy flag), so it needs no counter anywhere: an edit made outside the app
-(Poedit, OmegaT, a merge) changes it just as a save here does. Every save names the
-revision it started from; if the segment has changed since, the save is refused
-(:class:`Conflict`, HTTP 409), and the refused text is still written to the change log,
-so nothing a translator typed is lost.
+A segment's *revision* (:attr:`azad.queue.units.Unit.rev`) is a short hash of what a
+translator sees of it (English, translation, draft or reviewed), so it needs no counter
+anywhere: an edit made outside the app (Poedit, OmegaT, a merge) changes it just as a save
+here does. Every save names the revision it started from; if the segment has changed
+since, the save is refused (:class:`Conflict`, HTTP 409), and the refused text is still
+written to the change log, so nothing a translator typed is lost.
 
-Each save runs under the PO file's lock: re-read, compare, change, write atomically, and
-log (who, when, old, new) in the same database transaction, which is rolled back if the
-file could not be written.
+Each save runs under the translation's lock (:class:`azad.queue.store.Queue`): re-read,
+compare, change, write atomically, and log (who, when, old, new) in the same database
+transaction, which is rolled back if the file could not be written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Literal
 
-import polib
-
 from azad.errors import AzadError, InputError
-from azad.po import load_po, locked, po_path, save_po
+from azad.queue.store import NotFound, Queue
+from azad.queue.units import Unit
 from azad.review.db import connect
 from azad.workspace import Workspace
 
 MAX_TEXT = 10_000
-DRAFT_TEXT = "machine draft text: "
-NEW_DRAFT = "new machine draft: "
-ENGINE_NOTE = "machine draft: "
+
+__all__ = ["Conflict", "Edit", "NotFound", "SaveReport", "apply_edits", "read_segments"]
 
 
-class NotFound(AzadError):
-    """No such article, language file or segment (HTTP 404)."""
+@dataclass(frozen=True)
+class Change:
+    """One line of a segment's history."""
+
+    at: str
+    by: str
+    action: str
+    """``save`` or ``conflict`` (a refused save: its text is ``new``)."""
+    old: str
+    new: str
+    old_draft: bool
+    new_draft: bool
+    via: str
 
 
 class Conflict(AzadError):
     """The segment changed since the revision the save started from (HTTP 409)."""
 
-    def __init__(self, ctx: str, yours: str, current: Segment) -> None:
+    def __init__(self, ctx: str, yours: str, current: Unit, last: Change | None = None) -> None:
         self.ctx = ctx
         self.yours = yours
         self.current = current
+        self.last = last
+        """The change log's last save of the segment: who changed it, when."""
         super().__init__(
             f"{ctx}: changed by someone else since you loaded it; your text was kept in the "
             "segment's history"
         )
 
 
-def segment_rev(entry: polib.POEntry) -> str:
-    return rev_of(entry.msgid, entry.msgstr, is_fuzzy(entry))
+def notes_of(unit: Unit) -> list[str]:
+    """What the editor shows of a unit's comments: where its draft came from, the machine
+    pipeline's flags, other notes and the translator's comment."""
+    prov = unit.provenance
+    out = []
+    if prov.is_machine:
+        test = " (test model: not a translation)" if prov.test_model else ""
+        out.append(" ".join(filter(None, ["machine draft:", prov.engine, prov.package])) + test)
+    elif prov.origin == "memory":
+        out.append(f"translation memory: {prov.memory}")
+    out += [f"qa: {q}" for q in unit.qa]
+    out += [f"lexicon: {s}" for s in unit.substitutions]
+    out += list(unit.notes)
+    out += unit.translator_comment.splitlines()
+    return out
 
 
-def rev_of(english: str, text: str, fuzzy: bool) -> str:
-    data = "\0".join((english, text, "f" if fuzzy else ""))
-    return hashlib.sha256(data.encode()).hexdigest()[:16]
-
-
-def is_fuzzy(entry: polib.POEntry) -> bool:
-    return "fuzzy" in entry.flags
-
-
-def machine_draft(entry: polib.POEntry) -> str | None:
-    """The machine's translation of the segment, as far as the file tells it."""
-    lines = entry.comment.splitlines() if entry.comment else []
-    for prefix in (NEW_DRAFT, DRAFT_TEXT):
-        for line in lines:
-            if line.startswith(prefix):
-                return line[len(prefix) :]
-    if is_fuzzy(entry) and any(line.startswith(ENGINE_NOTE) for line in lines):
-        return entry.msgstr  # an untouched draft
-    return None
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One entry of a PO file as the editor shows it."""
-
-    ctx: str
-    english: str
-    text: str
-    fuzzy: bool
-    rev: str
-    draft: str | None
-    notes: list[str]
-    """Comments of the entry: the engine's, QA flags, a translator's."""
-    previous_english: str | None
-
-    @property
-    def reviewed(self) -> bool:
-        return bool(self.text) and not self.fuzzy
-
-    @classmethod
-    def of(cls, entry: polib.POEntry) -> Segment:
-        notes = [n for n in (entry.comment or "").splitlines() if not n.startswith(DRAFT_TEXT)]
-        notes += (entry.tcomment or "").splitlines()
-        return cls(
-            ctx=entry.msgctxt or "",
-            english=entry.msgid,
-            text=entry.msgstr,
-            fuzzy=is_fuzzy(entry),
-            rev=segment_rev(entry),
-            draft=machine_draft(entry),
-            notes=notes,
-            previous_english=entry.previous_msgid or None,
-        )
-
-
-def po_file(ws: Workspace, slug: str, lang_key: str) -> Path:
-    """The PO file of ``slug`` × ``lang_key``; slug and language are checked first."""
-    if lang_key not in ws.settings.languages:
-        raise InputError(
-            lang_key, f"unknown language (configured: {', '.join(ws.settings.languages)})"
-        )
-    path = po_path(ws.article_dir(slug), lang_key)
-    if not path.is_file():
-        raise NotFound(f"{slug}: no {lang_key} translation")
-    return path
-
-
-def read_segments(ws: Workspace, slug: str, lang_key: str) -> list[Segment]:
-    catalog = load_po(po_file(ws, slug, lang_key))
-    return [Segment.of(e) for e in catalog if not e.obsolete]
+def read_segments(ws: Workspace, slug: str, lang_key: str) -> list[Unit]:
+    """The live units of ``slug`` × ``lang_key`` (language and slug checked first)."""
+    return Queue(ws).read(slug, lang_key).live
 
 
 @dataclass(frozen=True)
@@ -137,7 +92,7 @@ class Edit:
     text: str
     base_rev: str
     reviewed: bool = True
-    """Clear the fuzzy flag (the translator is done with the segment)."""
+    """Confirm the segment (the translator is done with it); else save it as a draft."""
 
 
 Outcome = Literal["saved", "unchanged", "conflict"]
@@ -147,7 +102,7 @@ Outcome = Literal["saved", "unchanged", "conflict"]
 class EditResult:
     ctx: str
     outcome: Outcome
-    segment: Segment
+    segment: Unit
     """The segment as it is now in the file."""
     yours: str = ""
 
@@ -159,6 +114,10 @@ class SaveReport:
     total: int = 0
     """Segments of the file after the save, and how many of them are reviewed."""
     reviewed: int = 0
+    rev_before: str = ""
+    """The content revision before and after the save (both read under the lock), so a
+    page that showed ``rev_before`` knows it has seen everything in ``rev_after``."""
+    rev_after: str = ""
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -202,57 +161,31 @@ def now_iso() -> str:
 def apply_edits(
     ws: Workspace, slug: str, lang_key: str, edits: Sequence[Edit], *, by: str, via: str
 ) -> SaveReport:
-    """Apply ``edits`` to one PO file under its lock, one atomic write for all of them.
+    """Apply ``edits`` to one translation under its lock, one atomic write for all of them.
 
     An edit whose base revision is stale is not applied (outcome ``conflict``) unless the
-    segment already holds exactly that text; the others still are. ``via`` says where the
-    edit came from (``web``, ``import:xliff``…) in the change log."""
-    path = po_file(ws, slug, lang_key)
+    segment already holds exactly that text and state; the others still are. ``via`` says
+    where the edit came from (``web``, ``import:xliff``…) in the change log."""
+    queue = Queue(ws)
+    queue.require(slug, lang_key)
     edits = [Edit(e.ctx, _clean(e.text), e.base_rev, e.reviewed) for e in edits]
     report = SaveReport()
-    with locked(path):
-        catalog = load_po(path)
-        by_ctx = {e.msgctxt: e for e in catalog if not e.obsolete}
+    with queue.locked(slug, lang_key):
+        tf = queue.read(slug, lang_key)
+        article_sha = queue.article_sha(slug)
+        report.rev_before = tf.content_rev(article_sha)
         rows: list[tuple[object, ...]] = []
         at = now_iso()
         for edit in edits:
-            entry = by_ctx.get(edit.ctx)
-            if entry is None:
+            unit = tf.unit(edit.ctx)
+            if unit is None:
                 raise NotFound(f"{slug} ({lang_key}): no segment {edit.ctx}")
-            fuzzy = not edit.reviewed
-            edit = replace(edit, text=_newlines_like(edit.text, entry.msgid))
-            if entry.msgstr == edit.text and is_fuzzy(entry) == fuzzy:
-                report.results.append(EditResult(edit.ctx, "unchanged", Segment.of(entry)))
+            text = _newlines_like(edit.text, unit.english)
+            new = unit.with_text(text, "reviewed" if edit.reviewed else "draft")
+            if new.text == unit.text and new.state == unit.state:
+                report.results.append(EditResult(edit.ctx, "unchanged", unit))
                 continue
-            old, old_fuzzy, rev = entry.msgstr, is_fuzzy(entry), segment_rev(entry)
-            if rev != edit.base_rev:
-                rows.append(
-                    (
-                        slug,
-                        lang_key,
-                        edit.ctx,
-                        at,
-                        by,
-                        "conflict",
-                        old,
-                        edit.text,
-                        old_fuzzy,
-                        fuzzy,
-                        edit.base_rev,
-                        via,
-                    )
-                )
-                report.results.append(
-                    EditResult(edit.ctx, "conflict", Segment.of(entry), yours=edit.text)
-                )
-                continue
-            _remember_draft(entry)
-            entry.msgstr = edit.text
-            if fuzzy and not old_fuzzy:
-                entry.flags.append("fuzzy")
-            elif not fuzzy and old_fuzzy:
-                entry.flags.remove("fuzzy")
-                entry.previous_msgid = None  # as Poedit does once a translation is confirmed
+            stale = unit.rev != edit.base_rev
             rows.append(
                 (
                     slug,
@@ -260,41 +193,36 @@ def apply_edits(
                     edit.ctx,
                     at,
                     by,
-                    "save",
-                    old,
-                    edit.text,
-                    old_fuzzy,
-                    fuzzy,
+                    "conflict" if stale else "save",
+                    unit.text,
+                    new.text,
+                    unit.state == "draft",
+                    new.state == "draft",
                     edit.base_rev,
                     via,
                 )
             )
-            report.results.append(EditResult(edit.ctx, "saved", Segment.of(entry)))
-        live = [e for e in catalog if not e.obsolete]
+            if stale:
+                report.results.append(EditResult(edit.ctx, "conflict", unit, yours=new.text))
+                continue
+            tf.replace_unit(new)
+            report.results.append(EditResult(edit.ctx, "saved", new))
+        live = tf.live
         report.total = len(live)
-        report.reviewed = sum(1 for e in live if e.msgstr and not is_fuzzy(e))
+        report.reviewed = sum(1 for u in live if u.reviewed)
+        report.rev_after = tf.content_rev(article_sha)
         if report.count("saved"):
-            catalog.metadata["PO-Revision-Date"] = dt.datetime.now(dt.UTC).strftime(
+            tf.metadata["PO-Revision-Date"] = dt.datetime.now(dt.UTC).strftime(
                 "%Y-%m-%d %H:%M+0000"
             )
-            catalog.metadata["Last-Translator"] = by
+            tf.metadata["Last-Translator"] = by
         with connect(ws) as conn, conn:
             _log(conn, rows)
             # The file is written inside the transaction: if writing fails, nothing is
             # logged as saved; if it succeeds and the commit fails, the text is safe.
             if report.count("saved"):
-                report.written = save_po(path, catalog)
+                report.written = queue.write(slug, lang_key, tf)
     return report
-
-
-def _remember_draft(entry: polib.POEntry) -> None:
-    # Before a translator's first change overwrites the machine draft, keep it as a comment
-    # so it can always be shown beside the edit (and CAT tools show it too).
-    draft = machine_draft(entry)
-    lines = entry.comment.splitlines() if entry.comment else []
-    if draft is not None and not any(ln.startswith((NEW_DRAFT, DRAFT_TEXT)) for ln in lines):
-        lines.append(DRAFT_TEXT + draft.replace("\n", " "))
-        entry.comment = "\n".join(lines)
 
 
 def _log(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
@@ -316,36 +244,39 @@ def save_segment(
     by: str,
     reviewed: bool = True,
     via: str = "web",
-) -> Segment:
+) -> Unit:
     """Save one segment; :class:`Conflict` if it changed since ``base_rev``."""
     report = apply_edits(ws, slug, lang_key, [Edit(ctx, text, base_rev, reviewed)], by=by, via=via)
     (result,) = report.results
     if result.outcome == "conflict":
-        raise Conflict(ctx, text, result.segment)
+        raise Conflict(ctx, text, result.segment, last_change(ws, slug, lang_key, ctx))
     return result.segment
 
 
-@dataclass(frozen=True)
-class Change:
-    """One line of a segment's history."""
+_CHANGE_COLUMNS = "at, by, action, old, new, old_fuzzy, new_fuzzy, via"
 
-    at: str
-    by: str
-    action: str
-    """``save`` or ``conflict`` (a refused save: its text is ``new``)."""
-    old: str
-    new: str
-    old_fuzzy: bool
-    new_fuzzy: bool
-    via: str
+
+def _change(r: sqlite3.Row) -> Change:
+    return Change(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), r[7])
 
 
 def history(ws: Workspace, slug: str, lang_key: str, ctx: str) -> list[Change]:
     """Every save and refused save of one segment, oldest first."""
     with connect(ws) as conn:
         rows = conn.execute(
-            "SELECT at, by, action, old, new, old_fuzzy, new_fuzzy, via FROM changes "
+            f"SELECT {_CHANGE_COLUMNS} FROM changes "
             "WHERE slug = ? AND lang = ? AND ctx = ? ORDER BY id",
             (slug, lang_key, ctx),
         ).fetchall()
-    return [Change(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), r[7]) for r in rows]
+    return [_change(r) for r in rows]
+
+
+def last_change(ws: Workspace, slug: str, lang_key: str, ctx: str) -> Change | None:
+    """The segment's latest save (web, CAT import or a run): who changed it last, when."""
+    with connect(ws) as conn:
+        r = conn.execute(
+            f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE slug = ? AND lang = ? AND ctx = ? "
+            "AND action = 'save' ORDER BY id DESC LIMIT 1",
+            (slug, lang_key, ctx),
+        ).fetchone()
+    return None if r is None else _change(r)

@@ -37,10 +37,47 @@
     }));
   }
 
+  function stateLabel(state) {
+    return state === "reviewed" ? "reviewed" : state === "draft" ? "draft" : "untranslated";
+  }
+
+  // A word diff (longest common subsequence of words) of the other text against yours:
+  // removed words struck through, added ones underlined. Built with text nodes only.
+  function wordDiff(theirs, yours) {
+    const a = theirs.split(/\s+/).filter(Boolean);
+    const b = yours.split(/\s+/).filter(Boolean);
+    const n = a.length, m = b.length;
+    const lcs = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
+    for (let i = n - 1; i >= 0; i--)
+      for (let j = m - 1; j >= 0; j--)
+        lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    const out = [];
+    let i = 0, j = 0;
+    const word = (tag, text) => {
+      const el = document.createElement(tag);
+      el.textContent = text;
+      out.push(el, document.createTextNode(" "));
+    };
+    while (i < n || j < m) {
+      if (i < n && j < m && a[i] === b[j]) { word("span", a[i]); i++; j++; }
+      else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) { word("ins", b[j]); j++; }
+      else { word("del", a[i]); i++; }
+    }
+    return out;
+  }
+
+  function setStatus(status) {
+    const badge = document.getElementById("status");
+    if (!badge || !status) return;
+    badge.textContent = status;
+    badge.className = "badge status-" + status.replace(/ /g, "-");
+  }
+
   async function save(seg, reviewed, text) {
     const ta = seg.querySelector("textarea");
     const state = seg.querySelector(".state");
     state.textContent = "saving…";
+    seg.dataset.wanted = reviewed ? "reviewed" : "draft";
     let response;
     try {
       response = await fetch(api + encodeURIComponent(seg.dataset.ctx), {
@@ -56,12 +93,19 @@
     const data = await response.json().catch(() => ({}));
     if (response.status === 409) {
       const box = seg.querySelector(".conflict");
-      box.querySelector(".theirs").textContent = data.current.text;
+      const current = data.current;
+      box.querySelector(".theirs").textContent = current.text;
+      box.querySelector(".theirs-state").textContent = stateLabel(current.state);
       box.querySelector(".yours").textContent = data.yours.text;
+      box.querySelector(".who").textContent = current.by
+        ? " (" + current.by + ", " + new Date(current.at).toLocaleString() + ")"
+        : "";
+      box.querySelector(".diff").replaceChildren(...wordDiff(current.text, data.yours.text));
       box.hidden = false;
       // The next save goes against what is in the file now: the translator has seen it.
-      seg.dataset.rev = data.current.rev;
-      seg.dataset.theirs = data.current.text;
+      seg.dataset.rev = current.rev;
+      seg.dataset.theirs = current.text;
+      seg.dataset.theirsState = current.state;
       state.textContent = "conflict";
       return false;
     }
@@ -77,6 +121,13 @@
     state.textContent = data.reviewed ? "reviewed ✓ saved" : "draft saved";
     showWarnings(seg, data.warnings);
     setProgress(data.reviewed_count, data.total);
+    setStatus(data.status);
+    // The Approve button approves what this page has shown: it follows this save only if
+    // nothing else changed the translation since the page showed it.
+    const approveRev = document.querySelector('#approve-form input[name="rev"]');
+    if (approveRev && approveRev.value === data.content_rev_before) {
+      approveRev.value = data.content_rev;
+    }
     return true;
   }
 
@@ -116,11 +167,20 @@
       ta.classList.add("dirty");
       ta.focus();
     } else if (button.classList.contains("take-theirs")) {
+      // The file already holds this text and state: nothing to save.
       ta.value = seg.dataset.theirs || "";
       seg.querySelector(".conflict").hidden = true;
       ta.classList.remove("dirty");
+      const theirs = seg.dataset.theirsState || "draft";
+      seg.classList.toggle("is-reviewed", theirs === "reviewed");
+      seg.querySelector(".state").textContent = stateLabel(theirs);
     } else if (button.classList.contains("take-yours")) {
-      await save(seg, true, seg.querySelector(".conflict .yours").textContent);
+      // Yours, in the state you chose when you saved it.
+      await save(
+        seg,
+        seg.dataset.wanted !== "draft",
+        seg.querySelector(".conflict .yours").textContent,
+      );
     }
   });
 

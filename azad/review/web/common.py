@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from azad.errors import AzadError, InputError
+from azad.queue.articles import SOURCE_FILE
+from azad.queue.status import StaleApproval
 from azad.review.actions import Forbidden, require_lang
 from azad.review.segments import Conflict, NotFound
 from azad.review.templating import templates
@@ -16,7 +18,6 @@ from azad.review.users import Session
 from azad.review.web.limits import BodyTooLarge
 from azad.review.web.pages import Chrome, ErrorPage
 from azad.review.web.security import CsrfError, LoginRequired, session, workspace
-from azad.store import SOURCE_FILE
 from azad.workspace import Workspace, is_valid_slug
 
 STATUS_OF: list[tuple[type[AzadError], int]] = [
@@ -25,6 +26,7 @@ STATUS_OF: list[tuple[type[AzadError], int]] = [
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (StaleApproval, 409),
     (BodyTooLarge, 413),
     (InputError, 400),
     (AzadError, 400),
@@ -87,7 +89,11 @@ def handle_error(request: Request, exc: Exception) -> Response:
                 current={
                     "text": exc.current.text,
                     "rev": exc.current.rev,
-                    "fuzzy": exc.current.fuzzy,
+                    "state": exc.current.state,
+                    "reviewed": exc.current.reviewed,
+                    "by": exc.last.by if exc.last else None,
+                    "at": exc.last.at if exc.last else None,
+                    "via": exc.last.via if exc.last else None,
                 },
             )
         return JSONResponse(body, status_code=code)

@@ -20,7 +20,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Mount, Route
 
-from azad.review.state import STATUSES
+from azad.queue.status import STATUSES
 
 JSON = "application/json"
 HTML = "text/html"
@@ -79,13 +79,13 @@ ERROR_JSON = {
 }
 SEGMENT = {
     "type": "object",
-    "required": ["ctx", "english", "text", "rev", "fuzzy", "reviewed", "warnings"],
+    "required": ["ctx", "english", "text", "rev", "state", "reviewed", "warnings"],
     "properties": {
         "ctx": {"type": "string"},
         "english": {"type": "string"},
         "text": {"type": "string"},
         "rev": {"type": "string", "description": "pass back as `rev` when saving"},
-        "fuzzy": {"type": "boolean"},
+        "state": {"type": "string", "enum": ["untranslated", "draft", "reviewed"]},
         "reviewed": {"type": "boolean"},
         "warnings": {"type": "array", "items": {"type": "string"}},
     },
@@ -95,11 +95,17 @@ SAVED = {
         SEGMENT,
         {
             "type": "object",
-            "required": ["outcome", "total", "reviewed_count"],
+            "required": ["outcome", "total", "reviewed_count", "status"],
             "properties": {
                 "outcome": {"type": "string"},
                 "total": {"type": "integer"},
                 "reviewed_count": {"type": "integer"},
+                "status": {"type": "string", "description": "the translation's status now"},
+                "content_rev_before": {"type": "string"},
+                "content_rev": {
+                    "type": "string",
+                    "description": "the translation's content revision after the save",
+                },
             },
         },
     ]
@@ -116,7 +122,11 @@ CONFLICT = {
             "properties": {
                 "text": {"type": "string"},
                 "rev": {"type": "string"},
-                "fuzzy": {"type": "boolean"},
+                "state": {"type": "string"},
+                "reviewed": {"type": "boolean"},
+                "by": {"type": ["string", "null"], "description": "who saved it last"},
+                "at": {"type": ["string", "null"], "description": "when (ISO 8601)"},
+                "via": {"type": ["string", "null"]},
             },
         },
     },

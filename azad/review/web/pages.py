@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from azad.queue.record import ReviewRecord
+from azad.queue.status import Status
+from azad.queue.units import Unit
+from azad.review.approvals import ChangedSegment
 from azad.review.index import QueueRow
 from azad.review.publishing import PublishRun
 from azad.review.qa import Warning
-from azad.review.segments import Change, Segment
-from azad.review.state import ReviewRecord, Status
+from azad.review.segments import Change
 from azad.review.tm import TMMatch
 from azad.review.users import User
 from azad.settings import Language
@@ -60,11 +63,12 @@ class QueuePage:
 
 @dataclass(frozen=True)
 class SegmentRow:
-    segment: Segment
+    segment: Unit
     warnings: list[Warning]
     glossary: list[tuple[str, str]]
     """(English term, its form in the language) found in the English."""
     tm: list[TMMatch]
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,10 @@ class EditorPage:
     total: int
     reviewed: int
     qa_summary: dict[str, int]
+    rev: str = ""
+    """The content revision shown: what the Approve button approves."""
+    in_sync: bool = True
+    """False when the English changed since the translation was last brought up to date."""
     can_edit: bool = True
     publish_run: PublishRun | None = None
     """The latest publish run this process submitted for the translation."""
@@ -105,5 +113,17 @@ class HistoryPage:
     slug: str
     lang_key: str
     lang: Language
-    segment: Segment
+    segment: Unit
     changes: list[Change] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StalePage:
+    """An approval refused because the content changed since the editor's page showed it."""
+
+    chrome: Chrome
+    slug: str
+    lang_key: str
+    lang: Language
+    message: str
+    changes: list[ChangedSegment]

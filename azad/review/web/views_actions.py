@@ -11,38 +11,42 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from azad.queue.status import StaleApproval
 from azad.review import actions, publishing
+from azad.review.approvals import changes_since
 from azad.review.users import User
-from azad.review.web.common import target
+from azad.review.web.common import chrome, render, target
+from azad.review.web.pages import StalePage
 from azad.review.web.security import check_csrf, require_session
 from azad.workspace import Workspace
 
 MAX_COMMENT = 4000
 
-Action = Callable[[Workspace, str, str, User, str], str]
+Action = Callable[[Workspace, str, str, User, str, str], str]
+"""(workspace, slug, language, user, comment, the content revision the page showed)"""
 
 
-def _claim(ws: Workspace, slug: str, lang: str, user: User, comment: str) -> str:
+def _claim(ws: Workspace, slug: str, lang: str, user: User, comment: str, rev: str) -> str:
     actions.claim(ws, slug, lang, user)
     return "You hold this translation now."
 
 
-def _release(ws: Workspace, slug: str, lang: str, user: User, comment: str) -> str:
+def _release(ws: Workspace, slug: str, lang: str, user: User, comment: str, rev: str) -> str:
     actions.release(ws, slug, lang, user)
     return "Released."
 
 
-def _approve(ws: Workspace, slug: str, lang: str, user: User, comment: str) -> str:
-    actions.approve(ws, slug, lang, user, comment)
+def _approve(ws: Workspace, slug: str, lang: str, user: User, comment: str, rev: str) -> str:
+    actions.approve(ws, slug, lang, user, rev, comment)
     return "Approved."
 
 
-def _send_back(ws: Workspace, slug: str, lang: str, user: User, comment: str) -> str:
+def _send_back(ws: Workspace, slug: str, lang: str, user: User, comment: str, rev: str) -> str:
     actions.send_back(ws, slug, lang, user, comment)
     return "Sent back to the translators."
 
 
-def _publish(ws: Workspace, slug: str, lang: str, user: User, comment: str) -> str:
+def _publish(ws: Workspace, slug: str, lang: str, user: User, comment: str, rev: str) -> str:
     run, new = actions.publish_translation(ws, slug, lang, user)
     where = (
         f"to Prefect (deployment {publishing.DEPLOYMENT}, flow run {run.flow_run_name})"
@@ -73,5 +77,12 @@ async def action(request: Request) -> Response:
     if run is None:
         return Response("no such action", status_code=404)
     comment = str(form.get("comment", ""))[:MAX_COMMENT]
-    message = await run_in_threadpool(run, ws, slug, lang, sess.user, comment)
+    rev = str(form.get("rev", ""))[:64]
+    try:
+        message = await run_in_threadpool(run, ws, slug, lang, sess.user, comment, rev)
+    except StaleApproval as exc:
+        changes = await run_in_threadpool(changes_since, ws, slug, lang, exc.seen)
+        language = ws.settings.languages[lang]
+        page = StalePage(chrome(request), slug, lang, language, str(exc), changes)
+        return render("stale.html", page, status=409)
     return RedirectResponse(f"/t/{slug}/{lang}?msg={quote(message)}", status_code=303)

@@ -17,9 +17,11 @@ from starlette.responses import JSONResponse, Response
 
 from azad.errors import InputError
 from azad.glossary import load_glossary
+from azad.queue.units import Unit
 from azad.review.actions import claim_on_save
+from azad.review.index import queue_rows
 from azad.review.qa import check_segment
-from azad.review.segments import Conflict, NotFound, Segment, apply_edits, read_segments
+from azad.review.segments import Conflict, NotFound, apply_edits, last_change, read_segments
 from azad.review.segments import Edit as SegmentEdit
 from azad.review.web.common import target
 from azad.review.web.limits import too_large
@@ -29,7 +31,7 @@ from azad.workspace import Workspace
 MAX_BODY = 64_000
 
 
-def _segment_json(ws: Workspace, lang_key: str, seg: Segment) -> dict[str, Any]:
+def _segment_json(ws: Workspace, lang_key: str, seg: Unit) -> dict[str, Any]:
     code = ws.settings.languages[lang_key].code
     warnings = check_segment(seg.english, seg.text, code, load_glossary(ws.glossary_path))
     return {
@@ -37,7 +39,7 @@ def _segment_json(ws: Workspace, lang_key: str, seg: Segment) -> dict[str, Any]:
         "english": seg.english,
         "text": seg.text,
         "rev": seg.rev,
-        "fuzzy": seg.fuzzy,
+        "state": seg.state,
         "reviewed": seg.reviewed,
         "warnings": [w.message for w in warnings],
     }
@@ -84,11 +86,19 @@ async def save_segment(request: Request) -> Response:
         )
         (result,) = report.results
         if result.outcome == "conflict":
-            raise Conflict(ctx, text, result.segment)
+            raise Conflict(ctx, text, result.segment, last_change(ws, slug, lang_key, ctx))
         if result.outcome == "saved" and not sess.user.is_editor:
             claim_on_save(ws, slug, lang_key, sess.user)
         out = _segment_json(ws, lang_key, result.segment)
-        out.update(outcome=result.outcome, total=report.total, reviewed_count=report.reviewed)
+        rows = queue_rows(ws, slug=slug, lang=lang_key)
+        out.update(
+            outcome=result.outcome,
+            total=report.total,
+            reviewed_count=report.reviewed,
+            status=rows[0].status if rows else "",
+            content_rev_before=report.rev_before,
+            content_rev=report.rev_after,
+        )
         return out
 
     return JSONResponse(await run_in_threadpool(save))

@@ -9,32 +9,36 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from azad.glossary import load_glossary
+from azad.queue.record import ReviewRecord
+from azad.queue.status import status_of, translation_status
+from azad.queue.store import Queue
 from azad.review import publishing
+from azad.review.approvals import remember
 from azad.review.exchange import Format, export_text
 from azad.review.index import queue_rows
 from azad.review.preview import font_file, preview_html
 from azad.review.qa import check_segment, summarize
-from azad.review.segments import NotFound, history, read_segments
-from azad.review.state import ReviewRecord, translation_status
+from azad.review.segments import NotFound, history, notes_of, read_segments
 from azad.review.tm import lookup
 from azad.review.web.common import chrome, render, target
 from azad.review.web.pages import EditorPage, HistoryPage, Paragraph, SegmentRow
 from azad.review.web.security import inline_style_csp, require_session, workspace
-from azad.store import ArticleStore
 from azad.workspace import Workspace
 
 
 def editor(request: Request) -> Response:
     sess = require_session(request)
     ws, slug, lang_key = target(request, sess)
-    segments = read_segments(ws, slug, lang_key)
-    lang = ws.settings.languages[lang_key]
     # Refreshing the queue's cache also brings the translation memory up to date.
-    found = queue_rows(ws, slug=slug, lang=lang_key)
-    if not found:
+    if not queue_rows(ws, slug=slug, lang=lang_key):
         raise NotFound(f"{slug}: no {lang_key} translation")
-    row = found[0]
-    article = ArticleStore(ws).load(slug).article
+    # One read: the segments shown, the status and the revision Approve sends agree.
+    snap = Queue(ws).snapshot(slug, lang_key)
+    current = status_of(snap)
+    segments = snap.file.live
+    remember(ws, slug, lang_key, snap.rev, segments)
+    lang = ws.settings.languages[lang_key]
+    article = snap.article
     kinds = {b.id: (b.kind if b.kind != "heading" else f"h{b.level or 2}") for b in article.blocks}
     kinds.update(title="h1", subtitle="h2")  # the renderer's ids for the title's entries
     glossary = load_glossary(ws.glossary_path)
@@ -51,22 +55,24 @@ def editor(request: Request) -> Response:
         block_id = seg.ctx.split(".", 1)[0]
         if not paragraphs or paragraphs[-1].block_id != block_id:
             paragraphs.append(Paragraph(block_id, kinds.get(block_id, "paragraph"), []))
-        paragraphs[-1].rows.append(SegmentRow(seg, warnings, hits, tm))
+        paragraphs[-1].rows.append(SegmentRow(seg, warnings, hits, tm, notes_of(seg)))
     page = EditorPage(
         chrome=chrome(request),
         slug=slug,
-        title=row.title,
+        title=article.meta.title,
         lang_key=lang_key,
         lang=lang,
-        status=row.status,
-        claimed_by=row.claimed_by,
-        record=row.record,
+        status=current.status,
+        claimed_by=current.claimed_by,
+        record=current.record,
         paragraphs=paragraphs,
-        total=len(segments),
-        reviewed=sum(1 for s in segments if s.reviewed),
+        total=current.total,
+        reviewed=current.reviewed,
         qa_summary=summarize(all_warnings),
+        rev=current.rev,
+        in_sync=current.in_sync,
         publish_run=publishing.latest(ws, slug, lang_key),
-        editions=_edition_links(ws, row.record),
+        editions=_edition_links(ws, current.record),
     )
     return render("editor.html", page)
 

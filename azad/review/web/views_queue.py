@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from azad.errors import InputError
+from azad.queue.status import STATUSES
 from azad.review.index import queue_rows
-from azad.review.state import STATUSES
 from azad.review.web.common import chrome, render
 from azad.review.web.pages import QueuePage
 from azad.review.web.security import require_session, workspace

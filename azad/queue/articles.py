@@ -7,6 +7,9 @@ Re-ingesting unchanged bytes writes nothing.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,16 +108,41 @@ class ArticleStore:
     def _revision_count(self, slug: str) -> int:
         return len(list((self.ws.article_dir(slug) / HISTORY_DIR).glob("r*.json")))
 
+    @contextlib.contextmanager
+    def allocating(self) -> Iterator[None]:
+        """Hold the lock under which slugs are chosen and their folders created, so that
+        two processes ingesting same-titled files at once get ``x`` and ``x-2``.
+
+        The lock is ``flock`` on the ``translations/`` folder itself rather than a lock
+        file (filelock's): a refused ingest must leave the workspace as it was."""
+        root = self.ws.translations_dir
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def save_all(self, articles: list[Article], override: str | None = None) -> list[IngestOutcome]:
+        """Choose the slugs of ``articles`` and store them, atomically with respect to
+        other processes doing the same."""
+        with self.allocating():
+            slugs = self.assign_slugs(articles, override=override)
+            return [self.save(s, a) for s, a in zip(slugs, articles, strict=True)]
+
     def assign_slugs(self, articles: list[Article], override: str | None = None) -> list[str]:
         """Slugs for ``articles``: an article already ingested from the same file keeps its
         slug; a new one gets one from its title, with a suffix where that is taken."""
         by_file = {s.article.meta.source_file: s.slug for s in self.all()}
-        taken = set(self.slugs())
+        # Every folder counts as taken, not only those with an article yet.
+        root = self.ws.translations_dir
+        taken = {p.name for p in root.iterdir() if p.is_dir()} if root.is_dir() else set()
         slugs: list[str] = []
         for article in articles:
             if override is not None:
                 slug = validate_slug(override)
-                if slug in taken and self.load(slug).article.meta.source_file != (
+                if self.exists(slug) and self.load(slug).article.meta.source_file != (
                     article.meta.source_file
                 ):
                     raise InputError(slug, "slug is taken by another article")

@@ -1,0 +1,220 @@
+"""The review queue's files: where each lives, who may write it when, and how.
+
+``translations/<slug>/`` holds the article (``source.json``, ``history/``, see
+:mod:`azad.queue.articles`), one PO file per language (``<lang>.po``) and the editor's
+record beside it (``<lang>.review.json``). Every reader and writer of these files goes
+through :class:`Queue`: it builds the paths, holds the per-file lock (one writer at a
+time across threads and processes), parses with the one parser and writes atomically,
+and only when the bytes change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock
+from pydantic import ValidationError
+
+from azad.errors import AzadError, InputError
+from azad.fsutil import atomic_write_bytes
+from azad.model import Article
+from azad.queue.articles import SOURCE_FILE, ArticleStore
+from azad.queue.pofile import parse_po, render_po
+from azad.queue.record import ReviewRecord
+from azad.queue.units import TranslationFile
+from azad.workspace import Workspace
+
+LOCK_TIMEOUT_S = 30
+
+
+class NotFound(AzadError):
+    """No such article, language file or segment (HTTP 404)."""
+
+
+FileStamp = tuple[int, int, int] | None
+"""A file's inode, modification time (ns) and size: every write here replaces the file (a
+new inode), and a CAT tool writing in place changes its mtime or size."""
+
+
+def file_stamp(path: Path) -> FileStamp:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One article × language as read together under its lock."""
+
+    slug: str
+    lang_key: str
+    file: TranslationFile
+    file_sha: str
+    """SHA-256 of the PO file's bytes (what was read, exactly)."""
+    record: ReviewRecord
+    article: Article
+    article_sha: str
+    """SHA-256 of the stored article (``source.json``)."""
+
+    @property
+    def rev(self) -> str:
+        return self.file.content_rev(self.article_sha)
+
+    @property
+    def in_sync(self) -> bool:
+        return self.file.in_sync(self.article.units())
+
+
+class Queue:
+    """The review queue of one workspace."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # ---- paths ---------------------------------------------------------------------
+    def language_key(self, lang_key: str) -> str:
+        if lang_key not in self.ws.settings.languages:
+            configured = ", ".join(self.ws.settings.languages)
+            raise InputError(lang_key, f"unknown language (configured: {configured})")
+        return lang_key
+
+    def po_path(self, slug: str, lang_key: str) -> Path:
+        return self.ws.article_dir(slug) / f"{self.language_key(lang_key)}.po"
+
+    def record_path(self, slug: str, lang_key: str) -> Path:
+        return self.ws.article_dir(slug) / f"{self.language_key(lang_key)}.review.json"
+
+    def source_path(self, slug: str) -> Path:
+        return self.ws.article_dir(slug) / SOURCE_FILE
+
+    def has(self, slug: str, lang_key: str) -> bool:
+        return self.po_path(slug, lang_key).is_file()
+
+    def require(self, slug: str, lang_key: str) -> Path:
+        """The PO file of ``slug`` × ``lang_key``; :class:`NotFound` if there is none."""
+        path = self.po_path(slug, lang_key)
+        if not path.is_file():
+            raise NotFound(f"{slug}: no {lang_key} translation")
+        return path
+
+    def pairs(self, slugs: list[str] | None = None) -> list[tuple[str, str]]:
+        """(slug, language) of every translation file, article by article."""
+        names = slugs if slugs is not None else ArticleStore(self.ws).slugs()
+        return [(s, k) for s in names for k in self.ws.settings.languages if self.has(s, k)]
+
+    @contextlib.contextmanager
+    def locked(self, slug: str, lang_key: str) -> Iterator[None]:
+        """Hold the translation's lock: the PO file and its record change together."""
+        path = self.po_path(slug, lang_key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT_S):
+            yield
+
+    # ---- reading ---------------------------------------------------------------------
+    def read(self, slug: str, lang_key: str) -> TranslationFile:
+        return self.read_bytes(slug, lang_key)[1]
+
+    def read_bytes(self, slug: str, lang_key: str) -> tuple[bytes, TranslationFile]:
+        path = self.require(slug, lang_key)
+        data = path.read_bytes()
+        return data, parse_po(data, path)
+
+    def read_optional(self, slug: str, lang_key: str) -> TranslationFile | None:
+        path = self.po_path(slug, lang_key)
+        return parse_po(path.read_bytes(), path) if path.is_file() else None
+
+    def fingerprint(self, slug: str, lang_key: str) -> str:
+        """SHA-256 of the PO file's bytes, or ``none`` when there is no file yet."""
+        path = self.po_path(slug, lang_key)
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            return "none"
+
+    def stamp(self, slug: str, lang_key: str) -> FileStamp:
+        return file_stamp(self.po_path(slug, lang_key))
+
+    def load_record(self, slug: str, lang_key: str) -> ReviewRecord:
+        path = self.record_path(slug, lang_key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return ReviewRecord()
+        try:
+            return ReviewRecord.model_validate_json(data)
+        except ValidationError as exc:
+            raise InputError(path, f"damaged review record: {exc.errors()[0]['msg']}") from None
+
+    def article(self, slug: str) -> tuple[Article, str]:
+        """The stored article and the SHA-256 of its ``source.json``."""
+        path = self.source_path(slug)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise NotFound(f"{slug}: no such article (see 'azad articles')") from None
+        try:
+            article = Article.from_json(data)
+        except ValidationError as exc:
+            raise InputError(path, f"damaged article file: {exc.errors()[0]['msg']}") from None
+        return article, hashlib.sha256(data).hexdigest()
+
+    def article_sha(self, slug: str) -> str:
+        """SHA-256 of the stored article (what content revisions include)."""
+        try:
+            return hashlib.sha256(self.source_path(slug).read_bytes()).hexdigest()
+        except FileNotFoundError:
+            raise NotFound(f"{slug}: no such article (see 'azad articles')") from None
+
+    def snapshot(self, slug: str, lang_key: str) -> Snapshot:
+        """The translation, its record and its article as they are now (take the lock
+        around it when the answer decides a write)."""
+        data, tf = self.read_bytes(slug, lang_key)
+        article, article_sha = self.article(slug)
+        return Snapshot(
+            slug=slug,
+            lang_key=lang_key,
+            file=tf,
+            file_sha=hashlib.sha256(data).hexdigest(),
+            record=self.load_record(slug, lang_key),
+            article=article,
+            article_sha=article_sha,
+        )
+
+    # ---- writing ---------------------------------------------------------------------
+    def write(self, slug: str, lang_key: str, tf: TranslationFile) -> bool:
+        """Write ``tf`` atomically (the caller holds the lock); False, and nothing written,
+        when the file already holds exactly these bytes."""
+        path = self.po_path(slug, lang_key)
+        data = render_po(tf)
+        with contextlib.suppress(FileNotFoundError):
+            if path.read_bytes() == data:
+                return False
+        atomic_write_bytes(path, data)
+        return True
+
+    def save_record(self, slug: str, lang_key: str, record: ReviewRecord) -> bool:
+        """Write the record atomically (the caller holds the lock), only if it changed."""
+        path = self.record_path(slug, lang_key)
+        data = (record.model_dump_json(indent=2) + "\n").encode("utf-8")
+        with contextlib.suppress(FileNotFoundError):
+            if path.read_bytes() == data:
+                return False
+        atomic_write_bytes(path, data)
+        return True
+
+
+def stat_key(path: str) -> str | None:
+    """A file's identity and version as a string, for caches keyed by it (string paths:
+    with thousands of files per refresh, pathlib's overhead costs more than the calls)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"

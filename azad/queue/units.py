@@ -1,0 +1,212 @@
+"""What a translation file holds, as typed data: units with a state and a provenance.
+
+A :class:`TranslationFile` is one article × language of the review queue; each
+:class:`Unit` is one sentence (or the title). Nothing here knows the PO syntax
+(:mod:`azad.queue.pofile` maps between the two), so every rule about states and
+revisions is written once, on these types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+UnitState = Literal["untranslated", "draft", "reviewed"]
+"""``draft``: a translation nobody has confirmed (a machine or translation-memory draft,
+or a translation whose English changed since; PO's ``fuzzy``). ``reviewed``: confirmed by
+a translator."""
+
+Origin = Literal["machine", "memory", "human"]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a unit's draft came from."""
+
+    origin: Origin = "human"
+    engine: str = ""
+    """``argos/ctranslate2``; empty for human work."""
+    package: str = ""
+    """The model package and version (``translate-en_fa 1.9``)."""
+    test_model: bool = False
+    """The draft came from the random-weight test model: not a translation."""
+    score: float | None = None
+    """The model's score of the draft, where the engine gives one."""
+    memory: str = ""
+    """For a translation-memory draft: ``slug/lang#ctx`` it came from."""
+    draft: str = ""
+    """The machine's own text, kept when a translator changes the unit's text."""
+
+    @property
+    def is_machine(self) -> bool:
+        return self.origin == "machine"
+
+    def to_json(self) -> str:
+        # Defaults are left out (``is``: a score of 0.0 equals False but is a score).
+        data = {k: v for k, v in self.__dict__.items() if not (v is None or v is False or v == "")}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Provenance:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("provenance is not an object")
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One sentence (or the title) of an article in one language."""
+
+    ctx: str
+    """The segment id (``b3.s2``, ``title``): PO's ``msgctxt``."""
+    english: str
+    text: str
+    state: UnitState
+    provenance: Provenance = field(default_factory=Provenance)
+    previous_english: str = ""
+    """The English the text was written for, when that differs (PO's ``#| msgid``)."""
+    qa: tuple[str, ...] = ()
+    """Problems the machine-draft pipeline noticed (a placeholder the model lost)."""
+    substitutions: tuple[str, ...] = ()
+    """Dari lexicon substitutions applied to the machine draft (``before → after``)."""
+    notes: tuple[str, ...] = ()
+    """Other extracted comments, kept as they were."""
+    translator_comment: str = ""
+    """The translator's own comment (PO's ``# …``)."""
+    extra_flags: tuple[str, ...] = ()
+    """PO flags other than the draft flag (``c-format`` …), kept as they were."""
+    obsolete: bool = False
+
+    @property
+    def rev(self) -> str:
+        """What a translator sees of the unit, hashed: every save names the revision it
+        started from, so a change made anywhere (web, CAT tool, a run) is noticed."""
+        return unit_rev(self.english, self.text, self.state == "draft")
+
+    @property
+    def reviewed(self) -> bool:
+        return self.state == "reviewed"
+
+    @property
+    def is_machine_draft(self) -> bool:
+        """An untouched machine draft: nobody has changed or confirmed it."""
+        return self.state == "draft" and self.provenance.is_machine and not self.provenance.draft
+
+    @property
+    def machine_text(self) -> str | None:
+        """The machine's translation of this unit, as far as the file tells it."""
+        if self.provenance.draft:
+            return self.provenance.draft
+        return self.text if self.is_machine_draft else None
+
+    def with_text(self, text: str, state: UnitState) -> Unit:
+        """The unit after a translator's edit: the machine's draft is remembered before
+        the text is replaced; a confirmed unit no longer needs its previous English."""
+        prov = self.provenance
+        if prov.is_machine and not prov.draft and self.text and text != self.text:
+            prov = replace(prov, draft=self.text)
+        if text and not text.strip():
+            state = "draft"
+        if not text:
+            state = "untranslated"
+        return replace(
+            self,
+            text=text,
+            state=state,
+            provenance=prov,
+            previous_english="" if state == "reviewed" else self.previous_english,
+        )
+
+
+def unit_rev(english: str, text: str, draft: bool) -> str:
+    data = "\0".join((english, text, "f" if draft else ""))
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def state_of(text: str, draft_flag: bool) -> UnitState:
+    if not text:
+        return "untranslated"
+    return "draft" if draft_flag else "reviewed"
+
+
+@dataclass
+class TranslationFile:
+    """One article × language: its header and units, live ones in article order, then
+    the obsolete ones (translations of sentences no longer in the article)."""
+
+    header: str
+    metadata: dict[str, str]
+    units: list[Unit]
+
+    @property
+    def live(self) -> list[Unit]:
+        return [u for u in self.units if not u.obsolete]
+
+    @property
+    def obsolete(self) -> list[Unit]:
+        return [u for u in self.units if u.obsolete]
+
+    def unit(self, ctx: str) -> Unit | None:
+        return next((u for u in self.units if not u.obsolete and u.ctx == ctx), None)
+
+    def replace_unit(self, new: Unit) -> None:
+        for i, u in enumerate(self.units):
+            if not u.obsolete and u.ctx == new.ctx:
+                self.units[i] = new
+                return
+        raise KeyError(new.ctx)
+
+    @property
+    def unreviewed(self) -> list[str]:
+        """Ids of live units that are not reviewed, in file order."""
+        return [u.ctx for u in self.live if not u.reviewed]
+
+    def texts(self, units: Iterable[tuple[str, str]], *, include_drafts: bool) -> dict[str, str]:
+        """Segment id → translation for the article's ``units`` (id, English): a unit's
+        text counts only for the English it was written for, found by id or, where the
+        English moved, by its text; drafts only with ``include_drafts``. So a translation
+        never prints under a sentence it was not written for, whatever changed."""
+        usable = [u for u in self.live if u.text and (include_drafts or u.reviewed)]
+        by_pair = {(u.ctx, u.english): u for u in usable}
+        by_text: dict[str, list[Unit]] = {}
+        for u in usable:
+            by_text.setdefault(u.english, []).append(u)
+        out: dict[str, str] = {}
+        taken: set[int] = set()
+        wanted = list(units)
+        for ctx, english in wanted:
+            unit = by_pair.get((ctx, english))
+            if unit is not None:
+                out[ctx] = unit.text
+                taken.add(id(unit))
+        for ctx, english in wanted:
+            if ctx not in out:
+                free = [u for u in by_text.get(english, []) if id(u) not in taken]
+                if free:
+                    out[ctx] = free[0].text
+                    taken.add(id(free[0]))
+        return out
+
+    def content_rev(self, article_sha: str) -> str:
+        """The revision of everything an edition of this translation prints: the
+        English article (``article_sha``, the hash of its stored JSON) and every live
+        unit's English, text and state. Headers and comments do not count: a run that
+        rewrote a header would otherwise void an approval of unchanged content."""
+        return content_rev(article_sha, self.live)
+
+    def in_sync(self, units: Iterable[tuple[str, str]]) -> bool:
+        """Whether the live units are exactly the article's (id, English) units, in order:
+        if not, the English changed and the translation was not brought up to date."""
+        return [(u.ctx, u.english) for u in self.live] == list(units)
+
+
+def content_rev(article_sha: str, units: Iterable[Unit]) -> str:
+    h = hashlib.sha256(article_sha.encode())
+    for u in units:
+        h.update("\x1e".join((u.ctx, u.english, u.text, u.state)).encode() + b"\x1d")
+    return h.hexdigest()[:20]

@@ -1,0 +1,75 @@
+"""What an editor was shown, so that a refused approval can say what changed since.
+
+The editor page records the content it shows under its content revision
+(:attr:`azad.queue.store.Snapshot.rev`) in the review database; the Approve button sends
+that revision back. When the translation or the English changed in between,
+:func:`azad.queue.status.approve` refuses it, and :func:`changes_since` lists the segments
+that differ from what the editor saw, with who changed each and when.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from azad.queue.units import Unit
+from azad.review.db import connect
+from azad.review.segments import last_change, now_iso, read_segments
+from azad.workspace import Workspace
+
+
+def remember(ws: Workspace, slug: str, lang_key: str, rev: str, units: list[Unit]) -> None:
+    """Keep the content shown under ``rev`` (once per revision)."""
+    data = json.dumps([[u.ctx, u.english, u.text, u.state] for u in units], ensure_ascii=False)
+    with connect(ws) as conn, conn:
+        conn.execute(
+            "INSERT OR IGNORE INTO snapshots (slug, lang, rev, units, at) VALUES (?, ?, ?, ?, ?)",
+            (slug, lang_key, rev, data, now_iso()),
+        )
+
+
+@dataclass(frozen=True)
+class ChangedSegment:
+    ctx: str
+    english: str
+    before: str
+    """The text the editor saw ("" if the segment was not there)."""
+    before_state: str
+    now: str
+    now_state: str
+    by: str | None
+    at: str | None
+
+
+def changes_since(ws: Workspace, slug: str, lang_key: str, seen_rev: str) -> list[ChangedSegment]:
+    """The segments that differ from what was shown under ``seen_rev`` (empty when that
+    revision was never shown here, e.g. a revision typed on the command line)."""
+    with connect(ws) as conn:
+        row = conn.execute(
+            "SELECT units FROM snapshots WHERE slug = ? AND lang = ? AND rev = ?",
+            (slug, lang_key, seen_rev),
+        ).fetchone()
+    if row is None:
+        return []
+    seen = {ctx: (english, text, state) for ctx, english, text, state in json.loads(row[0])}
+    out = []
+    current = read_segments(ws, slug, lang_key)
+    for unit in current:
+        english, text, state = seen.pop(unit.ctx, ("", "", ""))
+        if (english, text, state) != (unit.english, unit.text, unit.state):
+            last = last_change(ws, slug, lang_key, unit.ctx)
+            out.append(
+                ChangedSegment(
+                    unit.ctx,
+                    unit.english,
+                    text,
+                    state,
+                    unit.text,
+                    unit.state,
+                    last.by if last else None,
+                    last.at if last else None,
+                )
+            )
+    for ctx, (english, text, state) in seen.items():
+        out.append(ChangedSegment(ctx, english, text, state, "", "removed", None, None))
+    return out
