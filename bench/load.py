@@ -64,11 +64,11 @@ sys.path.insert(0, str(ROOT))
 
 from review import PASSWORD, build, wait_until_up  # noqa: E402  (bench/review.py: the same workspace)
 
-from azad.po import po_path  # noqa: E402
+from azad.queue.articles import ArticleStore  # noqa: E402
+from azad.queue.store import Queue as ReviewQueue  # noqa: E402
 from azad.review.db import connect  # noqa: E402
 from azad.review.segments import read_segments  # noqa: E402
 from azad.review.users import add_user  # noqa: E402
-from azad.queue.articles import ArticleStore  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 
 LANGS = ("dari", "pashto")
@@ -528,7 +528,7 @@ def verify(queue: Queue, rec: Recorder) -> Verdict:
         v.note("msgfmt not found: PO files not checked")
     else:
         for slug, lang in queue.segments:
-            path = po_path(ws.article_dir(slug), lang)
+            path = ReviewQueue(ws).po_path(slug, lang)
             v.files_checked += 1
             check = subprocess.run(
                 [msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True

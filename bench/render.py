@@ -36,21 +36,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from polib import POEntry  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from azad.cli import run  # noqa: E402
 from azad.model import Article  # noqa: E402
-from azad.po import new_catalog, po_path, save_po  # noqa: E402
 from azad.publish import edition_id, publish_many  # noqa: E402
+from azad.queue.articles import ArticleStore  # noqa: E402
+from azad.queue.pofile import new_file  # noqa: E402
+from azad.queue.status import approve, translation_status  # noqa: E402
+from azad.queue.store import Queue  # noqa: E402
+from azad.queue.units import Provenance, Unit  # noqa: E402
 from azad.readers import ReadOptions, Source, read_source  # noqa: E402
 from azad.render import Credit, build_edition, load_styles, render_epub, render_pdf  # noqa: E402
 from azad.render.epub import epub_css, epub_inputs, pandoc_args, pandoc_path  # noqa: E402
 from azad.render.pdf import PDF_VARIANT, edition_pdf_html  # noqa: E402
 from azad.render.styles import Styles  # noqa: E402
-from azad.review.state import approve  # noqa: E402
 from azad.settings import Settings, load_settings  # noqa: E402
-from azad.queue.articles import ArticleStore  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 
 # Sentences are made of these words (split at spaces).
@@ -176,16 +177,16 @@ def make_workspace(n: int, root: Path) -> tuple[Workspace, list[tuple[str, str]]
         slug = f"bench-{i:03d}"
         store.save(slug, article)
         translations = synthetic(article, "dari")
-        catalog = new_catalog("fa-AF", article.meta.title)
-        catalog.append(
-            POEntry(msgctxt="title", msgid=article.meta.title, msgstr=translations["title"])
-        )
-        for seg in article.segments():
-            catalog.append(POEntry(msgctxt=seg.id, msgid=seg.text, msgstr=translations[seg.id],
-                                   comment="machine draft: bench"))  # fmt: skip
-        catalog.metadata["Last-Translator"] = "bench"
-        save_po(po_path(ws.article_dir(slug), "dari"), catalog)
-        approve(ws, slug, "dari", "bench")
+        tf = new_file("fa-AF", article.meta.title, {"Last-Translator": "bench"})
+        bench = Provenance(origin="machine", engine="bench")
+        tf.units = [
+            Unit(ctx, english, translations[ctx], "reviewed", provenance=bench)
+            for ctx, english in article.units()
+        ]
+        queue = Queue(ws)
+        with queue.locked(slug, "dari"):
+            queue.write(slug, "dari", tf)
+        approve(ws, slug, "dari", "bench", translation_status(ws, slug, "dari").rev)
         pairs.append((slug, "dari"))
         inputs.append(direct_inputs(article, "dari", ws.settings, styles))
     return ws, pairs, inputs

@@ -35,13 +35,15 @@ import httpx2 as httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import polib  # noqa: E402
+
 from azad.cli import run  # noqa: E402
 from azad.ingest import ingest_files  # noqa: E402
-from azad.po import load_po, po_path, save_po  # noqa: E402
+from azad.queue.articles import ArticleStore  # noqa: E402
+from azad.queue.store import Queue  # noqa: E402
 from azad.review.index import queue_rows  # noqa: E402
 from azad.review.segments import read_segments  # noqa: E402
 from azad.review.users import add_user  # noqa: E402
-from azad.queue.articles import ArticleStore  # noqa: E402
 from azad.translate import Job, update_translations  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 
@@ -189,10 +191,11 @@ def main() -> None:
             # 50 files rewritten behind the app's back, then the queue again.
             changed = []
             for slug in rng.sample(slugs, min(50, len(slugs))):
-                path = po_path(ws.article_dir(slug), "pashto")
-                catalog = load_po(path)
+                # As a CAT tool would: in place, through polib, not through the queue.
+                path = Queue(ws).po_path(slug, "pashto")
+                catalog = polib.pofile(str(path), wrapwidth=0)
                 catalog[0].msgstr = "د بهر ژباړه"
-                save_po(path, catalog)
+                catalog.save(str(path))
                 changed.append(slug)
             results.append(
                 ("queue page after 50 outside edits (1st)", timed(lambda: client.get("/"), 1), None)

@@ -381,7 +381,9 @@ def _op_save(args: dict[str, Any]) -> int:
         _ack_lines(ack, "begin", slug, lang, [(e.ctx, e.text, not e.reviewed) for e in edits])
         report = apply_edits(ws, slug, lang, edits, by="kill-harness", via="kill-harness")
         saved = [
-            (r.ctx, r.segment.text, r.segment.fuzzy) for r in report.results if r.outcome == "saved"
+            (r.ctx, r.segment.text, r.segment.state == "draft")
+            for r in report.results
+            if r.outcome == "saved"
         ]
         _ack_lines(ack, "ack", slug, lang, saved)
         if len(saved) != len(edits):  # one writer, fresh revisions: every edit must apply

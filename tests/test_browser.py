@@ -114,3 +114,59 @@ def test_translator_edits_a_dari_segment_with_the_keyboard(served: tuple[Workspa
         page.screenshot(path=str(shot))
         browser.close()
     assert shot.stat().st_size > 10_000
+
+
+def test_status_and_conflicts_update_in_place(served: tuple[Workspace, str]) -> None:
+    """Case 7 of issue 11: the badge and counts follow saves without a reload; the
+    conflict panel says who changed the segment and when, with a word diff; "Keep mine"
+    keeps the state the translator chose; "Take this" shows the state taken."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from azad.queue.store import Queue
+
+    ws, base = served
+    first, second, third = read_segments(ws, SALANG, "dari")[:3]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/login?next=/t/{SALANG}/dari")
+        page.fill('input[name="name"]', "dara")
+        page.fill('input[name="password"]', PASSWORD)
+        page.click('button[type="submit"]')
+        page.wait_for_url(f"{base}/t/{SALANG}/dari")
+        expect(page.locator("#status")).to_have_text("machine draft")
+
+        area = page.locator(f'[data-ctx="{first.ctx}"] textarea')
+        area.fill("تونل سالنگ")
+        area.press("Control+Enter")
+        expect(page.locator(f'[data-ctx="{first.ctx}"] .state')).to_have_text("reviewed ✓ saved")
+        expect(page.locator("#status")).to_have_text("in review")  # no reload
+
+        # A colleague saves the second segment; the translator saves it as a draft.
+        save_segment(
+            ws, SALANG, "dari", second.ctx, "متن همکار درباره تونل", second.rev, by="eddie"
+        )
+        seg = page.locator(f'[data-ctx="{second.ctx}"]')
+        seg.locator("textarea").fill("متن من درباره تونل")
+        seg.locator("textarea").press("Control+s")
+        conflict = seg.locator(".conflict")
+        expect(conflict).to_be_visible()
+        expect(conflict.locator(".who")).to_contain_text("eddie")
+        expect(conflict.locator(".diff del")).to_have_text("همکار")
+        expect(conflict.locator(".diff ins")).to_have_text("من")
+        conflict.locator(".take-yours").click()
+        expect(seg.locator(".state")).to_have_text("draft saved")
+        unit = Queue(ws).read(SALANG, "dari").unit(second.ctx)
+        assert unit is not None and unit.text == "متن من درباره تونل" and unit.state == "draft"
+
+        # "Take this": the colleague's reviewed text, and the label says so.
+        save_segment(ws, SALANG, "dari", third.ctx, "متن تأییدشده", third.rev, by="eddie")
+        seg = page.locator(f'[data-ctx="{third.ctx}"]')
+        seg.locator("textarea").fill("متن دیگر")
+        seg.locator("textarea").press("Control+Enter")
+        expect(seg.locator(".conflict")).to_be_visible()
+        seg.locator(".take-theirs").click()
+        expect(seg.locator(".state")).to_have_text("reviewed")
+        expect(seg.locator("textarea")).to_have_value("متن تأییدشده")
+        page.screenshot(path=str(ARTIFACTS / "editor-conflict.png"))
+        browser.close()

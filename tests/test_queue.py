@@ -432,3 +432,17 @@ def test_an_old_approval_of_the_same_file_still_holds(ws: Workspace) -> None:
     seg = read_segments(ws, SALANG, "dari")[0]
     save_segment(ws, SALANG, "dari", seg.ctx, seg.text + "!", seg.rev, by="dara")
     assert translation_status(ws, SALANG, "dari").status == "changed since approval"
+
+
+def test_a_change_of_the_articles_metadata_voids_the_approval(workspace: Workspace) -> None:
+    """The edition prints the author and date too: an approval covers them."""
+    slug = ingest_text(workspace, "dam.md", md("The Dam", P1))
+    translate(workspace, slug)
+    review_all(workspace, slug)
+    approve(workspace, slug, "dari", "eddie")
+    (workspace.articles_dir / "dam.md").write_bytes(
+        md("The Dam", P1).replace(b"title: The Dam\n", b"title: The Dam\nauthor: Someone Else\n")
+    )
+    ingest_files(workspace, [workspace.articles_dir / "dam.md"])
+    st = translation_status(workspace, slug, "dari")
+    assert st.in_sync and st.status == "changed since approval"
