@@ -170,3 +170,45 @@ def test_status_and_conflicts_update_in_place(served: tuple[Workspace, str]) -> 
         expect(seg.locator("textarea")).to_have_value("متن تأییدشده")
         page.screenshot(path=str(ARTIFACTS / "editor-conflict.png"))
         browser.close()
+
+
+def test_an_editors_approve_covers_only_what_the_page_showed(
+    served: tuple[Workspace, str],
+) -> None:
+    """The editor's own saves move the Approve button's revision; a colleague's save in
+    the meantime does not, so Approve is refused and says what changed."""
+    from playwright.sync_api import expect, sync_playwright
+    from test_review_support import review_everything
+
+    from azad.queue.status import translation_status
+
+    ws, base = served
+    review_everything(ws, SALANG, "dari")
+    first, second = read_segments(ws, SALANG, "dari")[:2]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/login?next=/t/{SALANG}/dari")
+        page.fill('input[name="name"]', "eddie")
+        page.fill('input[name="password"]', PASSWORD)
+        page.click('button[type="submit"]')
+        page.wait_for_url(f"{base}/t/{SALANG}/dari")
+        # The editor's own correction: Approve then covers it.
+        area = page.locator(f'[data-ctx="{first.ctx}"] textarea')
+        area.fill(first.text + " (ویرایش)")
+        area.press("Control+Enter")
+        expect(page.locator(f'[data-ctx="{first.ctx}"] .state')).to_have_text("reviewed ✓ saved")
+        seen = page.locator('#approve-form input[name="rev"]').input_value()
+        assert seen == translation_status(ws, SALANG, "dari").rev
+        # A translator changes another segment; the editor corrects one more.
+        save_segment(ws, SALANG, "dari", second.ctx, "متن تازه", second.rev, by="dara")
+        area.fill(first.text + " (ویرایش دوم)")
+        area.press("Control+Enter")
+        expect(page.locator(f'[data-ctx="{first.ctx}"] .state')).to_have_text("reviewed ✓ saved")
+        assert page.locator('#approve-form input[name="rev"]').input_value() == seen
+        page.click("#approve-form button")
+        expect(page.locator("h1")).to_contain_text("Not approved")
+        expect(page.locator("table.changes")).to_contain_text("متن تازه")
+        expect(page.locator("table.changes")).to_contain_text("dara")
+        assert translation_status(ws, SALANG, "dari").record.approved is None
+        browser.close()

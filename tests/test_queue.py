@@ -341,6 +341,17 @@ def test_a_line_separator_in_a_translation_reaches_the_edition_intact(ws: Worksp
 
 
 def _ingest_at_once(root: str, name: str, barrier: Any, out: Any) -> None:
+    import time
+
+    # A slow disk: a quarter of a second between choosing a slug and storing the article,
+    # so that two processes are surely in that window together.
+    save = ArticleStore.save
+
+    def slow_save(self: ArticleStore, slug: str, article: Any) -> Any:
+        time.sleep(0.25)
+        return save(self, slug, article)
+
+    ArticleStore.save = slow_save  # type: ignore[method-assign]
     ws = Workspace(Path(root))
     barrier.wait()
     (outcome,) = ingest_files(ws, [ws.articles_dir / name])
@@ -446,3 +457,34 @@ def test_a_change_of_the_articles_metadata_voids_the_approval(workspace: Workspa
     ingest_files(workspace, [workspace.articles_dir / "dam.md"])
     st = translation_status(workspace, slug, "dari")
     assert st.in_sync and st.status == "changed since approval"
+
+
+def test_confirming_a_draft_changes_its_revision(ws: Workspace) -> None:
+    """A translator whose page still shows the draft cannot undo a colleague's
+    confirmation of the same text: the draft flag is part of the segment's revision."""
+    seg = read_segments(ws, SALANG, "dari")[1]
+    assert seg.state == "draft"
+    confirmed = save_segment(ws, SALANG, "dari", seg.ctx, seg.text, seg.rev, by="eddie")
+    assert confirmed.reviewed and confirmed.rev != seg.rev
+    from azad.review.segments import Conflict
+
+    with pytest.raises(Conflict):
+        save_segment(ws, SALANG, "dari", seg.ctx, "متن دیگر", seg.rev, by="dara", reviewed=False)
+    assert Queue(ws).read(SALANG, "dari").unit(seg.ctx) == confirmed
+
+
+def test_a_cat_tool_confirming_a_draft_unchanged_is_imported(ws: Workspace) -> None:
+    from translate.storage import xliff
+
+    from azad.review.exchange import export_text, import_file
+
+    seg = read_segments(ws, SALANG, "dari")[1]
+    store = xliff.xlifffile.parsestring(export_text(ws, SALANG, "dari", "xliff"))
+    unit = next(u for u in store.getunits() if u.getid().endswith(seg.ctx))
+    unit.markfuzzy(False)
+    unit.markapproved(True)  # confirmed in the CAT tool, text unchanged
+    path = ws.root / "confirmed.xlf"
+    path.write_bytes(bytes(store))
+    report = import_file(ws, path, by="dara")
+    assert report.report.count("saved") == 1
+    assert Queue(ws).read(SALANG, "dari").unit(seg.ctx).reviewed  # type: ignore[union-attr]

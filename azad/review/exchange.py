@@ -16,11 +16,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from translate.storage import po as ttk_po
 from translate.storage import xliff
 
 from azad.errors import InputError
-from azad.queue.pofile import render_po
+from azad.queue.pofile import parse_po, render_po
 from azad.queue.store import NotFound, Queue
 from azad.queue.units import TranslationFile, unit_rev
 from azad.review.segments import Edit, SaveReport, apply_edits, notes_of
@@ -144,23 +143,16 @@ def _parse(path: Path) -> _Parsed:
                     (ctx, str(unit.source), target, fuzzy, _rev(unit.getnotes("developer")))
                 )
         else:
-            pstore = ttk_po.pofile.parsestring(data)
-            header = pstore.parseheader()
+            # The queue's own PO parser: one reading of PO text in the project.
+            tf = parse_po(data, path)
+            header = tf.metadata
             slug, lang_key = header.get("X-Azad-Slug", ""), header.get("X-Azad-Lang", "")
             if not slug or not lang_key:
                 raise InputError(path, "not an Azad Press export (no X-Azad-Slug/X-Azad-Lang)")
             declared = str(header.get("Language", ""))
-            for unit in pstore.units:
-                if unit.isheader() or unit.isobsolete():
-                    continue
+            for u in tf.live:
                 units.append(
-                    (
-                        unit.getcontext(),
-                        unit.source,
-                        unit.target or "",
-                        unit.isfuzzy(),
-                        _rev(unit.getnotes("developer")),
-                    )
+                    (u.ctx, u.english, u.text, u.state == "draft", _rev("\n".join(u.notes)))
                 )
     except InputError:
         raise

@@ -118,6 +118,8 @@ class SaveReport:
     """The content revision before and after the save (both read under the lock), so a
     page that showed ``rev_before`` knows it has seen everything in ``rev_after``."""
     rev_after: str = ""
+    after: list[Unit] = field(default_factory=list)
+    """The live units after the save (what ``rev_after`` covers)."""
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -211,6 +213,7 @@ def apply_edits(
         report.total = len(live)
         report.reviewed = sum(1 for u in live if u.reviewed)
         report.rev_after = tf.content_rev(article_sha)
+        report.after = live
         if report.count("saved"):
             tf.metadata["PO-Revision-Date"] = dt.datetime.now(dt.UTC).strftime(
                 "%Y-%m-%d %H:%M+0000"

@@ -19,6 +19,7 @@ from azad.errors import InputError
 from azad.glossary import load_glossary
 from azad.queue.units import Unit
 from azad.review.actions import claim_on_save
+from azad.review.approvals import remember
 from azad.review.index import queue_rows
 from azad.review.qa import check_segment
 from azad.review.segments import Conflict, NotFound, apply_edits, last_change, read_segments
@@ -89,6 +90,10 @@ async def save_segment(request: Request) -> Response:
             raise Conflict(ctx, text, result.segment, last_change(ws, slug, lang_key, ctx))
         if result.outcome == "saved" and not sess.user.is_editor:
             claim_on_save(ws, slug, lang_key, sess.user)
+        if sess.user.is_editor and report.rev_before != report.rev_after:
+            # The editor's page may approve this revision next: keep what it covers, so
+            # a refusal can say what changed since.
+            remember(ws, slug, lang_key, report.rev_after, report.after)
         out = _segment_json(ws, lang_key, result.segment)
         rows = queue_rows(ws, slug=slug, lang=lang_key)
         out.update(
