@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import warnings
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -18,11 +19,12 @@ from azad.cli_flows import run as run_flow
 from azad.cli_models import models_app
 from azad.cli_publish import publish
 from azad.cli_review import review_app, users_app
-from azad.errors import AzadError
+from azad.errors import AzadError, InputWarning
 from azad.ingest import ingest_files
 from azad.model import Article
 from azad.settings import SETTINGS_FILE
 from azad.store import ArticleStore
+from azad.text import shown, visible
 from azad.workspace import Workspace
 
 app = typer.Typer(
@@ -102,9 +104,9 @@ def print_summary(article: Article) -> None:
     for block in article.blocks:
         kinds[block.kind] = kinds.get(block.kind, 0) + 1
     counts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in kinds.items())
-    console.print(f"  title:    {meta.title}")
-    console.print(f"  author:   {meta.author or '—'}    date: {meta.date or '—'}")
-    console.print(f"  source:   {meta.source_file} ({meta.source_format})")
+    console.print(f"  title:    {shown(meta.title)}")
+    console.print(f"  author:   {shown(meta.author or '—')}    date: {meta.date or '—'}")
+    console.print(f"  source:   {shown(meta.source_file)} ({meta.source_format})")
     console.print(f"  body:     {counts}; {sum(1 for _ in article.segments())} segments")
 
 
@@ -112,15 +114,17 @@ def print_summary(article: Article) -> None:
 def articles() -> None:
     """List the ingested articles."""
     ws = State.workspace()
-    table = Table("date", "rev", "segments", "author")
+    # Columns in the order of the rows' cells (the header named them in another order).
+    table = Table()
     table.add_column("slug", no_wrap=True)
-    table.add_column("title")
+    for name in ("title", "author", "date", "rev", "segments"):
+        table.add_column(name)
     for stored in ArticleStore(ws).all():
         meta = stored.article.meta
         table.add_row(
             stored.slug,
-            meta.title,
-            meta.author or "",
+            shown(meta.title),
+            shown(meta.author or ""),
             str(meta.date or ""),
             str(stored.revision),
             str(sum(1 for _ in stored.article.segments())),
@@ -183,16 +187,28 @@ def translate(
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` and return the exit status (tests call this directly)."""
-    try:
-        # Typer's standalone mode handles usage errors itself and ends with SystemExit.
-        app(args=argv, prog_name="azad")
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except AzadError as exc:
-        for line in str(exc).splitlines():
-            err_console.print(f"azad: error: {line}", markup=False, soft_wrap=True)
-        return EXIT_USER_ERROR
-    return 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        try:
+            # Typer's standalone mode handles usage errors itself and ends with SystemExit.
+            app(args=argv, prog_name="azad")
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except AzadError as exc:
+            for line in str(exc).splitlines():
+                err_console.print(f"azad: error: {line}", markup=False, soft_wrap=True)
+            return EXIT_USER_ERROR
+        else:
+            code = 0
+    # What was changed in a file that was then stored: a refusal is the only line.
+    for w in caught:
+        if issubclass(w.category, InputWarning):
+            err_console.print(
+                f"azad: warning: {visible(str(w.message))}", markup=False, soft_wrap=True
+            )
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    return code
 
 
 def main() -> None:

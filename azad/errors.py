@@ -16,3 +16,8 @@ class InputError(AzadError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class InputWarning(UserWarning):
+    """Something in an input file was changed or dropped on reading; the message names
+    the file. The CLI prints each as one ``warning:`` line."""

@@ -21,6 +21,7 @@ from azad.errors import InputError
 from azad.model import Article, Metadata
 from azad.readers.base import RawBlock, ReadOptions, Source, assemble, normalize_heading_levels
 from azad.segment import normalize_space
+from azad.text import clean_source
 
 PANDOC_TIMEOUT_S = 120
 Json = Any
@@ -87,7 +88,7 @@ def _read(source: Source, fmt: str, *, text: bool) -> Article:
             raise InputError(source.name, "no recognisable title (no title field and no heading)")
         title = first.text
         blocks.remove(first)
-    elif blocks and blocks[0].kind == "heading" and normalize_space(blocks[0].text) == title:
+    elif blocks and blocks[0].kind == "heading" and _same(blocks[0].text, title):
         blocks.pop(0)
     normalize_heading_levels(blocks)
     if not any(b.kind != "heading" for b in blocks):
@@ -105,6 +106,11 @@ def _read(source: Source, fmt: str, *, text: bool) -> Article:
         author_note=_meta_text(meta, "author_note") or _meta_text(meta, "author-note") or None,
     )
     return assemble(metadata, blocks)
+
+
+def _same(heading: str, title: str) -> bool:
+    """Whether a first heading repeats the title, as they read after text hygiene."""
+    return clean_source(normalize_space(heading))[0] == clean_source(title)[0]
 
 
 def run_pandoc_to_json(data: bytes, fmt: str, name: str) -> Json:

@@ -122,6 +122,12 @@ CASES: dict[str, Callable[[], bytes]] = {
     "ingest/renamed-zip.docx": lambda: _zip({"notes.txt": "meeting notes", "photo.jpg": b"\xff"}),
     "ingest/damaged-zip.docx": lambda: _zip({"word/document.xml": "<w:document/>" * 50})[:120],
     "ingest/no-text-layer.pdf": _no_text_layer_pdf,
+    "ingest/nul-after-8-kb.md": lambda: (
+        b"---\ntitle: Sharing the Kabul River\n---\n\n"
+        + (PARAGRAPH.encode() + b"\n\n") * 100
+        + b"Farmers up\x00stream share it.\n"
+    ),
+    "ingest/nul-in-text-export.txt": lambda: EXPORT.replace("share", "sh\x00are").encode(),
     # --- azad.toml, glossary
     "settings/windows-1256.toml": _windows_1256("settings/valid-minimal.toml"),
     "glossary/windows-1256.tsv": _glossary_1256,
