@@ -20,14 +20,19 @@ import pypandoc
 from azad.errors import InputError
 from azad.model import Article, Metadata
 from azad.readers.base import RawBlock, ReadOptions, Source, assemble, normalize_heading_levels
+from azad.readers.frontmatter import check_yaml_blocks
 from azad.segment import normalize_space
 from azad.text import clean_source
 
-PANDOC_TIMEOUT_S = 120
+PANDOC_TIMEOUT_S = 60
+PANDOC_MAX_HEAP = "1g"
+"""pandoc's heap limit (GHC's ``+RTS -M``): an article needs tens of MB; a parser bomb
+gets "Heap exhausted" instead of the machine's memory."""
 Json = Any
 
 
 def read_markdown(source: Source, options: ReadOptions) -> Article:
+    check_yaml_blocks(source.text(), source.name)
     return _read(source, "markdown", text=True)
 
 
@@ -117,7 +122,11 @@ def run_pandoc_to_json(data: bytes, fmt: str, name: str) -> Json:
     """Run pandoc on ``data`` and return its JSON AST; a parse failure names the file."""
     try:
         proc = subprocess.run(
-            [pypandoc.get_pandoc_path(), "--from", fmt, "--to", "json"],
+            [
+                pypandoc.get_pandoc_path(),
+                *("+RTS", f"-M{PANDOC_MAX_HEAP}", "-RTS"),
+                *("--from", fmt, "--to", "json"),
+            ],
             input=data,
             capture_output=True,
             timeout=PANDOC_TIMEOUT_S,
@@ -125,6 +134,8 @@ def run_pandoc_to_json(data: bytes, fmt: str, name: str) -> Json:
         )
     except subprocess.TimeoutExpired:
         raise InputError(name, f"pandoc took longer than {PANDOC_TIMEOUT_S} s") from None
+    if proc.returncode != 0 and b"Heap exhausted" in proc.stderr:
+        raise InputError(name, f"pandoc needed more than {PANDOC_MAX_HEAP}B of memory for it")
     if proc.returncode != 0:
         # pandoc's message often spans lines ("Error parsing YAML metadata at …:" and the
         # reason below it): one line, shortened.

@@ -172,6 +172,20 @@ CASES: dict[str, Callable[[], bytes]] = {
         + b"Farmers up\x00stream share it.\n"
     ),
     "ingest/nul-in-text-export.txt": lambda: EXPORT.replace("share", "sh\x00are").encode(),
+    "ingest/yaml-front-matter-too-large.md": lambda: (
+        b"---\ntitle: Sharing the Kabul River\nnote: "
+        + b"x" * 70_000
+        + b"\n---\n\n"
+        + PARAGRAPH.encode()
+        + b"\n"
+    ),
+    "ingest/yaml-too-many-nodes.md": lambda: (
+        b"---\ntitle: Sharing the Kabul River\ntags: ["
+        + b"a," * 6_000
+        + b"a]\n---\n\n"
+        + PARAGRAPH.encode()
+        + b"\n"
+    ),
     # --- azad.toml, glossary
     "settings/windows-1256.toml": _windows_1256("settings/valid-minimal.toml"),
     "glossary/windows-1256.tsv": _glossary_1256,
