@@ -83,10 +83,17 @@ def ingest(
     ],
     json_out: Annotated[bool, typer.Option("--json", help="Print the Article JSON.")] = False,
     slug: Annotated[str | None, typer.Option(help="Store under this slug.")] = None,
+    allow_non_english: Annotated[
+        bool,
+        typer.Option(
+            "--allow-non-english",
+            help="Accept an article whose letters are mostly Arabic script (a mixed article).",
+        ),
+    ] = False,
 ) -> None:
     """Read English articles into the workspace's queue (translations/<slug>/source.json)."""
     ws = State.workspace()
-    outcomes = ingest_files(ws, files, slug=slug)
+    outcomes = ingest_files(ws, files, slug=slug, allow_non_english=allow_non_english)
     if json_out:
         for outcome in outcomes:
             sys.stdout.write(outcome.article.to_json())

@@ -44,19 +44,24 @@ def load_source(path: Path, *, max_bytes: int) -> Source:
         raise InputError(path, f"cannot read: {exc.strerror}") from None
 
 
-def read_article(path: Path, workspace: Workspace) -> Article:
+def read_article(path: Path, workspace: Workspace, *, allow_non_english: bool = False) -> Article:
     """Read one file into an Article with the workspace's site profile and limits."""
     settings = workspace.settings
     source = load_source(path, max_bytes=settings.ingest.max_bytes)
+    options = ReadOptions(site=settings.site, allow_non_english=allow_non_english)
     try:
-        return read_source(source, ReadOptions(site=settings.site))
+        return read_source(source, options)
     except InputError as exc:
         # Readers name the file by its base name; the user gave a path.
         raise InputError(path, exc.reason) from None
 
 
 def ingest_files(
-    workspace: Workspace, paths: list[Path], *, slug: str | None = None
+    workspace: Workspace,
+    paths: list[Path],
+    *,
+    slug: str | None = None,
+    allow_non_english: bool = False,
 ) -> list[IngestOutcome]:
     """Read every file, then store each Article; nothing is written if any file is bad."""
     if slug is not None and len(paths) != 1:
@@ -65,7 +70,7 @@ def ingest_files(
     errors: list[InputError] = []
     for path in paths:
         try:
-            articles.append(read_article(path, workspace))
+            articles.append(read_article(path, workspace, allow_non_english=allow_non_english))
         except InputError as exc:
             errors.append(exc)
     if errors:

@@ -99,3 +99,23 @@ def test_ingest_summary_shows_escapes(cli, tmp_path: Path) -> None:
     result = cli("ingest", str(source))
     assert result.code == 0, result.err
     assert "title:    [bold]Kabul[/bold] River" in result.out
+
+
+def test_a_dari_article_is_refused_unless_allowed(cli, workspace: Workspace) -> None:
+    """Case 9: refused as not English; --allow-non-english takes a mixed article."""
+    dari = Path(__file__).resolve().parent / "bad_inputs" / "ingest" / "dari-article.md"
+    refused = cli("ingest", str(dari))
+    assert refused.code == 2 and "not English" in refused.err
+    assert ArticleStore(workspace).slugs() == []
+    allowed = cli("ingest", "--allow-non-english", str(dari))
+    assert allowed.code == 0, allowed.err
+    assert len(ArticleStore(workspace).slugs()) == 1
+
+
+def test_arabic_script_share() -> None:
+    from azad.readers.language import arabic_script_share
+
+    assert arabic_script_share("Kabul 2025") == 0.0
+    assert arabic_script_share("کابل") == 1.0
+    assert arabic_script_share("ab کابل") == 4 / 6
+    assert arabic_script_share("۱۲۳ --") == 0.0  # digits and punctuation are no letters

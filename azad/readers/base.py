@@ -80,6 +80,8 @@ class ReadOptions:
 
     site: SiteProfile | None = None
     """The site profile, whose header texts the text-export reader removes."""
+    allow_non_english: bool = False
+    """Accept an article whose letters are mostly Arabic script (a mixed article)."""
 
 
 def assemble(meta: Metadata, raw_blocks: list[RawBlock]) -> Article:
