@@ -14,8 +14,9 @@ class InputError(AzadError):
 
     def __init__(self, path: str | Path, reason: str) -> None:
         self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        # One line whatever a library put in its message (lxml ends a sentence with "\n").
+        self.reason = " ".join(part.strip() for part in reason.splitlines() if part.strip())
+        super().__init__(f"{self.path}: {self.reason}")
 
 
 class InputWarning(UserWarning):

@@ -186,6 +186,12 @@ CASES: dict[str, Callable[[], bytes]] = {
         + PARAGRAPH.encode()
         + b"\n"
     ),
+    # --- review import
+    "exchange/huge-attribute.xlf": lambda: (
+        (HERE / "exchange" / "unknown-segments.xlf")
+        .read_bytes()
+        .replace(b'original="the-salang', b'original="' + b"a" * 11_000_000 + b"the-salang", 1)
+    ),
     # --- azad.toml, glossary
     "settings/windows-1256.toml": _windows_1256("settings/valid-minimal.toml"),
     "glossary/windows-1256.tsv": _glossary_1256,
