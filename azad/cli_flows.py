@@ -7,12 +7,15 @@ unless ``PREFECT_HOME`` says otherwise, so workspaces do not share caches.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from filelock import FileLock, Timeout
 from rich.table import Table
 
 from azad.cli_context import State, console, err_console
@@ -40,7 +43,37 @@ def prepare_prefect(ws: Workspace) -> None:
     logging.getLogger("docket").setLevel(logging.CRITICAL)
 
 
+RUN_LOCK = ".azad/run.lock"
+
+
+@contextlib.contextmanager
+def workspace_lock(ws: Workspace, what: str) -> Iterator[None]:
+    """One ``azad run`` or ``azad publish`` per workspace at a time. Two at once kept the
+    data safe, but their temporary Prefect servers migrated one database together and
+    printed each other's tracebacks; the second now waits, says so, and then finds what
+    the first left to do."""
+    path = ws.root / RUN_LOCK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        err_console.print(
+            f"another azad run or publish is working on {ws.root}; {what} waits for it…"
+        )
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def run_translate(ws: Workspace, paths: list[Path] | None) -> None:
+    with workspace_lock(ws, "this run"):
+        _run_translate(ws, paths)
+
+
+def _run_translate(ws: Workspace, paths: list[Path] | None) -> None:
     prepare_prefect(ws)
     from flows.pipeline import translate_articles
 
