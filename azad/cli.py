@@ -4,6 +4,7 @@ library and print; a user's mistake prints one line and exits with status 2."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import sys
 import warnings
 from importlib import resources
@@ -19,7 +20,7 @@ from azad.cli_flows import run as run_flow
 from azad.cli_models import models_app
 from azad.cli_publish import publish
 from azad.cli_review import review_app, users_app
-from azad.errors import AzadError, InputWarning
+from azad.errors import AzadError, InputWarning, disk_full, disk_full_message
 from azad.ingest import ingest_files
 from azad.model import Article
 from azad.settings import SETTINGS_FILE
@@ -204,6 +205,13 @@ def run(argv: list[str] | None = None) -> int:
         except AzadError as exc:
             for line in str(exc).splitlines():
                 err_console.print(f"azad: error: {line}", markup=False, soft_wrap=True)
+            return EXIT_USER_ERROR
+        except (OSError, sqlite3.OperationalError) as exc:
+            if not disk_full(exc):
+                raise
+            # Every write is atomic: what was written before stands, the rest was not.
+            line = f"azad: error: {disk_full_message(exc)}; free some space and run it again"
+            err_console.print(line, markup=False, soft_wrap=True)
             return EXIT_USER_ERROR
         else:
             code = 0

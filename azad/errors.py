@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
+import sqlite3
 from pathlib import Path
 
 
@@ -22,3 +25,31 @@ class InputError(AzadError):
 class InputWarning(UserWarning):
     """Something in an input file was changed or dropped on reading; the message names
     the file. The CLI prints each as one ``warning:`` line."""
+
+
+LOW_SPACE = 1 << 20
+
+
+def disk_full(exc: BaseException, where: Path | None = None) -> bool:
+    """Whether ``exc`` says the disk (or the user's quota) is full: an ``OSError`` with
+    ENOSPC or EDQUOT, SQLite's "database or disk is full", or its "disk I/O error" when
+    the disk holding ``where`` has (almost) no space left (in WAL mode SQLite reports a
+    full disk as an I/O error of its shared-memory file)."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    if "disk is full" in str(exc):
+        return True
+    if "disk I/O error" in str(exc) and where is not None:
+        try:
+            return shutil.disk_usage(where).free < LOW_SPACE
+        except OSError:
+            return False
+    return False
+
+
+def disk_full_message(exc: BaseException) -> str:
+    """One line naming the file, where the error knows it."""
+    where = getattr(exc, "filename", None)
+    return f"{where}: the disk is full" if where else "the disk is full"

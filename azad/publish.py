@@ -37,7 +37,7 @@ from typing import Literal
 
 import polib
 
-from azad.errors import AzadError, InputError
+from azad.errors import AzadError, InputError, disk_full, disk_full_message
 from azad.fsutil import fsync_dir, stage_bytes
 from azad.model import Article
 from azad.po import po_path
@@ -427,6 +427,12 @@ def _publish_in_worker(
         )
     except AzadError as exc:
         return PublishOutcome(slug, lang_key, "failed", error=str(exc))
+    except OSError as exc:
+        if not disk_full(exc):
+            raise
+        # _write staged nothing or removed what it staged: the previous edition stands.
+        message = f"{disk_full_message(exc)}; {slug} ({lang_key}) not published, nothing changed"
+        return PublishOutcome(slug, lang_key, "failed", error=message)
 
 
 def publish_many(
