@@ -92,7 +92,8 @@ def _failures_path(workspace: Workspace) -> Path:
 
 def _load_failures(workspace: Workspace) -> dict[str, dict[str, str]]:
     try:
-        data = json.loads(_failures_path(workspace).read_bytes())
+        with _failures_path(workspace).open("rb") as fh:
+            data = json.load(fh)
     except (OSError, ValueError):
         return {}  # none yet, or damaged: at worst a bad file is read once more
     return data if isinstance(data, dict) else {}
