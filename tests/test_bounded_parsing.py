@@ -67,3 +67,21 @@ def test_pandoc_runs_with_a_heap_limit() -> None:
             pandoc.run_pandoc_to_json(b"# A heading\n\nSome text.\n" * 2000, "markdown", "x.md")
         finally:
             pandoc.PANDOC_MAX_HEAP = original
+
+
+def test_pdftotext_runs_under_a_memory_limit(monkeypatch, tmp_path: Path) -> None:
+    """RLIMIT_AS is set in the child: at 8 MB pdftotext cannot even load its libraries
+    (at the real 1 GiB a site PDF needs tens of MB)."""
+    import pytest
+    from helpers import text_export_to_pdf
+
+    from azad.errors import InputError
+    from azad.readers import pdf
+    from azad.readers.base import Source
+
+    made = text_export_to_pdf((EXAMPLES / "herat-saffron.txt").read_text(), tmp_path / "a.pdf")
+    source = Source("a.pdf", made.read_bytes())
+    assert "saffron" in pdf.pdf_text(source).lower()
+    monkeypatch.setattr(pdf, "PDFTOTEXT_MAX_BYTES", 8 << 20)
+    with pytest.raises(InputError, match="cannot read PDF"):
+        pdf.pdf_text(source)
