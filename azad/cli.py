@@ -204,7 +204,8 @@ def run(argv: list[str] | None = None) -> int:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         except AzadError as exc:
             for line in str(exc).splitlines():
-                err_console.print(f"azad: error: {line}", markup=False, soft_wrap=True)
+                # A file name or quoted text may hold control characters: shown, not obeyed.
+                err_console.print(f"azad: error: {visible(line)}", markup=False, soft_wrap=True)
             return EXIT_USER_ERROR
         except (OSError, sqlite3.OperationalError) as exc:
             if not disk_full(exc):

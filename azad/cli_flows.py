@@ -19,6 +19,7 @@ from filelock import FileLock, Timeout
 from rich.table import Table
 
 from azad.cli_context import State, console, err_console
+from azad.text import shown
 from azad.workspace import Workspace
 
 flows_app = typer.Typer(help="Serve the pipeline's Prefect flows.", no_args_is_help=True)
@@ -83,13 +84,13 @@ def _run_translate(ws: Workspace, paths: list[Path] | None) -> None:
         )
     table = Table("article (language)", "segments", "sent to model", "seconds", "result")
     for o in outcomes:
-        result = "cached" if o.cached else "ok" if o.ok else f"[red]{o.error}[/red]"
-        table.add_row(o.name, str(o.segments), str(o.sent), f"{o.seconds:.1f}", result)
+        result = "cached" if o.cached else "ok" if o.ok else f"[red]{shown(o.error)}[/red]"
+        table.add_row(shown(o.name), str(o.segments), str(o.sent), f"{o.seconds:.1f}", result)
     console.print(table)
     console.print(f"{sum(o.sent for o in outcomes if o.ok)} segments sent to the model")
     failed = [o for o in outcomes if not o.ok]
     if failed:
-        err_console.print(f"{len(failed)} failed: " + ", ".join(o.name for o in failed))
+        err_console.print(f"{len(failed)} failed: " + ", ".join(shown(o.name) for o in failed))
         raise typer.Exit(1)
 
 

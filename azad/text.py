@@ -45,13 +45,13 @@ def xml_safe(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` for a terminal: every control character (C0, DEL, C1) and bidi control
+    """``text`` for a terminal: every control character (C0 but tab, DEL, C1) and bidi control
     shown as its escape (``\\x1b``, ``\\u202e``) so it cannot move the cursor, change
     colours or reorder the line."""
     return _TERMINAL_UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
-_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def shown(text: str) -> str:
