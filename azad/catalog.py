@@ -28,6 +28,7 @@ from azad.fsutil import atomic_write_bytes
 from azad.lang.digits import DECIMAL_SEPARATOR, to_eastern_digits
 from azad.render.styles import FAMILY, Styles, load_styles
 from azad.settings import Language, SiteProfile
+from azad.text import xml_safe
 from azad.workspace import Workspace
 
 INDEX = "index.html"
@@ -188,9 +189,11 @@ def _atom(tag: str) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrib)
+    # ElementTree writes any character; one XML 1.0 forbids (a control character in an
+    # old source.json) would make the feed ill-formed for every edition in it.
+    element = ET.SubElement(parent, tag, {k: xml_safe(v) for k, v in attrib.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 

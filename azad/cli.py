@@ -4,7 +4,9 @@ library and print; a user's mistake prints one line and exits with status 2."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import sys
+import warnings
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -18,11 +20,12 @@ from azad.cli_flows import run as run_flow
 from azad.cli_models import models_app
 from azad.cli_publish import publish
 from azad.cli_review import review_app, users_app
-from azad.errors import AzadError
+from azad.errors import AzadError, InputWarning, disk_full, disk_full_message
 from azad.ingest import ingest_files
 from azad.model import Article
 from azad.queue.articles import ArticleStore
 from azad.settings import SETTINGS_FILE
+from azad.text import shown, visible
 from azad.workspace import Workspace
 
 app = typer.Typer(
@@ -81,10 +84,17 @@ def ingest(
     ],
     json_out: Annotated[bool, typer.Option("--json", help="Print the Article JSON.")] = False,
     slug: Annotated[str | None, typer.Option(help="Store under this slug.")] = None,
+    allow_non_english: Annotated[
+        bool,
+        typer.Option(
+            "--allow-non-english",
+            help="Accept an article whose letters are mostly Arabic script (a mixed article).",
+        ),
+    ] = False,
 ) -> None:
     """Read English articles into the workspace's queue (translations/<slug>/source.json)."""
     ws = State.workspace()
-    outcomes = ingest_files(ws, files, slug=slug)
+    outcomes = ingest_files(ws, files, slug=slug, allow_non_english=allow_non_english)
     if json_out:
         for outcome in outcomes:
             sys.stdout.write(outcome.article.to_json())
@@ -102,9 +112,9 @@ def print_summary(article: Article) -> None:
     for block in article.blocks:
         kinds[block.kind] = kinds.get(block.kind, 0) + 1
     counts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in kinds.items())
-    console.print(f"  title:    {meta.title}")
-    console.print(f"  author:   {meta.author or '—'}    date: {meta.date or '—'}")
-    console.print(f"  source:   {meta.source_file} ({meta.source_format})")
+    console.print(f"  title:    {shown(meta.title)}")
+    console.print(f"  author:   {shown(meta.author or '—')}    date: {meta.date or '—'}")
+    console.print(f"  source:   {shown(meta.source_file)} ({meta.source_format})")
     console.print(f"  body:     {counts}; {sum(1 for _ in article.segments())} segments")
 
 
@@ -112,15 +122,17 @@ def print_summary(article: Article) -> None:
 def articles() -> None:
     """List the ingested articles."""
     ws = State.workspace()
-    table = Table("date", "rev", "segments", "author")
+    # Columns in the order of the rows' cells (the header named them in another order).
+    table = Table()
     table.add_column("slug", no_wrap=True)
-    table.add_column("title")
+    for name in ("title", "author", "date", "rev", "segments"):
+        table.add_column(name)
     for stored in ArticleStore(ws).all():
         meta = stored.article.meta
         table.add_row(
             stored.slug,
-            meta.title,
-            meta.author or "",
+            shown(meta.title),
+            shown(meta.author or ""),
             str(meta.date or ""),
             str(stored.revision),
             str(sum(1 for _ in stored.article.segments())),
@@ -183,16 +195,36 @@ def translate(
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` and return the exit status (tests call this directly)."""
-    try:
-        # Typer's standalone mode handles usage errors itself and ends with SystemExit.
-        app(args=argv, prog_name="azad")
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except AzadError as exc:
-        for line in str(exc).splitlines():
-            err_console.print(f"azad: error: {line}", markup=False, soft_wrap=True)
-        return EXIT_USER_ERROR
-    return 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        try:
+            # Typer's standalone mode handles usage errors itself and ends with SystemExit.
+            app(args=argv, prog_name="azad")
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except AzadError as exc:
+            for line in str(exc).splitlines():
+                # A file name or quoted text may hold control characters: shown, not obeyed.
+                err_console.print(f"azad: error: {visible(line)}", markup=False, soft_wrap=True)
+            return EXIT_USER_ERROR
+        except (OSError, sqlite3.OperationalError) as exc:
+            if not disk_full(exc):
+                raise
+            # Every write is atomic: what was written before stands, the rest was not.
+            line = f"azad: error: {disk_full_message(exc)}; free some space and run it again"
+            err_console.print(line, markup=False, soft_wrap=True)
+            return EXIT_USER_ERROR
+        else:
+            code = 0
+    # What was changed in a file that was then stored: a refusal is the only line.
+    for w in caught:
+        if issubclass(w.category, InputWarning):
+            err_console.print(
+                f"azad: warning: {visible(str(w.message))}", markup=False, soft_wrap=True
+            )
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    return code
 
 
 def main() -> None:

@@ -7,15 +7,19 @@ unless ``PREFECT_HOME`` says otherwise, so workspaces do not share caches.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from filelock import FileLock, Timeout
 from rich.table import Table
 
 from azad.cli_context import State, console, err_console
+from azad.text import shown
 from azad.workspace import Workspace
 
 flows_app = typer.Typer(help="Serve the pipeline's Prefect flows.", no_args_is_help=True)
@@ -40,7 +44,37 @@ def prepare_prefect(ws: Workspace) -> None:
     logging.getLogger("docket").setLevel(logging.CRITICAL)
 
 
+RUN_LOCK = ".azad/run.lock"
+
+
+@contextlib.contextmanager
+def workspace_lock(ws: Workspace, what: str) -> Iterator[None]:
+    """One ``azad run`` or ``azad publish`` per workspace at a time. Two at once kept the
+    data safe, but their temporary Prefect servers migrated one database together and
+    printed each other's tracebacks; the second now waits, says so, and then finds what
+    the first left to do."""
+    path = ws.root / RUN_LOCK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        err_console.print(
+            f"another azad run or publish is working on {ws.root}; {what} waits for it…"
+        )
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def run_translate(ws: Workspace, paths: list[Path] | None) -> None:
+    with workspace_lock(ws, "this run"):
+        _run_translate(ws, paths)
+
+
+def _run_translate(ws: Workspace, paths: list[Path] | None) -> None:
     prepare_prefect(ws)
     from flows.pipeline import translate_articles
 
@@ -50,13 +84,13 @@ def run_translate(ws: Workspace, paths: list[Path] | None) -> None:
         )
     table = Table("article (language)", "segments", "sent to model", "seconds", "result")
     for o in outcomes:
-        result = "cached" if o.cached else "ok" if o.ok else f"[red]{o.error}[/red]"
-        table.add_row(o.name, str(o.segments), str(o.sent), f"{o.seconds:.1f}", result)
+        result = "cached" if o.cached else "ok" if o.ok else f"[red]{shown(o.error)}[/red]"
+        table.add_row(shown(o.name), str(o.segments), str(o.sent), f"{o.seconds:.1f}", result)
     console.print(table)
     console.print(f"{sum(o.sent for o in outcomes if o.ok)} segments sent to the model")
     failed = [o for o in outcomes if not o.ok]
     if failed:
-        err_console.print(f"{len(failed)} failed: " + ", ".join(o.name for o in failed))
+        err_console.print(f"{len(failed)} failed: " + ", ".join(shown(o.name) for o in failed))
         raise typer.Exit(1)
 
 

@@ -6,13 +6,17 @@ The command runs the ``publish_editions`` Prefect flow (flows/pipeline.py), whic
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from azad.cli_context import State, console
 from azad.errors import AzadError
+
+if TYPE_CHECKING:
+    from azad.publish import PublishOutcome
+    from azad.workspace import Workspace
 
 
 def publish(
@@ -47,7 +51,7 @@ def publish(
     """Write the PDF and EPUB editions into output/<lang>/ and regenerate the catalog,
     through the publish_editions flow (Prefect's temporary local API, or the server in
     PREFECT_API_URL)."""
-    from azad.cli_flows import prepare_prefect
+    from azad.cli_flows import workspace_lock
     from azad.publish import select_pairs
 
     ws = State.workspace()
@@ -57,19 +61,8 @@ def publish(
     if not pairs:
         console.print("nothing to publish: no approved translation waits")
         return
-    prepare_prefect(ws)
-    from flows.pipeline import publish_editions
-
-    with console.status("rendering editions…"):
-        outcomes = publish_editions(
-            slugs=names or None,
-            languages=keys,
-            draft=draft,
-            translators=translator,
-            force=force,
-            by=by,
-            workspace=str(ws.root),
-        )
+    with workspace_lock(ws, "publishing"):
+        outcomes = _publish_flow(ws, names, keys, draft, translator, force, by)
     table = Table("article", "language", "status", "files")
     for o in outcomes:
         table.add_row(
@@ -82,3 +75,30 @@ def publish(
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         raise AzadError("\n".join(o.error for o in failed))
+
+
+def _publish_flow(
+    ws: Workspace,
+    names: list[str] | None,
+    keys: list[str] | None,
+    draft: bool,
+    translator: list[str] | None,
+    force: bool,
+    by: str,
+) -> list[PublishOutcome]:
+    from azad.cli_flows import prepare_prefect
+
+    prepare_prefect(ws)
+    from flows.pipeline import publish_editions
+
+    with console.status("rendering editions…"):
+        outcomes: list[PublishOutcome] = publish_editions(
+            slugs=names or None,
+            languages=keys,
+            draft=draft,
+            translators=translator,
+            force=force,
+            by=by,
+            workspace=str(ws.root),
+        )
+    return outcomes

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
+import sqlite3
 from pathlib import Path
 
 
@@ -14,5 +17,39 @@ class InputError(AzadError):
 
     def __init__(self, path: str | Path, reason: str) -> None:
         self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        # One line whatever a library put in its message (lxml ends a sentence with "\n").
+        self.reason = " ".join(part.strip() for part in reason.splitlines() if part.strip())
+        super().__init__(f"{self.path}: {self.reason}")
+
+
+class InputWarning(UserWarning):
+    """Something in an input file was changed or dropped on reading; the message names
+    the file. The CLI prints each as one ``warning:`` line."""
+
+
+LOW_SPACE = 1 << 20
+
+
+def disk_full(exc: BaseException, where: Path | None = None) -> bool:
+    """Whether ``exc`` says the disk (or the user's quota) is full: an ``OSError`` with
+    ENOSPC or EDQUOT, SQLite's "database or disk is full", or its "disk I/O error" when
+    the disk holding ``where`` has (almost) no space left (in WAL mode SQLite reports a
+    full disk as an I/O error of its shared-memory file)."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    if "disk is full" in str(exc):
+        return True
+    if "disk I/O error" in str(exc) and where is not None:
+        try:
+            return shutil.disk_usage(where).free < LOW_SPACE
+        except OSError:
+            return False
+    return False
+
+
+def disk_full_message(exc: BaseException) -> str:
+    """One line naming the file, where the error knows it."""
+    where = getattr(exc, "filename", None)
+    return f"{where}: the disk is full" if where else "the disk is full"

@@ -7,9 +7,11 @@ leaves the workspace as it was.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from azad.errors import AzadError, InputError
+from azad.fsutil import atomic_write_bytes
 from azad.model import Article
 from azad.queue.articles import ArticleStore, IngestOutcome
 from azad.readers import READERS, ReadOptions, Source, read_source, reader_for
@@ -42,19 +44,24 @@ def load_source(path: Path, *, max_bytes: int) -> Source:
         raise InputError(path, f"cannot read: {exc.strerror}") from None
 
 
-def read_article(path: Path, workspace: Workspace) -> Article:
+def read_article(path: Path, workspace: Workspace, *, allow_non_english: bool = False) -> Article:
     """Read one file into an Article with the workspace's site profile and limits."""
     settings = workspace.settings
     source = load_source(path, max_bytes=settings.ingest.max_bytes)
+    options = ReadOptions(site=settings.site, allow_non_english=allow_non_english)
     try:
-        return read_source(source, ReadOptions(site=settings.site))
+        return read_source(source, options)
     except InputError as exc:
         # Readers name the file by its base name; the user gave a path.
         raise InputError(path, exc.reason) from None
 
 
 def ingest_files(
-    workspace: Workspace, paths: list[Path], *, slug: str | None = None
+    workspace: Workspace,
+    paths: list[Path],
+    *,
+    slug: str | None = None,
+    allow_non_english: bool = False,
 ) -> list[IngestOutcome]:
     """Read every file, then store each Article; nothing is written if any file is bad."""
     if slug is not None and len(paths) != 1:
@@ -63,7 +70,7 @@ def ingest_files(
     errors: list[InputError] = []
     for path in paths:
         try:
-            articles.append(read_article(path, workspace))
+            articles.append(read_article(path, workspace, allow_non_english=allow_non_english))
         except InputError as exc:
             errors.append(exc)
     if errors:
@@ -71,9 +78,46 @@ def ingest_files(
     return ArticleStore(workspace).save_all(articles, override=slug)
 
 
+FAILURES_FILE = ".azad/ingest-failures.json"
+"""Files ``azad run`` could not ingest, by path: their SHA-256 and the error. A file that
+failed (a parser bomb that took pandoc to its limits, say) is not read again until its
+bytes change."""
+
+
+def _failures_path(workspace: Workspace) -> Path:
+    return workspace.root / FAILURES_FILE
+
+
+def _load_failures(workspace: Workspace) -> dict[str, dict[str, str]]:
+    try:
+        with _failures_path(workspace).open("rb") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        return {}  # none yet, or damaged: at worst a bad file is read once more
+    return data if isinstance(data, dict) else {}
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def pending_files(workspace: Workspace, paths: list[Path] | None = None) -> list[Path]:
     """English files that are new or changed since they were last ingested: ``paths``, or
-    every supported file in the workspace's ``articles/`` folder."""
+    every supported file in the workspace's ``articles/`` folder; not those that failed
+    before and are unchanged since (:func:`failed_before`)."""
+    return scan_files(workspace, paths)[0]
+
+
+def failed_before(workspace: Workspace, paths: list[Path] | None = None) -> list[InputError]:
+    """The errors of files that failed before and are unchanged since."""
+    return scan_files(workspace, paths)[1]
+
+
+def scan_files(
+    workspace: Workspace, paths: list[Path] | None = None
+) -> tuple[list[Path], list[InputError]]:
+    """(files to ingest, errors of files that failed before and are unchanged)."""
     if paths is None:
         folder = workspace.articles_dir
         paths = (
@@ -86,21 +130,25 @@ def pending_files(workspace: Workspace, paths: list[Path] | None = None) -> list
         for s in ArticleStore(workspace).all()
     }
     max_bytes = workspace.settings.ingest.max_bytes
+    failures = _load_failures(workspace)
     pending = []
+    skipped: list[InputError] = []
     for path in paths:
         try:
             if path.stat().st_size > max_bytes:
                 # Ingest refuses it by its size without reading it; so does this check.
                 pending.append(path)
                 continue
-            with path.open("rb") as fh:
-                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            digest = _digest(path)
         except OSError:
             pending.append(path)  # let ingest report the problem with the file
             continue
-        if known.get(path.name) != digest:
+        failed = failures.get(str(path.resolve()))
+        if failed and failed.get("sha256") == digest:
+            skipped.append(InputError(path, f"{failed.get('error')} (unchanged since it failed)"))
+        elif known.get(path.name) != digest:
             pending.append(path)
-    return pending
+    return pending, skipped
 
 
 def ingest_each(
@@ -109,9 +157,21 @@ def ingest_each(
     """Ingest every file on its own: a bad file is reported and the others go on."""
     done: list[IngestOutcome] = []
     failed: list[InputError] = []
+    failures = _load_failures(workspace)
+    before = dict(failures)
     for path in paths:
+        key = str(path.resolve())
         try:
             done += ingest_files(workspace, [path])
+            failures.pop(key, None)
         except InputError as exc:
             failed.append(exc)
+            try:
+                failures[key] = {"sha256": _digest(path), "error": exc.reason}
+            except OSError:
+                failures.pop(key, None)  # unreadable: nothing to compare with next time
+    if failures != before:
+        target = _failures_path(workspace)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, json.dumps(failures, indent=1).encode() + b"\n")
     return done, failed

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from azad.errors import AzadError
+from azad.errors import AzadError, disk_full, disk_full_message
 from azad.fsutil import fsync_dir, stage_bytes
 from azad.queue.articles import ArticleStore
 from azad.queue.record import ReviewRecord, now
@@ -401,6 +401,12 @@ def _publish_in_worker(
         )
     except AzadError as exc:
         return PublishOutcome(slug, lang_key, "failed", error=str(exc))
+    except OSError as exc:
+        if not disk_full(exc):
+            raise
+        # _write staged nothing or removed what it staged: the previous edition stands.
+        message = f"{disk_full_message(exc)}; {slug} ({lang_key}) not published, nothing changed"
+        return PublishOutcome(slug, lang_key, "failed", error=message)
 
 
 def publish_many(

@@ -24,7 +24,8 @@ from azad.errors import AzadError, InputError
 from azad.settings import SETTINGS_FILE, Language, Settings, load_settings
 
 ENV_VAR = "AZAD_WORKSPACE"
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# fullmatch: "$" would also match before a final newline ("ed\n" beside "ed").
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG_LENGTH = 80
 
 
@@ -35,7 +36,7 @@ RESERVED_SLUGS = frozenset({"glossary"})
 def is_valid_slug(slug: str) -> bool:
     return (
         len(slug) <= MAX_SLUG_LENGTH
-        and SLUG_RE.match(slug) is not None
+        and SLUG_RE.fullmatch(slug) is not None
         and slug not in RESERVED_SLUGS
     )
 

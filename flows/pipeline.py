@@ -19,7 +19,7 @@ from prefect.concurrency.sync import concurrency
 from prefect.context import TaskRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from azad.ingest import ingest_each, pending_files
+from azad.ingest import ingest_each, scan_files
 from azad.mt.select import select_model
 from azad.publish import PublishOutcome, publish_many, select_pairs
 from azad.queue.articles import ArticleStore
@@ -50,8 +50,10 @@ def _translation_cache_key(context: TaskRunContext, parameters: dict[str, Any]) 
 @task(retries=2, retry_delay_seconds=1)
 def ingest(workspace: str | None, paths: list[str] | None) -> dict[str, Any]:
     ws = _workspace(workspace)
-    pending = pending_files(ws, [Path(p) for p in paths] if paths is not None else None)
+    chosen = [Path(p) for p in paths] if paths is not None else None
+    pending, failed_before = scan_files(ws, chosen)
     done, failed = ingest_each(ws, pending)
+    failed += failed_before  # reported again, not read again
     return {"slugs": [o.slug for o in done], "failed": [str(e) for e in failed]}
 
 

@@ -7,7 +7,8 @@ process can serve several workspaces (tests do).
 
 Downloads use our own :func:`download` (``http``, ``https`` and ``file`` URLs, with a
 progress callback) because Argos's downloader only speaks HTTP and cannot show progress;
-installation is Argos's own ``install_from_path``, after the archive has been checked.
+installation is :mod:`azad.mt.install` (checked, staged, renamed into place), not Argos's
+``install_from_path``, which extracts whatever the archive holds straight into the folder.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from packaging.version import InvalidVersion, Version
 
 from azad.errors import AzadError, InputError
 from azad.fsutil import atomic_write_bytes
-from azad.mt.packaging import metadata_problem, read_package_metadata
+from azad.mt.install import check_members, install_archive, is_package_folder
+from azad.mt.packaging import index_entry_problem, metadata_problem, read_package_metadata
 
 INDEX_FILE = "index.json"
 PACKAGE_FILES = ("model/model.bin", "sentencepiece.model")
@@ -101,7 +103,12 @@ def installed_models(packages_dir: Path) -> list[InstalledModel]:
     with _lock:
         package = use_packages_dir(packages_dir)
         found = []
-        for pkg in package.get_installed_packages():
+        # Not Argos's get_installed_packages: it takes every folder for a package and
+        # fails on one without metadata.json (an install's staging folder, a leftover).
+        for folder in sorted(packages_dir.iterdir()):
+            if not is_package_folder(folder):
+                continue
+            pkg = package.Package(folder)
             if pkg.type != "translate":
                 continue
             meta = json.loads((Path(pkg.package_path) / "metadata.json").read_text("utf-8"))
@@ -135,12 +142,21 @@ def _version_key(version: str) -> Version:
         return Version("0")
 
 
-def install_file(packages_dir: Path, archive: Path) -> InstalledModel:
-    """Check an ``.argosmodel`` archive and install it with Argos's ``install_from_path``."""
+def install_file(
+    packages_dir: Path, archive: Path, *, expect: tuple[str, str] | None = None
+) -> InstalledModel:
+    """Check an ``.argosmodel`` archive and install it whole or not at all
+    (:mod:`azad.mt.install`); ``expect``: the (from, to) codes of the language asked for."""
+    if not archive.is_file():
+        raise InputError(archive, "no such file")
+    if not zipfile.is_zipfile(archive):
+        raise InputError(archive, "not an Argos package (not a zip archive)")
     try:
-        meta = read_package_metadata(archive)  # refuses non-zips, no metadata, zip-slip
-    except FileNotFoundError:
-        raise InputError(archive, "no such file") from None
+        with zipfile.ZipFile(archive) as zf:
+            check_members(archive, zf)  # before a single byte is decompressed
+        meta = read_package_metadata(archive)  # refuses no metadata, bad JSON
+    except zipfile.BadZipFile as exc:
+        raise InputError(archive, f"corrupt zip archive ({exc})") from None
     except ValueError as exc:
         raise InputError(archive, str(exc).removeprefix(f"{archive}: ")) from None
     missing = [k for k in ("from_code", "to_code", "package_version") if k not in meta]
@@ -150,19 +166,21 @@ def install_file(packages_dir: Path, archive: Path) -> InstalledModel:
         raise InputError(archive, f"not a translate package (type {meta.get('type')!r})")
     if problem := metadata_problem(meta):
         raise InputError(archive, problem)
+    codes = (str(meta["from_code"]), str(meta["to_code"]))
+    if expect is not None and codes != expect:
+        raise InputError(
+            archive,
+            f"a package for {codes[0]}→{codes[1]}, not the {expect[0]}→{expect[1]} asked for",
+        )
     # Argos installs any archive with a metadata.json; the engine needs these two files,
     # and finding them missing at the first translation is too late.
     if absent := _missing_members(archive, PACKAGE_FILES):
         raise InputError(archive, f"not a usable translate package: no {', '.join(absent)}")
     with _lock:
-        package = use_packages_dir(packages_dir)
-        try:
-            package.install_from_path(archive)
-        except Exception as exc:  # Argos raises bare Exception for a bad archive
-            raise InputError(archive, f"cannot install: {exc}") from None
-    name = f"translate-{meta['from_code']}_{meta['to_code']}"
+        packages_dir.mkdir(parents=True, exist_ok=True)
+        target = install_archive(packages_dir, archive, meta)
     for model in installed_models(packages_dir):
-        if model.name == name and str(model.version) == str(meta.get("package_version")):
+        if model.path == target:
             return model
     raise InputError(archive, "installed, but Argos does not list it (unexpected layout)")
 
@@ -179,10 +197,9 @@ def _missing_members(archive: Path, wanted: tuple[str, ...]) -> list[str]:
 def remove(packages_dir: Path, model: InstalledModel) -> None:
     with _lock:
         package = use_packages_dir(packages_dir)
-        for pkg in package.get_installed_packages():
-            if Path(pkg.package_path) == model.path:
-                package.uninstall(pkg)
-                return
+        if is_package_folder(model.path) and model.path.parent == packages_dir:
+            package.uninstall(package.Package(model.path))
+            return
     raise AzadError(f"{model.path}: not installed")
 
 
@@ -223,7 +240,14 @@ def update_index(packages_dir: Path, index_url: str) -> Path:
         if not isinstance(index, list):
             raise ValueError("not a list of packages")
     except (ValueError, UnicodeDecodeError) as exc:
+        data_path.unlink(missing_ok=True)
         raise InputError(index_url, f"not an Argos package index: {exc}") from None
+    # Every entry is checked before the index is written: its codes and version become
+    # file names, its links are fetched.
+    for n, entry in enumerate(index, start=1):
+        if problem := index_entry_problem(entry):
+            data_path.unlink(missing_ok=True)
+            raise InputError(index_url, f"package index entry {n}: {problem}")
     atomic_write_bytes(target, data_path.read_bytes())
     data_path.unlink()
     return target
@@ -269,6 +293,7 @@ def install_from_index(
     chosen = max(matches, key=lambda m: _version_key(m.version))
     if not chosen.links:
         raise AzadError(f"the package index lists {package_name} without a download link")
+    # The file name comes from values the index check has vetted, never from a link.
     archive = downloads_dir(packages_dir) / f"{chosen.name}-{chosen.version}.argosmodel"
     errors = []
     for link in chosen.links:
@@ -280,9 +305,10 @@ def install_from_index(
     else:
         raise AzadError("; ".join(errors))
     try:
-        return install_file(packages_dir, archive)
+        model = install_file(packages_dir, archive, expect=(chosen.from_code, chosen.to_code))
     finally:
         archive.unlink(missing_ok=True)
+    return model
 
 
 def clear_downloads(packages_dir: Path) -> None:

@@ -28,7 +28,13 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-__all__ = ["METADATA_FILENAME", "metadata_problem", "pack_argos_model", "read_package_metadata"]
+__all__ = [
+    "METADATA_FILENAME",
+    "index_entry_problem",
+    "metadata_problem",
+    "pack_argos_model",
+    "read_package_metadata",
+]
 
 METADATA_FILENAME = "metadata.json"
 
@@ -38,8 +44,10 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 # Codes and versions become part of a directory name inside the packages dir,
 # so they must not be able to smuggle in path separators or "..".
-_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
+# fullmatch, never "$", which also matches before a final newline ("en\n").
+_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+_VERSION_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,31}")
+_URL_SCHEMES = ("http://", "https://", "file://")
 
 _RESERVED_KEYS = frozenset(
     {
@@ -111,9 +119,9 @@ def pack_argos_model(
     out_path = Path(out_path)
 
     for label, code in (("from_code", from_code), ("to_code", to_code)):
-        if not _CODE_RE.match(code):
+        if not _CODE_RE.fullmatch(code):
             raise ValueError(f"invalid {label} {code!r}: use letters, digits, '_' or '-'")
-    if not _VERSION_RE.match(package_version) or ".." in package_version:
+    if not _VERSION_RE.fullmatch(package_version) or ".." in package_version:
         raise ValueError(f"invalid package_version {package_version!r}")
     if not (ct2_dir / "model.bin").is_file():
         raise FileNotFoundError(f"{ct2_dir} is not a CTranslate2 model directory (no model.bin)")
@@ -220,11 +228,54 @@ def metadata_problem(metadata: dict[str, Any]) -> str | None:
     """What is wrong with the codes and version of a package's ``metadata.json`` (they
     become part of its name and of paths), or ``None``."""
     for key in ("from_code", "to_code"):
-        if not _CODE_RE.match(str(metadata[key])):
+        if not _CODE_RE.fullmatch(str(metadata[key])):
             return f"metadata.json has an invalid {key} {metadata[key]!r}"
-    version = str(metadata["package_version"])
-    if not _VERSION_RE.match(version) or ".." in version:
-        return f"metadata.json has an invalid package_version {version!r}"
+    if problem := version_problem(str(metadata["package_version"])):
+        return (
+            f"metadata.json has an {problem}"
+            if problem.startswith("invalid")
+            else (f"metadata.json: {problem}")
+        )
+    return None
+
+
+def version_problem(version: str, *, number: bool = False) -> str | None:
+    """Why ``version`` cannot name a package folder, or, with ``number``, is no version
+    number such as ``1.9`` (what the Argos index holds; the project's own NLLB packages
+    are versioned ``nllb-600m``); None when it is fine."""
+    from packaging.version import InvalidVersion, Version
+
+    if not _VERSION_RE.fullmatch(version) or ".." in version:
+        return f"invalid package_version {version!r}"
+    if number:
+        try:
+            Version(version)
+        except InvalidVersion:
+            return f"package_version {version!r} is not a version number"
+    return None
+
+
+def index_entry_problem(entry: Any) -> str | None:
+    """What is wrong with one entry of an Argos package index, or ``None``: its codes and
+    version become file names, its links are downloaded."""
+    if not isinstance(entry, dict):
+        return "not an object"
+    if entry.get("type", "translate") != "translate":
+        return None  # Argos's sbd packages and the like: never installed by this project
+    for key in ("from_code", "to_code", "package_version"):
+        if not isinstance(entry.get(key), str):
+            return f"{key} missing or not a string"
+    for key in ("from_code", "to_code"):
+        if not _CODE_RE.fullmatch(entry[key]):
+            return f"invalid {key} {entry[key]!r}"
+    if problem := version_problem(entry["package_version"], number=True):
+        return problem
+    links = entry.get("links", [])
+    if not isinstance(links, list) or not all(isinstance(link, str) for link in links):
+        return "links is not a list of addresses"
+    for link in links:
+        if not link.startswith(_URL_SCHEMES):
+            return f"link {link[:80]!r} is not http, https or file"
     return None
 
 

@@ -13,6 +13,7 @@ from azad.errors import InputError
 from azad.model import Article
 from azad.readers import pandoc, pdf, textexport
 from azad.readers.base import ReadOptions, Source
+from azad.readers.language import check_english
 
 Reader = Callable[[Source, ReadOptions], Article]
 
@@ -45,4 +46,7 @@ def read_source(source: Source, options: ReadOptions) -> Article:
     reader = reader_for(source.name)
     if not source.data.strip():
         raise InputError(source.name, "file is empty")
-    return reader(source, options)
+    article = reader(source, options)
+    if not options.allow_non_english:
+        check_english(article, source.name)
+    return article

@@ -8,13 +8,15 @@ ids and segmentation are the same whatever the format.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from azad.errors import InputError
+from azad.errors import InputError, InputWarning
 from azad.model import Article, Block, BlockKind, ListItem, Metadata, Segment
 from azad.segment import normalize_space, split_sentences
 from azad.settings import SiteProfile
+from azad.text import clean_source
 
 MAX_BLOCK_CHARS = 20_000
 """The longest title, paragraph, heading or list item a reader accepts. No article's
@@ -47,8 +49,10 @@ class Source:
         for bom, encoding in _WIDE_BOMS.items():
             if self.data.startswith(bom):
                 raise InputError(self.name, f"{encoding} text, not UTF-8 (save it as UTF-8)")
-        if b"\x00" in self.data[:8192]:
-            raise InputError(self.name, "binary file, not text")
+        if (nul := self.data.find(b"\x00")) >= 0:
+            # Anywhere, not only near the start: a NUL deep in a file would reach
+            # source.json and the PO files (gettext's tools stop at it).
+            raise InputError(self.name, f"binary file, not text (a NUL byte at offset {nul:,})")
         try:
             text = self.data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -76,10 +80,14 @@ class ReadOptions:
 
     site: SiteProfile | None = None
     """The site profile, whose header texts the text-export reader removes."""
+    allow_non_english: bool = False
+    """Accept an article whose letters are mostly Arabic script (a mixed article)."""
 
 
 def assemble(meta: Metadata, raw_blocks: list[RawBlock]) -> Article:
-    """Number ``raw_blocks`` and split them into sentence segments."""
+    """Clean the text (:func:`hygiene`), number ``raw_blocks`` and split them into
+    sentence segments."""
+    meta = hygiene(meta, raw_blocks)
     _check_lengths(meta, raw_blocks)
     blocks: list[Block] = []
     for raw in raw_blocks:
@@ -101,6 +109,39 @@ def assemble(meta: Metadata, raw_blocks: list[RawBlock]) -> Article:
         if segs:
             blocks.append(Block(id=bid, kind=raw.kind, level=raw.level, segments=segs))
     return Article(meta=meta, blocks=blocks)
+
+
+def hygiene(meta: Metadata, raw_blocks: list[RawBlock]) -> Metadata:
+    """The one gate of text hygiene every reader's output passes: every text field of
+    ``meta`` and every text of ``raw_blocks`` (changed in place) through
+    :func:`azad.text.clean_source`; a warning naming the file says how many characters
+    were removed."""
+    removed = 0
+
+    def clean(text: str) -> str:
+        nonlocal removed
+        cleaned, n = clean_source(text)
+        removed += n
+        return cleaned
+
+    update = {
+        name: clean(value)
+        for name, value in meta.model_dump().items()
+        if isinstance(value, str) and name not in ("source_file", "source_sha256")
+    }
+    meta = meta.model_copy(update=update)
+    for raw in raw_blocks:
+        raw.text = clean(raw.text)
+        raw.items = [clean(t) for t in raw.items]
+    if removed:
+        warnings.warn(
+            InputWarning(
+                f"{meta.source_file}: removed {removed:,} control or bidi-override "
+                "character(s) from the text"
+            ),
+            stacklevel=3,
+        )
+    return meta
 
 
 def _check_lengths(meta: Metadata, raw_blocks: list[RawBlock]) -> None:

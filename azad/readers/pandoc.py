@@ -20,13 +20,19 @@ import pypandoc
 from azad.errors import InputError
 from azad.model import Article, Metadata
 from azad.readers.base import RawBlock, ReadOptions, Source, assemble, normalize_heading_levels
+from azad.readers.frontmatter import check_yaml_blocks
 from azad.segment import normalize_space
+from azad.text import clean_source
 
-PANDOC_TIMEOUT_S = 120
+PANDOC_TIMEOUT_S = 60
+PANDOC_MAX_HEAP = "1g"
+"""pandoc's heap limit (GHC's ``+RTS -M``): an article needs tens of MB; a parser bomb
+gets "Heap exhausted" instead of the machine's memory."""
 Json = Any
 
 
 def read_markdown(source: Source, options: ReadOptions) -> Article:
+    check_yaml_blocks(source.text(), source.name)
     return _read(source, "markdown", text=True)
 
 
@@ -87,7 +93,7 @@ def _read(source: Source, fmt: str, *, text: bool) -> Article:
             raise InputError(source.name, "no recognisable title (no title field and no heading)")
         title = first.text
         blocks.remove(first)
-    elif blocks and blocks[0].kind == "heading" and normalize_space(blocks[0].text) == title:
+    elif blocks and blocks[0].kind == "heading" and _same(blocks[0].text, title):
         blocks.pop(0)
     normalize_heading_levels(blocks)
     if not any(b.kind != "heading" for b in blocks):
@@ -107,11 +113,20 @@ def _read(source: Source, fmt: str, *, text: bool) -> Article:
     return assemble(metadata, blocks)
 
 
+def _same(heading: str, title: str) -> bool:
+    """Whether a first heading repeats the title, as they read after text hygiene."""
+    return clean_source(normalize_space(heading))[0] == clean_source(title)[0]
+
+
 def run_pandoc_to_json(data: bytes, fmt: str, name: str) -> Json:
     """Run pandoc on ``data`` and return its JSON AST; a parse failure names the file."""
     try:
         proc = subprocess.run(
-            [pypandoc.get_pandoc_path(), "--from", fmt, "--to", "json"],
+            [
+                pypandoc.get_pandoc_path(),
+                *("+RTS", f"-M{PANDOC_MAX_HEAP}", "-RTS"),
+                *("--from", fmt, "--to", "json"),
+            ],
             input=data,
             capture_output=True,
             timeout=PANDOC_TIMEOUT_S,
@@ -119,6 +134,8 @@ def run_pandoc_to_json(data: bytes, fmt: str, name: str) -> Json:
         )
     except subprocess.TimeoutExpired:
         raise InputError(name, f"pandoc took longer than {PANDOC_TIMEOUT_S} s") from None
+    if proc.returncode != 0 and b"Heap exhausted" in proc.stderr:
+        raise InputError(name, f"pandoc needed more than {PANDOC_MAX_HEAP}B of memory for it")
     if proc.returncode != 0:
         # pandoc's message often spans lines ("Error parsing YAML metadata at …:" and the
         # reason below it): one line, shortened.

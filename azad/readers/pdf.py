@@ -8,6 +8,7 @@ right-to-left lines in logical order.
 
 from __future__ import annotations
 
+import resource
 import shutil
 import subprocess
 
@@ -17,7 +18,17 @@ from azad.readers.base import ReadOptions, Source
 from azad.readers.textexport import parse_text
 
 FORMAT = "pdf"
-PDFTOTEXT_TIMEOUT_S = 120
+PDFTOTEXT_TIMEOUT_S = 60
+PDFTOTEXT_MAX_BYTES = 1 << 30
+"""pdftotext's address space (``RLIMIT_AS``): a site PDF needs tens of MB; a crafted one
+(a decompression bomb in a content stream) fails instead of filling memory."""
+
+
+def _limits() -> None:
+    """In the child before exec: memory and CPU-time limits (the wall-clock timeout of
+    ``subprocess.run`` stays as the last word)."""
+    resource.setrlimit(resource.RLIMIT_AS, (PDFTOTEXT_MAX_BYTES, PDFTOTEXT_MAX_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (PDFTOTEXT_TIMEOUT_S, PDFTOTEXT_TIMEOUT_S))
 
 
 def read(source: Source, options: ReadOptions) -> Article:
@@ -40,11 +51,19 @@ def pdf_text(source: Source) -> str:
             capture_output=True,
             timeout=PDFTOTEXT_TIMEOUT_S,
             check=False,
+            # Only setrlimit runs between fork and exec (no locks, no imports).
+            preexec_fn=_limits,
         )
     except subprocess.TimeoutExpired:
         raise InputError(
             source.name, f"pdftotext took longer than {PDFTOTEXT_TIMEOUT_S} s"
         ) from None
+    if proc.returncode < 0:  # killed by a signal: SIGXCPU, or SIGSEGV/SIGABRT out of memory
+        raise InputError(
+            source.name,
+            f"pdftotext stopped by signal {-proc.returncode} (over its limits of "
+            f"{PDFTOTEXT_MAX_BYTES >> 20} MB and {PDFTOTEXT_TIMEOUT_S} s CPU?)",
+        )
     if proc.returncode != 0:
         msg = (proc.stderr.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1]
         raise InputError(source.name, f"cannot read PDF: {msg}")

@@ -75,7 +75,7 @@ def parse_text(text: str, source: Source, options: ReadOptions, *, source_format
     body, closing_author, author_note = _split_closing(chunks)
     meta = Metadata(
         title=title,
-        author=author or closing_author,
+        author=_without_by(author or closing_author),
         date=date,
         section=matcher.section_found,
         source_file=source.name,
@@ -176,6 +176,16 @@ def _parse_date(line: str, name: str) -> dt.date | None:
     except ValueError:
         # The line has the form of a date; the day does not exist (31.02.2025).
         raise InputError(name, f"invalid date {line!r} (no such day)") from None
+
+
+_BY = re.compile(r"by\s+(?=\S)", re.IGNORECASE)
+
+
+def _without_by(author: str | None) -> str | None:
+    """The name of a byline: "By Sample Writer" is by Sample Writer."""
+    if author is None:
+        return None
+    return _BY.sub("", author, count=1) if _BY.match(author) else author
 
 
 def _author_and_date(

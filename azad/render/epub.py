@@ -26,6 +26,7 @@ from markupsafe import Markup
 from azad.errors import AzadError
 from azad.render.edition import Edition, render_parts
 from azad.render.styles import Styles
+from azad.text import xml_safe
 
 PANDOC_TIMEOUT_S = 120
 NAV_DOCUMENT = "EPUB/nav.xhtml"
@@ -77,9 +78,9 @@ def pandoc_args(
     args = ["--from=html", "--to=epub3", f"--template={styles.epub_template}"]
     # -M values are literal strings (a metadata file would parse them as Markdown).
     for key, value in meta.items():
-        args.append(f"--metadata={key}:{value}")
+        args.append(f"--metadata={key}:{xml_safe(value)}")
     args += [
-        f"--variable=titlepage-html:{titlepage}",
+        f"--variable=titlepage-html:{xml_safe(titlepage)}",
         f"--css={css_path}",
         "--epub-title-page=true",
         "--split-level=1",
@@ -96,7 +97,8 @@ def html_to_epub(article_html: str, args: list[str]) -> bytes:
         try:
             proc = subprocess.run(
                 [pandoc_path(), *args, f"--output={out}"],
-                input=article_html.encode("utf-8"),
+                # pandoc copies characters XML forbids into content.opf and the XHTML.
+                input=xml_safe(article_html).encode("utf-8"),
                 capture_output=True,
                 timeout=PANDOC_TIMEOUT_S,
                 check=False,

@@ -25,7 +25,8 @@ from azad.workspace import Workspace
 
 Role = Literal["translator", "editor", "admin"]
 ROLES: tuple[Role, ...] = get_args(Role)
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
+# fullmatch: "$" would also match before a final newline ("ed\n" beside "ed").
+NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
 MIN_PASSWORD = 8
 
 _hasher = PasswordHasher()
@@ -53,7 +54,7 @@ class User:
 
 
 def validate_name(name: str) -> str:
-    if not NAME_RE.match(name):
+    if not NAME_RE.fullmatch(name):
         raise InputError(
             name, "not a valid user name (lower-case letters, digits, '.', '_', '-'; ≤ 32)"
         )

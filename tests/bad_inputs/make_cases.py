@@ -46,6 +46,50 @@ def _zip(members: dict[str, bytes | str]) -> bytes:
 _META = b'{"type": "translate", "from_code": "en", "to_code": "fa", "package_version": "1.0"}'
 
 
+_PKG = "translate-en_fa-1_0"
+_USABLE = {
+    f"{_PKG}/metadata.json": _META,
+    f"{_PKG}/model/model.bin": b"weights " * 64,
+    f"{_PKG}/sentencepiece.model": b"pieces",
+}
+
+
+def _bad_crc() -> bytes:
+    """A usable-looking package (stored, not deflated) with one byte of the model changed
+    after its CRC was written: what a damaged download gives."""
+    data = bytearray(_zip(_USABLE))
+    at = bytes(data).index(b"weights weights") + 7
+    data[at] ^= 0x01
+    return bytes(data)
+
+
+def _special_entry(mode: int) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in _USABLE.items():
+            zf.writestr(name, data)
+        info = zipfile.ZipInfo(f"{_PKG}/model/vocab")
+        info.external_attr = mode << 16
+        zf.writestr(info, b"/etc/passwd")
+    return buf.getvalue()
+
+
+def _zip_bomb() -> bytes:
+    """64 MiB of zeros in 64 kB."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in _USABLE.items():
+            zf.writestr(name, data)
+        with zf.open(f"{_PKG}/model/padding.bin", "w") as out:
+            for _ in range(64):
+                out.write(bytes(1 << 20))
+    return buf.getvalue()
+
+
+def _with_meta(meta: bytes) -> bytes:
+    return _zip({**_USABLE, f"{_PKG}/metadata.json": meta})
+
+
 def _no_text_layer_pdf() -> bytes:
     """A PDF page with only drawing on it (a coloured box, a line): what a scan gives
     pdftotext, without shipping an image."""
@@ -122,6 +166,32 @@ CASES: dict[str, Callable[[], bytes]] = {
     "ingest/renamed-zip.docx": lambda: _zip({"notes.txt": "meeting notes", "photo.jpg": b"\xff"}),
     "ingest/damaged-zip.docx": lambda: _zip({"word/document.xml": "<w:document/>" * 50})[:120],
     "ingest/no-text-layer.pdf": _no_text_layer_pdf,
+    "ingest/nul-after-8-kb.md": lambda: (
+        b"---\ntitle: Sharing the Kabul River\n---\n\n"
+        + (PARAGRAPH.encode() + b"\n\n") * 100
+        + b"Farmers up\x00stream share it.\n"
+    ),
+    "ingest/nul-in-text-export.txt": lambda: EXPORT.replace("share", "sh\x00are").encode(),
+    "ingest/yaml-front-matter-too-large.md": lambda: (
+        b"---\ntitle: Sharing the Kabul River\nnote: "
+        + b"x" * 70_000
+        + b"\n---\n\n"
+        + PARAGRAPH.encode()
+        + b"\n"
+    ),
+    "ingest/yaml-too-many-nodes.md": lambda: (
+        b"---\ntitle: Sharing the Kabul River\ntags: ["
+        + b"a," * 6_000
+        + b"a]\n---\n\n"
+        + PARAGRAPH.encode()
+        + b"\n"
+    ),
+    # --- review import
+    "exchange/huge-attribute.xlf": lambda: (
+        (HERE / "exchange" / "unknown-segments.xlf")
+        .read_bytes()
+        .replace(b'original="the-salang', b'original="' + b"a" * 11_000_000 + b"the-salang", 1)
+    ),
     # --- azad.toml, glossary
     "settings/windows-1256.toml": _windows_1256("settings/valid-minimal.toml"),
     "glossary/windows-1256.tsv": _glossary_1256,
@@ -152,6 +222,26 @@ CASES: dict[str, Callable[[], bytes]] = {
         }
     ),
     "models/metadata-only.argosmodel": lambda: _zip({"translate-en_fa-1_0/metadata.json": _META}),
+    "models/bad-crc.argosmodel": _bad_crc,
+    "models/zip-bomb.argosmodel": _zip_bomb,
+    "models/too-many-entries.argosmodel": lambda: _zip(
+        {**_USABLE, **{f"{_PKG}/model/shard-{n}": b"" for n in range(1_000)}}
+    ),
+    "models/symbolic-link.argosmodel": lambda: _special_entry(0o120777),
+    "models/fifo.argosmodel": lambda: _special_entry(0o010644),
+    "models/code-with-a-trailing-newline.argosmodel": lambda: _with_meta(
+        _META.replace(b'"en"', b'"en\\n"')
+    ),
+    "models/version-with-a-trailing-newline.argosmodel": lambda: _with_meta(
+        _META.replace(b'"1.0"', b'"1.0\\n"')
+    ),
+    "models/version-that-is-a-path.argosmodel": lambda: _with_meta(
+        _META.replace(b'"1.0"', b'"../../../victim"')
+    ),
+    "models/metadata-not-an-object.argosmodel": lambda: _with_meta(b'["en", "fa"]'),
+    "models/not-a-translate-package.argosmodel": lambda: _with_meta(
+        _META.replace(b'"translate"', b'"sbd"')
+    ),
     # --- web request bodies
     "web/oversized-save.json": lambda: _save_body("ت".encode() * 800_000),
     "web/over-the-save-limit.json": lambda: _save_body("ت".encode() * 50_000),

@@ -10,6 +10,7 @@ a new route needs a row there, and an entry in :data:`.openapi.OPERATIONS`.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -28,7 +29,7 @@ from azad.review.web import (
     views_editor,
     views_queue,
 )
-from azad.review.web.common import handle_error
+from azad.review.web.common import handle_disk_full, handle_error
 from azad.review.web.limits import BodyLimit
 from azad.review.web.openapi import openapi_schema
 from azad.review.web.security import SecurityHeaders
@@ -71,7 +72,11 @@ def create_app(ws: Workspace) -> Starlette:
     app = Starlette(
         routes=ROUTES,
         middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit)],
-        exception_handlers={AzadError: handle_error},
+        exception_handlers={
+            AzadError: handle_error,
+            OSError: handle_disk_full,
+            sqlite3.OperationalError: handle_disk_full,
+        },
     )
     app.state.workspace = ws
     return app

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from azad.errors import AzadError, InputError
+from azad.errors import AzadError, InputError, disk_full
 from azad.queue.articles import SOURCE_FILE
 from azad.queue.status import StaleApproval
 from azad.review.actions import Forbidden, require_lang
@@ -73,6 +73,22 @@ def safe_next(value: str | None) -> str:
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
     return "/"
+
+
+DISK_FULL = (
+    "the server's disk is full: nothing was saved (your text stays here); "
+    "save again once space has been freed"
+)
+
+
+def handle_disk_full(request: Request, exc: Exception) -> Response:
+    """507 Insufficient Storage when a write found the disk full (every write is atomic:
+    nothing half-written); any other OSError stays a 500."""
+    if not disk_full(exc, request.app.state.workspace.root):
+        raise exc
+    if is_api(request):
+        return JSONResponse({"error": DISK_FULL}, status_code=507)
+    return render("error.html", ErrorPage(chrome(request), 507, DISK_FULL), status=507)
 
 
 def handle_error(request: Request, exc: Exception) -> Response:
