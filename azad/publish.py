@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -43,6 +44,7 @@ from azad.model import Article
 from azad.po import po_path
 from azad.render.edition import Credit, Edition, build_edition
 from azad.render.epub import render_epub
+from azad.render.html import ReadingEdition, render_reading
 from azad.render.pdf import render_pdf
 from azad.render.styles import Styles, load_styles
 from azad.review.state import (
@@ -74,6 +76,8 @@ class EditionFiles:
     """First page as PNG, for the catalog; None for drafts."""
     manifest: Path | None
     """The edition's catalog entry (JSON); None for drafts."""
+    html: Path | None = None
+    """The HTML reading edition (its WOFF2 fonts beside it); None for drafts."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ def edition_files(ws: Workspace, slug: str, lang_key: str, *, draft: bool = Fals
         epub=folder / f"{slug}.epub",
         thumbnail=folder / f"{slug}.png",
         manifest=folder / f"{slug}.json",
+        html=folder / f"{slug}.html",
     )
 
 
@@ -186,6 +191,8 @@ class RenderedEdition:
     pdf: bytes
     epub: bytes
     po_sha256: str
+    reading: ReadingEdition | None = None
+    """The HTML reading edition (not for drafts)."""
 
 
 def render_edition(
@@ -211,9 +218,13 @@ def render_edition(
     edition, styles = edition_of(
         ws, article, key, catalog, record, draft=draft, include_fuzzy=draft, translators=translators
     )
+    if not draft and record.approved is not None:
+        # The editions' modification date: the approval, so republishing is reproducible.
+        edition = dataclasses.replace(edition, modified=record.approved.at)
     pdf = render_pdf(edition, styles)
     epub = render_epub(edition, styles, identifier=edition_id(slug, language.code))
-    return RenderedEdition(edition, pdf, epub, hashlib.sha256(po_bytes).hexdigest())
+    reading = None if draft else render_reading(edition, styles, slug)
+    return RenderedEdition(edition, pdf, epub, hashlib.sha256(po_bytes).hexdigest(), reading)
 
 
 def _parse_po(path: Path, data: bytes) -> polib.POFile:
@@ -256,7 +267,7 @@ def manifest_json(
 
     edition = rendered.edition
     article = ArticleStore(ws).load(slug).article
-    entry = {
+    entry: dict[str, object] = {
         "slug": slug,
         "lang_key": lang_key,
         "lang": edition.lang,
@@ -272,8 +283,11 @@ def manifest_json(
         "po_sha256": rendered.po_sha256,
         "pdf": {"file": files.pdf.name, "bytes": len(rendered.pdf)},
         "epub": {"file": files.epub.name, "bytes": len(rendered.epub)},
+        "approved": edition.modified.isoformat() if edition.modified else None,
         "thumbnail": files.thumbnail.name if files.thumbnail else None,
     }
+    if files.html is not None and rendered.reading is not None:
+        entry["html"] = {"file": files.html.name, "bytes": len(rendered.reading.html)}
     return (json.dumps(entry, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -333,7 +347,7 @@ def _publish_files(
         )
     if status.status not in ("approved", "published"):
         raise AzadError(f"{slug} ({key}) is {status.status}: an editor must approve it first")
-    if status.status == "published" and not force and files.pdf.is_file() and files.epub.is_file():
+    if status.status == "published" and not force and _in_place(files):
         return PublishOutcome(slug, key, "unchanged", [files.pdf, files.epub])
 
     po_bytes = po_path(ws.article_dir(slug), key).read_bytes()
@@ -346,11 +360,13 @@ def _publish_files(
         files.epub: rendered.epub,
         files.thumbnail: thumbnail_png(rendered.pdf),
     }
+    if files.html is not None and rendered.reading is not None:
+        outputs[files.html] = rendered.reading.html
+        outputs.update({files.html.parent / n: b for n, b in rendered.reading.fonts.items()})
     outputs[files.manifest] = manifest_json(ws, slug, key, rendered, files)
     _write(outputs)
-    return PublishOutcome(
-        slug, key, "published", [files.pdf, files.epub], po_sha256=rendered.po_sha256
-    )
+    written = [files.pdf, files.epub, *([files.html] if files.html else [])]
+    return PublishOutcome(slug, key, "published", written, po_sha256=rendered.po_sha256)
 
 
 def _catalog_then_record(
@@ -481,9 +497,16 @@ def _unchanged(ws: Workspace, slug: str, lang_key: str) -> PublishOutcome | None
     except AzadError:
         return None  # publish_one reports it
     files = edition_files(ws, slug, key)
-    if status.status == "published" and files.pdf.is_file() and files.epub.is_file():
+    if status.status == "published" and _in_place(files):
         return PublishOutcome(slug, key, "unchanged", [files.pdf, files.epub])
     return None
+
+
+def _in_place(files: EditionFiles) -> bool:
+    """Every file of a published edition is there (an edition published before the HTML
+    reading edition existed is published again, and gains it)."""
+    paths = [files.pdf, files.epub, *([files.html] if files.html else [])]
+    return all(p.is_file() for p in paths)
 
 
 def pending(
