@@ -1,6 +1,10 @@
-"""The readers' catalog in ``output/``: ``index.html`` (right to left, a section per
-language, newest first), ``opds.xml`` (an OPDS 1.2 acquisition feed for e-reader apps) and
-``feed.xml`` (Atom).
+"""The readers' catalog in ``output/``: ``index.html`` (right to left, the site's masthead
+with the verse, a section per language with its count and newest editions), older editions
+on pages of their own (``<lang>-2.html`` …), ``opds.xml`` (an OPDS 1.2 acquisition feed for
+e-reader apps) and ``feed.xml`` (Atom), both paged (RFC 5005: ``opds-2.xml`` … with
+``next``/``previous``/``first``/``last`` links), so that a thousand editions never make
+one heavy page or feed.  Every page, feed and entry is made from the manifests alone and
+dated by approval, never by the clock: the same editions give the same bytes.
 
 Each published edition leaves a manifest beside its files (``output/<lang>/<slug>.json``,
 written last by :mod:`azad.publish`); the catalog is regenerated from those manifests, under
@@ -27,6 +31,7 @@ from markupsafe import Markup
 from azad.fsutil import atomic_write_bytes
 from azad.lang.digits import DECIMAL_SEPARATOR, to_eastern_digits
 from azad.render.styles import FAMILY, Styles, load_styles
+from azad.render.xmlsafe import xml_text
 from azad.settings import Language, SiteProfile
 from azad.workspace import Workspace
 
@@ -35,6 +40,11 @@ OPDS = "opds.xml"
 ATOM = "feed.xml"
 FONTS_DIR = "fonts"
 LOCK = ".catalog.lock"
+PAGE_SIZE = 25
+"""Editions per language on a catalog page."""
+FEED_PAGE_SIZE = 100
+"""Entries per page of the OPDS and Atom feeds."""
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 MEDIA_TYPES: Mapping[str, str] = {
     ".html": "text/html; charset=utf-8",
@@ -42,6 +52,7 @@ MEDIA_TYPES: Mapping[str, str] = {
     ".epub": "application/epub+zip",
     ".png": "image/png",
     ".ttf": "font/ttf",
+    ".woff2": "font/woff2",
     ".xml": "application/xml",
     ".json": "application/json",
 }
@@ -81,6 +92,15 @@ class CatalogEntry:
     epub_bytes: int
     thumbnail: str | None
     test_model: bool
+    html: str | None = None
+    """The HTML reading edition, relative to ``output/``."""
+    approved: dt.datetime | None = None
+
+    @property
+    def updated(self) -> dt.datetime:
+        """When the content last changed: its approval (a republication of the same content
+        is no update), else its publication."""
+        return self.approved or self.published
 
 
 def load_entries(ws: Workspace) -> list[CatalogEntry]:
@@ -93,7 +113,7 @@ def load_entries(ws: Workspace) -> list[CatalogEntry]:
             entry = _entry(path, key)
             if entry is not None and (ws.output_dir / entry.pdf).is_file():
                 entries.append(entry)
-    entries.sort(key=lambda e: (e.published, e.article_date or ""), reverse=True)
+    entries.sort(key=lambda e: (e.updated, e.article_date or "", e.id), reverse=True)
     return entries
 
 
@@ -101,6 +121,8 @@ def _entry(path: Path, key: str) -> CatalogEntry | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         thumbnail = raw.get("thumbnail")
+        html = raw.get("html")
+        approved = raw.get("approved")
         return CatalogEntry(
             slug=raw["slug"],
             lang_key=key,
@@ -119,6 +141,8 @@ def _entry(path: Path, key: str) -> CatalogEntry | None:
             epub_bytes=int(raw["epub"]["bytes"]),
             thumbnail=f"{key}/{thumbnail}" if thumbnail else None,
             test_model=bool(raw.get("test_model")),
+            html=f"{key}/{html['file']}" if html else None,
+            approved=dt.datetime.fromisoformat(approved) if approved else None,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -135,30 +159,64 @@ def human_size(n: int, labels: Mapping[str, str]) -> str:
 # ---- index.html ---------------------------------------------------------------------------
 
 
+def language_page(key: str, page: int) -> str:
+    """A language's catalog page ``page`` (1-based): the first is ``index.html``."""
+    return INDEX if page == 1 else f"{key}-{page}.html"
+
+
+def _pages(count: int, size: int) -> int:
+    return max(1, -(-count // size))
+
+
+def _masthead(site: SiteProfile, styles: Styles) -> Markup:
+    # The editions' own masthead template, without stamps and section label.
+    site_only = {"site": site, "stamps": (), "section_label": ""}
+    return Markup(styles.templates.get_template("masthead.html.j2").render(e=site_only))
+
+
 def render_index(
     entries: Sequence[CatalogEntry],
     site: SiteProfile,
     languages: Mapping[str, Language],
     styles: Styles,
+    *,
+    only: str | None = None,
+    page: int = 1,
 ) -> str:
-    """The catalog page: one section per language, each in its language, newest first."""
+    """A catalog page: every language's section (its count, its newest :data:`PAGE_SIZE`
+    editions and a link to the older ones), or, with ``only``, that language's page
+    ``page``.  A language without editions says so in its own words."""
     sections = []
     for key, language in languages.items():
+        if only is not None and key != only:
+            continue
         labels = styles.labels[language.code]
+        mine = [e for e in entries if e.lang_key == key]
+        pages = _pages(len(mine), PAGE_SIZE)
+        shown = mine[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        number = to_eastern_digits(str(len(mine)))
+        page_text = ""
+        if only is not None:
+            page_text = labels["page"].format(
+                page=to_eastern_digits(str(page)), pages=to_eastern_digits(str(pages))
+            )
         sections.append(
             {
                 "key": key,
                 "lang": language.code,
                 "heading": labels["catalog_title"],
+                "count_text": labels["count"].format(count=number),
+                "page_text": page_text,
                 "labels": labels,
+                "newer": language_page(key, page - 1) if page > 1 else None,
+                "older": language_page(key, page + 1) if page < pages else None,
                 "entries": [
                     {
                         "e": e,
                         "pdf_size": human_size(e.pdf_bytes, labels),
                         "epub_size": human_size(e.epub_bytes, labels),
                     }
-                    for e in entries
-                    if e.lang_key == key
+                    for e in shown
                 ],
             }
         )
@@ -168,10 +226,13 @@ def render_index(
         for f in styles.fonts
         if f.role == "display"
     )
-    first = next(iter(languages.values()))
+    first = languages[only] if only else next(iter(languages.values()))
     return styles.templates.get_template("catalog.html.j2").render(
         site=site,
+        masthead=_masthead(site, styles),
         lang=first.code,
+        page_title=sections[0]["page_text"] if only and sections else "",
+        total=len(entries),
         sections=sections,
         css=Markup(faces + styles.catalog_css),
         opds=OPDS,
@@ -188,23 +249,44 @@ def _atom(tag: str) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrib)
+    # xml_text: one title with a control character must not make the feed unreadable.
+    element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrib.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
+def feed_page(name: str, page: int) -> str:
+    """Page ``page`` (1-based) of the feed ``name``: ``opds.xml``, ``opds-2.xml`` …"""
+    stem, _, suffix = name.rpartition(".")
+    return name if page == 1 else f"{stem}-{page}.{suffix}"
+
+
 def _feed_head(
-    site: SiteProfile, title: str, feed_id: str, updated: dt.datetime, self_href: str, kind: str
+    site: SiteProfile,
+    name: str,
+    updated: dt.datetime,
+    kind: str,
+    page: int,
+    pages: int,
 ) -> ET.Element:
+    """The head of page ``page`` of ``pages`` of the feed ``name``, with RFC 5005's paging
+    links (first, last, previous, next)."""
     feed = ET.Element(_atom("feed"))
-    _sub(feed, _atom("id"), feed_id)
-    _sub(feed, _atom("title"), title)
+    _sub(feed, _atom("id"), _feed_id(site, feed_page(name, page)))
+    _sub(feed, _atom("title"), site.name)
     _sub(feed, _atom("updated"), _iso(updated))
     author = _sub(feed, _atom("author"))
     _sub(author, _atom("name"), site.name)
     _sub(author, _atom("uri"), f"https://{site.web}/")
-    _sub(feed, _atom("link"), rel="self", href=self_href, type=kind)
+    _sub(feed, _atom("link"), rel="self", href=feed_page(name, page), type=kind)
+    if pages > 1:
+        _sub(feed, _atom("link"), rel="first", href=feed_page(name, 1), type=kind)
+        _sub(feed, _atom("link"), rel="last", href=feed_page(name, pages), type=kind)
+    if page > 1:
+        _sub(feed, _atom("link"), rel="previous", href=feed_page(name, page - 1), type=kind)
+    if page < pages:
+        _sub(feed, _atom("link"), rel="next", href=feed_page(name, page + 1), type=kind)
     return feed
 
 
@@ -218,7 +300,7 @@ def _entry_head(feed: ET.Element, e: CatalogEntry) -> ET.Element:
     entry = _sub(feed, _atom("entry"))
     _sub(entry, _atom("id"), e.id)
     _sub(entry, _atom("title"), e.title)
-    _sub(entry, _atom("updated"), _iso(e.published))
+    _sub(entry, _atom("updated"), _iso(e.updated))
     if e.author:
         author = _sub(entry, _atom("author"))
         _sub(author, _atom("name"), e.author)
@@ -229,41 +311,61 @@ def _entry_head(feed: ET.Element, e: CatalogEntry) -> ET.Element:
     if e.original_title:
         summary = f"{summary} — {e.original_title}" if summary else e.original_title
     _sub(entry, _atom("summary"), summary, type="text")
+    if e.html:
+        _sub(entry, _atom("link"), rel="alternate", href=e.html, type="text/html")
+    if e.original_url:
+        _sub(entry, _atom("link"), rel="related", href=e.original_url, type="text/html")
     return entry
 
 
-def render_opds(entries: Sequence[CatalogEntry], site: SiteProfile, updated: dt.datetime) -> bytes:
-    """An OPDS 1.2 acquisition feed: every edition with its EPUB and PDF as open-access
-    acquisition links and its thumbnail."""
-    feed = _feed_head(site, site.name, _feed_id(site, OPDS), updated, OPDS, OPDS_ACQUISITION)
-    _sub(feed, _atom("link"), rel="start", href=OPDS, type=OPDS_ACQUISITION)
-    for e in entries:
-        entry = _entry_head(feed, e)
-        acquire = "http://opds-spec.org/acquisition/open-access"
-        _sub(entry, _atom("link"), rel=acquire, href=e.epub, type=MEDIA_TYPES[".epub"])
-        _sub(entry, _atom("link"), rel=acquire, href=e.pdf, type=MEDIA_TYPES[".pdf"])
-        if e.thumbnail:
-            for rel in ("http://opds-spec.org/image", "http://opds-spec.org/image/thumbnail"):
-                _sub(entry, _atom("link"), rel=rel, href=e.thumbnail, type=MEDIA_TYPES[".png"])
-    return _xml(feed)
+def _paged(entries: Sequence[CatalogEntry]) -> list[Sequence[CatalogEntry]]:
+    size = FEED_PAGE_SIZE
+    return [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
 
 
-def render_atom(entries: Sequence[CatalogEntry], site: SiteProfile, updated: dt.datetime) -> bytes:
-    """An Atom feed of the editions: each links to its PDF, with the EPUB as enclosure."""
-    feed = _feed_head(site, site.name, _feed_id(site, ATOM), updated, ATOM, FEED_TYPES[ATOM])
-    _sub(feed, _atom("link"), rel="alternate", href=INDEX, type="text/html")
-    for e in entries:
-        entry = _entry_head(feed, e)
-        _sub(entry, _atom("link"), rel="alternate", href=e.pdf, type=MEDIA_TYPES[".pdf"])
-        _sub(
-            entry,
-            _atom("link"),
-            rel="enclosure",
-            href=e.epub,
-            type=MEDIA_TYPES[".epub"],
-            length=str(e.epub_bytes),
-        )
-    return _xml(feed)
+def render_opds(
+    entries: Sequence[CatalogEntry], site: SiteProfile, updated: dt.datetime
+) -> list[bytes]:
+    """An OPDS 1.2 acquisition feed, page by page: every edition with its EPUB and PDF as
+    open-access acquisition links, its reading edition and its thumbnail."""
+    pages = _paged(entries)
+    out = []
+    for n, chunk in enumerate(pages, 1):
+        feed = _feed_head(site, OPDS, updated, OPDS_ACQUISITION, n, len(pages))
+        _sub(feed, _atom("link"), rel="start", href=OPDS, type=OPDS_ACQUISITION)
+        for e in chunk:
+            entry = _entry_head(feed, e)
+            acquire = "http://opds-spec.org/acquisition/open-access"
+            _sub(entry, _atom("link"), rel=acquire, href=e.epub, type=MEDIA_TYPES[".epub"])
+            _sub(entry, _atom("link"), rel=acquire, href=e.pdf, type=MEDIA_TYPES[".pdf"])
+            if e.thumbnail:
+                for rel in ("http://opds-spec.org/image", "http://opds-spec.org/image/thumbnail"):
+                    _sub(entry, _atom("link"), rel=rel, href=e.thumbnail, type=MEDIA_TYPES[".png"])
+        out.append(_xml(feed))
+    return out
+
+
+def render_atom(
+    entries: Sequence[CatalogEntry], site: SiteProfile, updated: dt.datetime
+) -> list[bytes]:
+    """An Atom feed of the editions, page by page: each links to its reading edition,
+    with the PDF and the EPUB as enclosures."""
+    pages = _paged(entries)
+    out = []
+    for n, chunk in enumerate(pages, 1):
+        feed = _feed_head(site, ATOM, updated, FEED_TYPES[ATOM], n, len(pages))
+        _sub(feed, _atom("link"), rel="alternate", href=INDEX, type="text/html")
+        for e in chunk:
+            entry = _entry_head(feed, e)
+            if not e.html:
+                _sub(entry, _atom("link"), rel="alternate", href=e.pdf, type=MEDIA_TYPES[".pdf"])
+            for href, kind, size in (
+                (e.pdf, MEDIA_TYPES[".pdf"], e.pdf_bytes),
+                (e.epub, MEDIA_TYPES[".epub"], e.epub_bytes),
+            ):
+                _sub(entry, _atom("link"), rel="enclosure", href=href, type=kind, length=str(size))
+        out.append(_xml(feed))
+    return out
 
 
 def _feed_id(site: SiteProfile, name: str) -> str:
@@ -281,21 +383,36 @@ def _xml(root: ET.Element) -> bytes:
 
 
 def catalog_files(ws: Workspace, entries: list[CatalogEntry]) -> dict[Path, bytes]:
-    """The catalog's files (``index.html``, ``opds.xml``, ``feed.xml`` and the fonts the
-    page uses) and their content, made from ``entries``."""
+    """The catalog's files (``index.html`` and the languages' further pages, the pages of
+    ``opds.xml`` and ``feed.xml``, and the fonts the pages use) and their content, made
+    from ``entries``."""
     out = ws.output_dir
     styles = load_styles(ws.root, ws.settings.edition)
-    updated = max((e.published for e in entries), default=dt.datetime.now(dt.UTC))
+    # The newest approval, not the clock: an unchanged catalog is byte-identical.
+    updated = max((e.updated for e in entries), default=EPOCH)
     site = ws.settings.site
-    files = {
-        out / INDEX: render_index(entries, site, ws.settings.languages, styles).encode(),
-        out / OPDS: render_opds(entries, site, updated),
-        out / ATOM: render_atom(entries, site, updated),
-    }
+    languages = ws.settings.languages
+    files = {out / INDEX: render_index(entries, site, languages, styles).encode()}
+    for key in languages:
+        count = sum(1 for e in entries if e.lang_key == key)
+        for page in range(2, _pages(count, PAGE_SIZE) + 1):
+            html = render_index(entries, site, languages, styles, only=key, page=page)
+            files[out / language_page(key, page)] = html.encode()
+    for name, pages in ((OPDS, render_opds(entries, site, updated)),
+                        (ATOM, render_atom(entries, site, updated))):  # fmt: skip
+        for n, data in enumerate(pages, 1):
+            files[out / feed_page(name, n)] = data
     for font in styles.fonts:
         if font.role == "display":
             files[out / FONTS_DIR / font.path.name] = font.path.read_bytes()
     return files
+
+
+def _stale_pages(ws: Workspace, current: Mapping[Path, bytes]) -> list[Path]:
+    """Pages of an earlier, longer catalog that the current one no longer has."""
+    out = ws.output_dir
+    patterns = [f"{key}-*.html" for key in ws.settings.languages] + ["opds-*.xml", "feed-*.xml"]
+    return [p for pattern in patterns for p in out.glob(pattern) if p not in current]
 
 
 def write_catalog(ws: Workspace) -> list[Path]:
@@ -307,6 +424,8 @@ def write_catalog(ws: Workspace) -> list[Path]:
         for path, data in files.items():
             if not (path.is_file() and path.read_bytes() == data):
                 atomic_write_bytes(path, data)
+        for stale in _stale_pages(ws, files):
+            stale.unlink(missing_ok=True)
     return list(files)
 
 
