@@ -9,9 +9,10 @@ it (``(ADB)،`` stays in order; a URL keeps its parts left to right).
 
 Choices:
 
-* consecutive Latin words separated by spaces (and Latin , ; : & or a dash) form one run, so a name reads
-  left to right as a whole; punctuation at the edges of a run stays outside it and takes
-  the direction of the sentence (the final dot of a sentence that ends with a Latin word);
+* consecutive Latin words separated by spaces (and Latin , ; : & or a dash) form one run,
+  so a name or a phrase reads left to right as a whole; punctuation at the edges of a run
+  stays outside it and takes the direction of the sentence (the final dot of a sentence
+  that ends with a Latin word);
 * a number is digits (any script) joined by ``. , ٫ ٬ / :`` with an optional percent sign;
   a hyphen is not part of it, so ``۲۰۲۰-۲۰۲۱`` stays a right-to-left range
   (:mod:`azad.lang.digits` already isolates hyphenated dates);

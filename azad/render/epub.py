@@ -83,7 +83,9 @@ def modified(edition: Edition) -> dt.datetime:
     return max(moment.astimezone(dt.UTC).replace(microsecond=0), EPOCH)
 
 
-def subset_fonts(edition: Edition, styles: Styles, texts: Sequence[str], folder: Path) -> list[Path]:
+def subset_fonts(
+    edition: Edition, styles: Styles, texts: Sequence[str], folder: Path
+) -> list[Path]:
     """The edition's fonts subset to the characters of ``texts`` (the book's documents) and
     of its labels, written to ``folder`` under their own names (pandoc names the embedded
     files after them)."""
@@ -183,7 +185,11 @@ def render_epub(edition: Edition, styles: Styles, *, identifier: str) -> bytes:
         fonts_dir.mkdir()
         fonts = subset_fonts(edition, styles, [article, titlepage], fonts_dir)
         args = pandoc_args(
-            edition, styles, identifier=identifier, titlepage=titlepage, css_path=css_path,
+            edition,
+            styles,
+            identifier=identifier,
+            titlepage=titlepage,
+            css_path=css_path,
             fonts=fonts,
         )
         epub = html_to_epub(article, args, pandoc_env(edition))
