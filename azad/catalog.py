@@ -2,9 +2,12 @@
 with the verse, a section per language with its count and newest editions), older editions
 on pages of their own (``<lang>-2.html`` …), ``opds.xml`` (an OPDS 1.2 acquisition feed for
 e-reader apps) and ``feed.xml`` (Atom), both paged (RFC 5005: ``opds-2.xml`` … with
-``next``/``previous``/``first``/``last`` links), so that a thousand editions never make
-one heavy page or feed.  Every page, feed and entry is made from the manifests alone and
-dated by approval, never by the clock: the same editions give the same bytes.
+``next``/``previous``/``first``/``last`` links, written by :mod:`azad.feeds`), so that a
+thousand editions never make one heavy page or feed.  The pages' font is the display font
+as WOFF2, subset to a fixed repertoire (Arabic script, Latin, punctuation): small, and the
+same file whatever the titles, so browsers may keep it for a day.  Every page, feed and
+entry is made from the manifests alone and dated by approval, never by the clock: the same
+editions give the same bytes.
 
 Each published edition leaves a manifest beside its files (``output/<lang>/<slug>.json``,
 written last by :mod:`azad.publish`); the catalog is regenerated from those manifests, under
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +32,8 @@ from markupsafe import Markup
 
 from azad.fsutil import atomic_write_bytes
 from azad.lang.digits import DECIMAL_SEPARATOR, to_eastern_digits
+from azad.render.fonts import subset_font
 from azad.render.styles import FAMILY, Styles, load_styles
-from azad.render.xmlsafe import xml_text
 from azad.settings import Language, SiteProfile
 from azad.workspace import Workspace
 
@@ -45,6 +47,22 @@ PAGE_SIZE = 25
 FEED_PAGE_SIZE = 100
 """Entries per page of the OPDS and Atom feeds."""
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+CATALOG_CHARS = (
+    "".join(
+        chr(c)
+        for lo, hi in (
+            (0x20, 0x7E),
+            (0xA0, 0xFF),
+            (0x600, 0x6FF),
+            (0x2010, 0x2027),
+            (0x200C, 0x200F),
+        )
+        for c in range(lo, hi + 1)
+    )
+    + "\u2066\u2067\u2068\u2069"
+)
+"""What the catalog's font keeps: Basic Latin and Latin-1, the Arabic block (Dari and
+Pashto letters, digits, punctuation), dashes and quotes, the joiners and bidi controls."""
 
 MEDIA_TYPES: Mapping[str, str] = {
     ".html": "text/html; charset=utf-8",
@@ -60,13 +78,6 @@ MEDIA_TYPES: Mapping[str, str] = {
 
 OPDS_ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 FEED_TYPES: Mapping[str, str] = {OPDS: OPDS_ACQUISITION, ATOM: "application/atom+xml"}
-
-ATOM_NS = "http://www.w3.org/2005/Atom"
-DC_NS = "http://purl.org/dc/terms/"
-OPDS_NS = "http://opds-spec.org/2010/catalog"
-ET.register_namespace("", ATOM_NS)
-ET.register_namespace("dc", DC_NS)
-ET.register_namespace("opds", OPDS_NS)
 
 
 @dataclass(frozen=True)
@@ -222,7 +233,8 @@ def render_index(
         )
     faces = "".join(
         f'@font-face {{ font-family: "{FAMILY["display"]}"; '
-        f'src: url("{FONTS_DIR}/{f.path.name}"); font-weight: {f.weight}; }}\n'
+        f'src: url("{FONTS_DIR}/{catalog_font(f.path)}") format("woff2"); '
+        f"font-weight: {f.weight}; }}\n"
         for f in styles.fonts
         if f.role == "display"
     )
@@ -241,144 +253,6 @@ def render_index(
     )
 
 
-# ---- the feeds ----------------------------------------------------------------------------
-
-
-def _atom(tag: str) -> str:
-    return f"{{{ATOM_NS}}}{tag}"
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
-    # xml_text: one title with a control character must not make the feed unreadable.
-    element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrib.items()})
-    if text is not None:
-        element.text = xml_text(text)
-    return element
-
-
-def feed_page(name: str, page: int) -> str:
-    """Page ``page`` (1-based) of the feed ``name``: ``opds.xml``, ``opds-2.xml`` …"""
-    stem, _, suffix = name.rpartition(".")
-    return name if page == 1 else f"{stem}-{page}.{suffix}"
-
-
-def _feed_head(
-    site: SiteProfile,
-    name: str,
-    updated: dt.datetime,
-    kind: str,
-    page: int,
-    pages: int,
-) -> ET.Element:
-    """The head of page ``page`` of ``pages`` of the feed ``name``, with RFC 5005's paging
-    links (first, last, previous, next)."""
-    feed = ET.Element(_atom("feed"))
-    _sub(feed, _atom("id"), _feed_id(site, feed_page(name, page)))
-    _sub(feed, _atom("title"), site.name)
-    _sub(feed, _atom("updated"), _iso(updated))
-    author = _sub(feed, _atom("author"))
-    _sub(author, _atom("name"), site.name)
-    _sub(author, _atom("uri"), f"https://{site.web}/")
-    _sub(feed, _atom("link"), rel="self", href=feed_page(name, page), type=kind)
-    if pages > 1:
-        _sub(feed, _atom("link"), rel="first", href=feed_page(name, 1), type=kind)
-        _sub(feed, _atom("link"), rel="last", href=feed_page(name, pages), type=kind)
-    if page > 1:
-        _sub(feed, _atom("link"), rel="previous", href=feed_page(name, page - 1), type=kind)
-    if page < pages:
-        _sub(feed, _atom("link"), rel="next", href=feed_page(name, page + 1), type=kind)
-    return feed
-
-
-def _iso(moment: dt.datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-
-
-def _entry_head(feed: ET.Element, e: CatalogEntry) -> ET.Element:
-    entry = _sub(feed, _atom("entry"))
-    _sub(entry, _atom("id"), e.id)
-    _sub(entry, _atom("title"), e.title)
-    _sub(entry, _atom("updated"), _iso(e.updated))
-    if e.author:
-        author = _sub(entry, _atom("author"))
-        _sub(author, _atom("name"), e.author)
-    _sub(entry, f"{{{DC_NS}}}language", e.lang)
-    if e.article_date:
-        _sub(entry, f"{{{DC_NS}}}issued", e.article_date)
-    summary = e.date
-    if e.original_title:
-        summary = f"{summary} — {e.original_title}" if summary else e.original_title
-    _sub(entry, _atom("summary"), summary, type="text")
-    if e.html:
-        _sub(entry, _atom("link"), rel="alternate", href=e.html, type="text/html")
-    if e.original_url:
-        _sub(entry, _atom("link"), rel="related", href=e.original_url, type="text/html")
-    return entry
-
-
-def _paged(entries: Sequence[CatalogEntry]) -> list[Sequence[CatalogEntry]]:
-    size = FEED_PAGE_SIZE
-    return [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
-
-
-def render_opds(
-    entries: Sequence[CatalogEntry], site: SiteProfile, updated: dt.datetime
-) -> list[bytes]:
-    """An OPDS 1.2 acquisition feed, page by page: every edition with its EPUB and PDF as
-    open-access acquisition links, its reading edition and its thumbnail."""
-    pages = _paged(entries)
-    out = []
-    for n, chunk in enumerate(pages, 1):
-        feed = _feed_head(site, OPDS, updated, OPDS_ACQUISITION, n, len(pages))
-        _sub(feed, _atom("link"), rel="start", href=OPDS, type=OPDS_ACQUISITION)
-        for e in chunk:
-            entry = _entry_head(feed, e)
-            acquire = "http://opds-spec.org/acquisition/open-access"
-            _sub(entry, _atom("link"), rel=acquire, href=e.epub, type=MEDIA_TYPES[".epub"])
-            _sub(entry, _atom("link"), rel=acquire, href=e.pdf, type=MEDIA_TYPES[".pdf"])
-            if e.thumbnail:
-                for rel in ("http://opds-spec.org/image", "http://opds-spec.org/image/thumbnail"):
-                    _sub(entry, _atom("link"), rel=rel, href=e.thumbnail, type=MEDIA_TYPES[".png"])
-        out.append(_xml(feed))
-    return out
-
-
-def render_atom(
-    entries: Sequence[CatalogEntry], site: SiteProfile, updated: dt.datetime
-) -> list[bytes]:
-    """An Atom feed of the editions, page by page: each links to its reading edition,
-    with the PDF and the EPUB as enclosures."""
-    pages = _paged(entries)
-    out = []
-    for n, chunk in enumerate(pages, 1):
-        feed = _feed_head(site, ATOM, updated, FEED_TYPES[ATOM], n, len(pages))
-        _sub(feed, _atom("link"), rel="alternate", href=INDEX, type="text/html")
-        for e in chunk:
-            entry = _entry_head(feed, e)
-            if not e.html:
-                _sub(entry, _atom("link"), rel="alternate", href=e.pdf, type=MEDIA_TYPES[".pdf"])
-            for href, kind, size in (
-                (e.pdf, MEDIA_TYPES[".pdf"], e.pdf_bytes),
-                (e.epub, MEDIA_TYPES[".epub"], e.epub_bytes),
-            ):
-                _sub(entry, _atom("link"), rel="enclosure", href=href, type=kind, length=str(size))
-        out.append(_xml(feed))
-    return out
-
-
-def _feed_id(site: SiteProfile, name: str) -> str:
-    import uuid
-
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'https://{site.web}/editions/{name}')}"
-
-
-def _xml(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
 # ---- writing ------------------------------------------------------------------------------
 
 
@@ -392,6 +266,8 @@ def catalog_files(ws: Workspace, entries: list[CatalogEntry]) -> dict[Path, byte
     updated = max((e.updated for e in entries), default=EPOCH)
     site = ws.settings.site
     languages = ws.settings.languages
+    from azad.feeds import feed_page, render_atom, render_opds  # (feeds import this module)
+
     files = {out / INDEX: render_index(entries, site, languages, styles).encode()}
     for key in languages:
         count = sum(1 for e in entries if e.lang_key == key)
@@ -404,8 +280,14 @@ def catalog_files(ws: Workspace, entries: list[CatalogEntry]) -> dict[Path, byte
             files[out / feed_page(name, n)] = data
     for font in styles.fonts:
         if font.role == "display":
-            files[out / FONTS_DIR / font.path.name] = font.path.read_bytes()
+            data = subset_font(font.path, CATALOG_CHARS, "woff2")
+            files[out / FONTS_DIR / catalog_font(font.path)] = data
     return files
+
+
+def catalog_font(path: Path) -> str:
+    """``Vazirmatn-Bold.ttf`` → ``Vazirmatn-Bold.woff2``."""
+    return f"{path.stem}.woff2"
 
 
 def _stale_pages(ws: Workspace, current: Mapping[Path, bytes]) -> list[Path]:
@@ -448,5 +330,10 @@ def public_file(ws: Workspace, request_path: str) -> Path | None:
 
 
 def media_type(path: Path) -> str:
-    """The media type to serve ``path`` of ``output/`` with."""
-    return FEED_TYPES.get(path.name, MEDIA_TYPES.get(path.suffix, "application/octet-stream"))
+    """The media type to serve ``path`` of ``output/`` with (``opds-2.xml`` is a page of
+    ``opds.xml``)."""
+    if path.suffix == ".xml" and path.parent.name != "drafts":
+        first_page = f"{path.stem.split('-')[0]}.xml"
+        if first_page in FEED_TYPES:
+            return FEED_TYPES[first_page]
+    return MEDIA_TYPES.get(path.suffix, "application/octet-stream")

@@ -140,8 +140,14 @@ def test_media_types_and_downloads(ws: Workspace, anon: TestClient) -> None:
     assert opds.headers["content-type"] == OPDS_TYPE
     assert opds.content.startswith(b"<?xml")
     assert anon.get("/editions/feed.xml").headers["content-type"] == "application/atom+xml"
-    font = anon.get("/editions/fonts/Vazirmatn-Regular.ttf")
-    assert font.headers["content-type"] == "font/ttf"
+    font = anon.get("/editions/fonts/Vazirmatn-Regular.woff2")
+    assert font.headers["content-type"] == "font/woff2" and font.content[:4] == b"wOF2"
+    assert len(font.content) < 60_000  # subset: the TrueType file is 123 KB
+    # The feeds' further pages have the feeds' types.
+    from azad.catalog import media_type
+
+    assert media_type(ws.output_dir / "opds-2.xml") == OPDS_TYPE
+    assert media_type(ws.output_dir / "feed-3.xml") == "application/atom+xml"
     assert font.headers["cache-control"] == "public, max-age=86400"
     assert anon.get("/editions/").headers["cache-control"] == "public, no-cache"
     assert anon.get("/editions/dari/the-salang-tunnel.pdf").headers["cache-control"] == (

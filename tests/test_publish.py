@@ -469,7 +469,7 @@ def test_catalog_page_lists_both_languages(published: Published) -> None:
         assert (out / key / f"{slug}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert re.search(r"PDF <span class=\"size\">\([۰-۹]+ کیلوبایت\)</span>", page)
     assert re.search(r"EPUB <span class=\"size\">\([۰-۹]+ کیلوبایټ\)</span>", page)
-    assert (out / "fonts" / "Vazirmatn-Regular.ttf").is_file()
+    assert (out / "fonts" / "Vazirmatn-Regular.woff2").is_file()
 
 
 def test_opds_feed_has_the_required_elements(published: Published) -> None:
