@@ -26,6 +26,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from filelock import FileLock
 from markupsafe import Markup
@@ -145,7 +146,7 @@ def _entry(path: Path, key: str) -> CatalogEntry | None:
             article_date=raw.get("article_date"),
             published=dt.datetime.fromisoformat(raw["published"]),
             original_title=raw.get("original_title") or "",
-            original_url=raw.get("original_url"),
+            original_url=web_address(raw.get("original_url")),
             pdf=f"{key}/{raw['pdf']['file']}",
             pdf_bytes=int(raw["pdf"]["bytes"]),
             epub=f"{key}/{raw['epub']['file']}",
@@ -157,6 +158,15 @@ def _entry(path: Path, key: str) -> CatalogEntry | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def web_address(url: object) -> str | None:
+    """``url`` when it is a web address (http or https), else None: the catalog and the
+    feeds link the English original, and a ``javascript:`` or ``data:`` URL from an
+    article's metadata must never become a live link there."""
+    if isinstance(url, str) and urlsplit(url).scheme.lower() in ("http", "https"):
+        return url
+    return None
 
 
 def human_size(n: int, labels: Mapping[str, str]) -> str:
