@@ -1,6 +1,13 @@
-"""The readers' catalog in ``output/``: ``index.html`` (right to left, a section per
-language, newest first), ``opds.xml`` (an OPDS 1.2 acquisition feed for e-reader apps) and
-``feed.xml`` (Atom).
+"""The readers' catalog in ``output/``: ``index.html`` (right to left, the site's masthead
+with the verse, a section per language with its count and newest editions), older editions
+on pages of their own (``<lang>-2.html`` …), ``opds.xml`` (an OPDS 1.2 acquisition feed for
+e-reader apps) and ``feed.xml`` (Atom), both paged (RFC 5005: ``opds-2.xml`` … with
+``next``/``previous``/``first``/``last`` links, written by :mod:`azad.feeds`), so that a
+thousand editions never make one heavy page or feed.  The pages' font is the display font
+as WOFF2, subset to a fixed repertoire (Arabic script, Latin, punctuation): small, and the
+same file whatever the titles, so browsers may keep it for a day.  Every page, feed and
+entry is made from the manifests alone and dated by approval, never by the clock: the same
+editions give the same bytes.
 
 Each published edition leaves a manifest beside its files (``output/<lang>/<slug>.json``,
 written last by :mod:`azad.publish`); the catalog is regenerated from those manifests, under
@@ -16,19 +23,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from filelock import FileLock
 from markupsafe import Markup
 
 from azad.fsutil import atomic_write_bytes
 from azad.lang.digits import DECIMAL_SEPARATOR, to_eastern_digits
+from azad.render.fonts import subset_font
 from azad.render.styles import FAMILY, Styles, load_styles
 from azad.settings import Language, SiteProfile
-from azad.text import xml_safe
 from azad.workspace import Workspace
 
 INDEX = "index.html"
@@ -36,6 +43,27 @@ OPDS = "opds.xml"
 ATOM = "feed.xml"
 FONTS_DIR = "fonts"
 LOCK = ".catalog.lock"
+PAGE_SIZE = 25
+"""Editions per language on a catalog page."""
+FEED_PAGE_SIZE = 100
+"""Entries per page of the OPDS and Atom feeds."""
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+CATALOG_CHARS = (
+    "".join(
+        chr(c)
+        for lo, hi in (
+            (0x20, 0x7E),
+            (0xA0, 0xFF),
+            (0x600, 0x6FF),
+            (0x2010, 0x2027),
+            (0x200C, 0x200F),
+        )
+        for c in range(lo, hi + 1)
+    )
+    + "\u2066\u2067\u2068\u2069"
+)
+"""What the catalog's font keeps: Basic Latin and Latin-1, the Arabic block (Dari and
+Pashto letters, digits, punctuation), dashes and quotes, the joiners and bidi controls."""
 
 MEDIA_TYPES: Mapping[str, str] = {
     ".html": "text/html; charset=utf-8",
@@ -43,6 +71,7 @@ MEDIA_TYPES: Mapping[str, str] = {
     ".epub": "application/epub+zip",
     ".png": "image/png",
     ".ttf": "font/ttf",
+    ".woff2": "font/woff2",
     ".xml": "application/xml",
     ".json": "application/json",
 }
@@ -50,13 +79,6 @@ MEDIA_TYPES: Mapping[str, str] = {
 
 OPDS_ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 FEED_TYPES: Mapping[str, str] = {OPDS: OPDS_ACQUISITION, ATOM: "application/atom+xml"}
-
-ATOM_NS = "http://www.w3.org/2005/Atom"
-DC_NS = "http://purl.org/dc/terms/"
-OPDS_NS = "http://opds-spec.org/2010/catalog"
-ET.register_namespace("", ATOM_NS)
-ET.register_namespace("dc", DC_NS)
-ET.register_namespace("opds", OPDS_NS)
 
 
 @dataclass(frozen=True)
@@ -82,6 +104,15 @@ class CatalogEntry:
     epub_bytes: int
     thumbnail: str | None
     test_model: bool
+    html: str | None = None
+    """The HTML reading edition, relative to ``output/``."""
+    approved: dt.datetime | None = None
+
+    @property
+    def updated(self) -> dt.datetime:
+        """When the content last changed: its approval (a republication of the same content
+        is no update), else its publication."""
+        return self.approved or self.published
 
 
 def load_entries(ws: Workspace) -> list[CatalogEntry]:
@@ -94,7 +125,7 @@ def load_entries(ws: Workspace) -> list[CatalogEntry]:
             entry = _entry(path, key)
             if entry is not None and (ws.output_dir / entry.pdf).is_file():
                 entries.append(entry)
-    entries.sort(key=lambda e: (e.published, e.article_date or ""), reverse=True)
+    entries.sort(key=lambda e: (e.updated, e.article_date or "", e.id), reverse=True)
     return entries
 
 
@@ -102,6 +133,8 @@ def _entry(path: Path, key: str) -> CatalogEntry | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         thumbnail = raw.get("thumbnail")
+        html = raw.get("html")
+        approved = raw.get("approved")
         return CatalogEntry(
             slug=raw["slug"],
             lang_key=key,
@@ -113,16 +146,27 @@ def _entry(path: Path, key: str) -> CatalogEntry | None:
             article_date=raw.get("article_date"),
             published=dt.datetime.fromisoformat(raw["published"]),
             original_title=raw.get("original_title") or "",
-            original_url=raw.get("original_url"),
+            original_url=web_address(raw.get("original_url")),
             pdf=f"{key}/{raw['pdf']['file']}",
             pdf_bytes=int(raw["pdf"]["bytes"]),
             epub=f"{key}/{raw['epub']['file']}",
             epub_bytes=int(raw["epub"]["bytes"]),
             thumbnail=f"{key}/{thumbnail}" if thumbnail else None,
             test_model=bool(raw.get("test_model")),
+            html=f"{key}/{html['file']}" if html else None,
+            approved=dt.datetime.fromisoformat(approved) if approved else None,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def web_address(url: object) -> str | None:
+    """``url`` when it is a web address (http or https), else None: the catalog and the
+    feeds link the English original, and a ``javascript:`` or ``data:`` URL from an
+    article's metadata must never become a live link there."""
+    if isinstance(url, str) and urlsplit(url).scheme.lower() in ("http", "https"):
+        return url
+    return None
 
 
 def human_size(n: int, labels: Mapping[str, str]) -> str:
@@ -136,43 +180,81 @@ def human_size(n: int, labels: Mapping[str, str]) -> str:
 # ---- index.html ---------------------------------------------------------------------------
 
 
+def language_page(key: str, page: int) -> str:
+    """A language's catalog page ``page`` (1-based): the first is ``index.html``."""
+    return INDEX if page == 1 else f"{key}-{page}.html"
+
+
+def _pages(count: int, size: int) -> int:
+    return max(1, -(-count // size))
+
+
+def _masthead(site: SiteProfile, styles: Styles) -> Markup:
+    # The editions' own masthead template, without stamps and section label.
+    site_only = {"site": site, "stamps": (), "section_label": ""}
+    return Markup(styles.templates.get_template("masthead.html.j2").render(e=site_only))
+
+
 def render_index(
     entries: Sequence[CatalogEntry],
     site: SiteProfile,
     languages: Mapping[str, Language],
     styles: Styles,
+    *,
+    only: str | None = None,
+    page: int = 1,
 ) -> str:
-    """The catalog page: one section per language, each in its language, newest first."""
+    """A catalog page: every language's section (its count, its newest :data:`PAGE_SIZE`
+    editions and a link to the older ones), or, with ``only``, that language's page
+    ``page``.  A language without editions says so in its own words."""
     sections = []
     for key, language in languages.items():
+        if only is not None and key != only:
+            continue
         labels = styles.labels[language.code]
+        mine = [e for e in entries if e.lang_key == key]
+        pages = _pages(len(mine), PAGE_SIZE)
+        shown = mine[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        number = to_eastern_digits(str(len(mine)))
+        page_text = ""
+        if only is not None:
+            page_text = labels["page"].format(
+                page=to_eastern_digits(str(page)), pages=to_eastern_digits(str(pages))
+            )
         sections.append(
             {
                 "key": key,
                 "lang": language.code,
                 "heading": labels["catalog_title"],
+                "count_text": labels["count"].format(count=number),
+                "page_text": page_text,
                 "labels": labels,
+                "newer": language_page(key, page - 1) if page > 1 else None,
+                "older": language_page(key, page + 1) if page < pages else None,
                 "entries": [
                     {
                         "e": e,
                         "pdf_size": human_size(e.pdf_bytes, labels),
                         "epub_size": human_size(e.epub_bytes, labels),
                     }
-                    for e in entries
-                    if e.lang_key == key
+                    for e in shown
                 ],
             }
         )
     faces = "".join(
         f'@font-face {{ font-family: "{FAMILY["display"]}"; '
-        f'src: url("{FONTS_DIR}/{f.path.name}"); font-weight: {f.weight}; }}\n'
+        f'src: url("{FONTS_DIR}/{catalog_font(f.path)}") format("woff2"); '
+        f"font-weight: {f.weight}; }}\n"
         for f in styles.fonts
         if f.role == "display"
     )
-    first = next(iter(languages.values()))
+    first = languages[only] if only else next(iter(languages.values()))
     return styles.templates.get_template("catalog.html.j2").render(
         site=site,
+        masthead=_masthead(site, styles),
         lang=first.code,
+        page_title=sections[0]["page_text"] if only and sections else "",
+        total=len(entries),
         sections=sections,
         css=Markup(faces + styles.catalog_css),
         opds=OPDS,
@@ -181,124 +263,48 @@ def render_index(
     )
 
 
-# ---- the feeds ----------------------------------------------------------------------------
-
-
-def _atom(tag: str) -> str:
-    return f"{{{ATOM_NS}}}{tag}"
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
-    # ElementTree writes any character; one XML 1.0 forbids (a control character in an
-    # old source.json) would make the feed ill-formed for every edition in it.
-    element = ET.SubElement(parent, tag, {k: xml_safe(v) for k, v in attrib.items()})
-    if text is not None:
-        element.text = xml_safe(text)
-    return element
-
-
-def _feed_head(
-    site: SiteProfile, title: str, feed_id: str, updated: dt.datetime, self_href: str, kind: str
-) -> ET.Element:
-    feed = ET.Element(_atom("feed"))
-    _sub(feed, _atom("id"), feed_id)
-    _sub(feed, _atom("title"), title)
-    _sub(feed, _atom("updated"), _iso(updated))
-    author = _sub(feed, _atom("author"))
-    _sub(author, _atom("name"), site.name)
-    _sub(author, _atom("uri"), f"https://{site.web}/")
-    _sub(feed, _atom("link"), rel="self", href=self_href, type=kind)
-    return feed
-
-
-def _iso(moment: dt.datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-
-
-def _entry_head(feed: ET.Element, e: CatalogEntry) -> ET.Element:
-    entry = _sub(feed, _atom("entry"))
-    _sub(entry, _atom("id"), e.id)
-    _sub(entry, _atom("title"), e.title)
-    _sub(entry, _atom("updated"), _iso(e.published))
-    if e.author:
-        author = _sub(entry, _atom("author"))
-        _sub(author, _atom("name"), e.author)
-    _sub(entry, f"{{{DC_NS}}}language", e.lang)
-    if e.article_date:
-        _sub(entry, f"{{{DC_NS}}}issued", e.article_date)
-    summary = e.date
-    if e.original_title:
-        summary = f"{summary} — {e.original_title}" if summary else e.original_title
-    _sub(entry, _atom("summary"), summary, type="text")
-    return entry
-
-
-def render_opds(entries: Sequence[CatalogEntry], site: SiteProfile, updated: dt.datetime) -> bytes:
-    """An OPDS 1.2 acquisition feed: every edition with its EPUB and PDF as open-access
-    acquisition links and its thumbnail."""
-    feed = _feed_head(site, site.name, _feed_id(site, OPDS), updated, OPDS, OPDS_ACQUISITION)
-    _sub(feed, _atom("link"), rel="start", href=OPDS, type=OPDS_ACQUISITION)
-    for e in entries:
-        entry = _entry_head(feed, e)
-        acquire = "http://opds-spec.org/acquisition/open-access"
-        _sub(entry, _atom("link"), rel=acquire, href=e.epub, type=MEDIA_TYPES[".epub"])
-        _sub(entry, _atom("link"), rel=acquire, href=e.pdf, type=MEDIA_TYPES[".pdf"])
-        if e.thumbnail:
-            for rel in ("http://opds-spec.org/image", "http://opds-spec.org/image/thumbnail"):
-                _sub(entry, _atom("link"), rel=rel, href=e.thumbnail, type=MEDIA_TYPES[".png"])
-    return _xml(feed)
-
-
-def render_atom(entries: Sequence[CatalogEntry], site: SiteProfile, updated: dt.datetime) -> bytes:
-    """An Atom feed of the editions: each links to its PDF, with the EPUB as enclosure."""
-    feed = _feed_head(site, site.name, _feed_id(site, ATOM), updated, ATOM, FEED_TYPES[ATOM])
-    _sub(feed, _atom("link"), rel="alternate", href=INDEX, type="text/html")
-    for e in entries:
-        entry = _entry_head(feed, e)
-        _sub(entry, _atom("link"), rel="alternate", href=e.pdf, type=MEDIA_TYPES[".pdf"])
-        _sub(
-            entry,
-            _atom("link"),
-            rel="enclosure",
-            href=e.epub,
-            type=MEDIA_TYPES[".epub"],
-            length=str(e.epub_bytes),
-        )
-    return _xml(feed)
-
-
-def _feed_id(site: SiteProfile, name: str) -> str:
-    import uuid
-
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'https://{site.web}/editions/{name}')}"
-
-
-def _xml(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
 # ---- writing ------------------------------------------------------------------------------
 
 
 def catalog_files(ws: Workspace, entries: list[CatalogEntry]) -> dict[Path, bytes]:
-    """The catalog's files (``index.html``, ``opds.xml``, ``feed.xml`` and the fonts the
-    page uses) and their content, made from ``entries``."""
+    """The catalog's files (``index.html`` and the languages' further pages, the pages of
+    ``opds.xml`` and ``feed.xml``, and the fonts the pages use) and their content, made
+    from ``entries``."""
     out = ws.output_dir
     styles = load_styles(ws.root, ws.settings.edition)
-    updated = max((e.published for e in entries), default=dt.datetime.now(dt.UTC))
+    # The newest approval, not the clock: an unchanged catalog is byte-identical.
+    updated = max((e.updated for e in entries), default=EPOCH)
     site = ws.settings.site
-    files = {
-        out / INDEX: render_index(entries, site, ws.settings.languages, styles).encode(),
-        out / OPDS: render_opds(entries, site, updated),
-        out / ATOM: render_atom(entries, site, updated),
-    }
+    languages = ws.settings.languages
+    from azad.feeds import feed_page, render_atom, render_opds  # (feeds import this module)
+
+    files = {out / INDEX: render_index(entries, site, languages, styles).encode()}
+    for key in languages:
+        count = sum(1 for e in entries if e.lang_key == key)
+        for page in range(2, _pages(count, PAGE_SIZE) + 1):
+            html = render_index(entries, site, languages, styles, only=key, page=page)
+            files[out / language_page(key, page)] = html.encode()
+    for name, pages in ((OPDS, render_opds(entries, site, updated)),
+                        (ATOM, render_atom(entries, site, updated))):  # fmt: skip
+        for n, data in enumerate(pages, 1):
+            files[out / feed_page(name, n)] = data
     for font in styles.fonts:
         if font.role == "display":
-            files[out / FONTS_DIR / font.path.name] = font.path.read_bytes()
+            data = subset_font(font.path, CATALOG_CHARS, "woff2")
+            files[out / FONTS_DIR / catalog_font(font.path)] = data
     return files
+
+
+def catalog_font(path: Path) -> str:
+    """``Vazirmatn-Bold.ttf`` → ``Vazirmatn-Bold.woff2``."""
+    return f"{path.stem}.woff2"
+
+
+def _stale_pages(ws: Workspace, current: Mapping[Path, bytes]) -> list[Path]:
+    """Pages of an earlier, longer catalog that the current one no longer has."""
+    out = ws.output_dir
+    patterns = [f"{key}-*.html" for key in ws.settings.languages] + ["opds-*.xml", "feed-*.xml"]
+    return [p for pattern in patterns for p in out.glob(pattern) if p not in current]
 
 
 def write_catalog(ws: Workspace) -> list[Path]:
@@ -310,6 +316,8 @@ def write_catalog(ws: Workspace) -> list[Path]:
         for path, data in files.items():
             if not (path.is_file() and path.read_bytes() == data):
                 atomic_write_bytes(path, data)
+        for stale in _stale_pages(ws, files):
+            stale.unlink(missing_ok=True)
     return list(files)
 
 
@@ -332,5 +340,10 @@ def public_file(ws: Workspace, request_path: str) -> Path | None:
 
 
 def media_type(path: Path) -> str:
-    """The media type to serve ``path`` of ``output/`` with."""
-    return FEED_TYPES.get(path.name, MEDIA_TYPES.get(path.suffix, "application/octet-stream"))
+    """The media type to serve ``path`` of ``output/`` with (``opds-2.xml`` is a page of
+    ``opds.xml``)."""
+    if path.suffix == ".xml" and path.parent.name != "drafts":
+        first_page = f"{path.stem.split('-')[0]}.xml"
+        if first_page in FEED_TYPES:
+            return FEED_TYPES[first_page]
+    return MEDIA_TYPES.get(path.suffix, "application/octet-stream")

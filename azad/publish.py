@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -45,6 +46,7 @@ from azad.queue.store import Queue, Snapshot
 from azad.queue.units import TranslationFile
 from azad.render.edition import Credit, Edition, build_edition
 from azad.render.epub import render_epub
+from azad.render.html import ReadingEdition, render_reading
 from azad.render.pdf import render_pdf
 from azad.render.styles import Styles, load_styles
 from azad.workspace import Workspace
@@ -68,6 +70,8 @@ class EditionFiles:
     """First page as PNG, for the catalog; None for drafts."""
     manifest: Path | None
     """The edition's catalog entry (JSON); None for drafts."""
+    html: Path | None = None
+    """The HTML reading edition (its WOFF2 fonts beside it); None for drafts."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ def edition_files(ws: Workspace, slug: str, lang_key: str, *, draft: bool = Fals
         epub=folder / f"{slug}.epub",
         thumbnail=folder / f"{slug}.png",
         manifest=folder / f"{slug}.json",
+        html=folder / f"{slug}.html",
     )
 
 
@@ -169,6 +174,8 @@ class RenderedEdition:
     pdf: bytes
     epub: bytes
     rev: str
+    reading: ReadingEdition | None = None
+    """The HTML reading edition (not for drafts)."""
 
 
 def render_edition(
@@ -183,9 +190,13 @@ def render_edition(
     edition, styles = edition_of(
         ws, snap, draft=draft, include_drafts=draft, translators=translators
     )
+    if not draft and snap.record.approved is not None:
+        # The editions' modification date: the approval, so republishing is reproducible.
+        edition = dataclasses.replace(edition, modified=snap.record.approved.at)
     pdf = render_pdf(edition, styles)
     epub = render_epub(edition, styles, identifier=edition_id(snap.slug, language.code))
-    return RenderedEdition(edition, pdf, epub, snap.rev)
+    reading = None if draft else render_reading(edition, styles, snap.slug)
+    return RenderedEdition(edition, pdf, epub, snap.rev, reading)
 
 
 def thumbnail_png(pdf: bytes, dpi: int = THUMBNAIL_DPI) -> bytes:
@@ -213,7 +224,7 @@ def manifest_json(snap: Snapshot, rendered: RenderedEdition, files: EditionFiles
     edition = rendered.edition
     article = snap.article
     slug, lang_key = snap.slug, snap.lang_key
-    entry = {
+    entry: dict[str, object] = {
         "slug": slug,
         "lang_key": lang_key,
         "lang": edition.lang,
@@ -229,8 +240,11 @@ def manifest_json(snap: Snapshot, rendered: RenderedEdition, files: EditionFiles
         "rev": rendered.rev,
         "pdf": {"file": files.pdf.name, "bytes": len(rendered.pdf)},
         "epub": {"file": files.epub.name, "bytes": len(rendered.epub)},
+        "approved": edition.modified.isoformat() if edition.modified else None,
         "thumbnail": files.thumbnail.name if files.thumbnail else None,
     }
+    if files.html is not None and rendered.reading is not None:
+        entry["html"] = {"file": files.html.name, "bytes": len(rendered.reading.html)}
     return (json.dumps(entry, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -290,7 +304,7 @@ def _publish_files(
     refusal = publish_refusal(status.status, status.unreviewed, status.total, status.in_sync)
     if refusal:
         raise AzadError(f"{slug} ({key}): {refusal}")
-    if status.status == "published" and not force and files.pdf.is_file() and files.epub.is_file():
+    if status.status == "published" and not force and _in_place(files):
         return PublishOutcome(slug, key, "unchanged", [files.pdf, files.epub])
 
     rendered = render_edition(ws, snap, translators=translators)
@@ -300,9 +314,13 @@ def _publish_files(
         files.epub: rendered.epub,
         files.thumbnail: thumbnail_png(rendered.pdf),
     }
+    if files.html is not None and rendered.reading is not None:
+        outputs[files.html] = rendered.reading.html
+        outputs.update({files.html.parent / n: b for n, b in rendered.reading.fonts.items()})
     outputs[files.manifest] = manifest_json(snap, rendered, files)
     _write(outputs)
-    return PublishOutcome(slug, key, "published", [files.pdf, files.epub], rev=rendered.rev)
+    written = [files.pdf, files.epub, *([files.html] if files.html else [])]
+    return PublishOutcome(slug, key, "published", written, rev=rendered.rev)
 
 
 def publish_refusal(status: str, unreviewed: Sequence[str], total: int, in_sync: bool) -> str:
@@ -461,9 +479,16 @@ def _unchanged(ws: Workspace, slug: str, lang_key: str) -> PublishOutcome | None
     except AzadError:
         return None  # publish_one reports it
     files = edition_files(ws, slug, key)
-    if status.status == "published" and files.pdf.is_file() and files.epub.is_file():
+    if status.status == "published" and _in_place(files):
         return PublishOutcome(slug, key, "unchanged", [files.pdf, files.epub])
     return None
+
+
+def _in_place(files: EditionFiles) -> bool:
+    """Every file of a published edition is there (an edition published before the HTML
+    reading edition existed is published again, and gains it)."""
+    paths = [files.pdf, files.epub, *([files.html] if files.html else [])]
+    return all(p.is_file() for p in paths)
 
 
 def pending(

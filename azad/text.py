@@ -20,7 +20,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Carriage returns go too: in text they only ever mean a Windows line end, and XML parsers
+# turn them into newlines anyway.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 """Characters XML 1.0 does not allow anywhere (``Char`` production), even escaped."""
 
 _SOURCE_UNWANTED = re.compile(

@@ -27,6 +27,6 @@ echo; echo "== publish_editions (Prefect flow)"
 azad publish
 
 echo; echo "== editions"
-find "$ws/output" -maxdepth 2 \( -name '*.pdf' -o -name '*.epub' \) -not -path '*/drafts/*' | sort
+find "$ws/output" -mindepth 2 -maxdepth 2 \( -name '*.pdf' -o -name '*.epub' -o -name '*.html' \) -not -path '*/drafts/*' | sort
 echo "catalog: $ws/output/index.html"
 echo "serve it to readers (and the review queue to translators): azad -w $ws review serve"

@@ -99,7 +99,14 @@ PRELOAD: dict[str, tuple[str, ...]] = {
     "ingest": ("azad.cli", "azad.ingest"),
     "translate": ("azad.cli", "azad.translate", "azad.mt.engine", "azad.mt.select"),
     "save": ("azad.review.segments", "azad.queue.status"),
-    "publish": ("azad.publish", "azad.catalog", "azad.render.pdf", "azad.render.epub"),
+    "publish": (
+        "azad.publish",
+        "azad.catalog",
+        "azad.feeds",
+        "azad.render.pdf",
+        "azad.render.epub",
+        "azad.render.html",
+    ),
 }
 """What each operation's zygote imports (a zygote serves one operation)."""
 
@@ -529,6 +536,12 @@ class WorkspaceChecker:
             _check_html(path)
         elif suffix == ".xml":
             ET.fromstring(path.read_bytes())
+        elif suffix == ".woff2":
+            # The reading editions' and the catalog's fonts (fontTools reads them whole).
+            from fontTools.ttLib import TTFont
+
+            with TTFont(path) as font:
+                font.ensureDecompiled()
         elif suffix == ".ttf":
             if path.read_bytes() != self._styles_fonts().get(path.name):
                 raise ValueError("differs from the styles folder's font of that name")
@@ -575,7 +588,7 @@ _PO_CACHE_LOCK = threading.Lock()
 
 
 def load_po_cached(path: Path) -> Any:
-    """:func:`azad.po.load_po`, parsed once per version of the file (its inode, size and
+    """A PO file read as a CAT tool would, parsed once per version of the file (its inode, size and
     modification time; atomic writes make a new inode).  The catalog must not be changed."""
 
     key = _stat_key(path.stat())
@@ -1253,8 +1266,8 @@ class PublishScenario(Scenario):
                 manifest = json.loads(files.manifest.read_bytes())
                 ids.add(manifest["id"])
                 # The manifest is renamed last: the catalog never lists missing files.
-                for f in (files.pdf, files.epub):
-                    if not f.is_file():
+                for f in (files.pdf, files.epub, files.html):
+                    if f is not None and not f.is_file():
                         broken.append(f"{key}: manifest written, {f.name} missing")
                 if status.status == "published" and manifest["rev"] != status.rev:
                     broken.append(f"{key}: published, but the files are of other content")

@@ -165,10 +165,127 @@ def test_editor_previews_then_publishes_and_the_page_follows_the_run(
         page.wait_for_url(f"{base}/t/{SALANG}/dari?msg=*")
         expect(page.locator(".flash")).to_contain_text("Publish flow submitted")
         run = page.locator("#publish-run .label")
-        expect(run).to_have_text("Completed: PDF, EPUB", timeout=120_000)
+        expect(run).to_have_text("Completed: PDF, EPUB, HTML", timeout=120_000)
         expect(page.locator("#status")).to_have_text("published")
         page.screenshot(path=str(ARTIFACTS / "editor-published.png"), clip=HEAD_CLIP)
         browser.close()
     assert not problems, problems
     pdf = workspace.output_dir / "dari" / f"{SALANG}.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def _watch(page: object, problems: list[str]) -> None:
+    from playwright.sync_api import ConsoleMessage, Page
+
+    assert isinstance(page, Page)
+
+    def on_console(message: ConsoleMessage) -> None:
+        where = message.location.get("url", "")
+        if message.type in ("error", "warning") and not where.endswith("/favicon.ico"):
+            problems.append(f"{message.text} ({where})")
+
+    page.on("console", on_console)
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on(
+        "response",
+        lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None,
+    )
+
+
+def test_reading_edition_on_a_phone_and_a_desk(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Issue 15: the HTML reading edition at 375 px (a phone) and 1280 px (a desk), served
+    at /editions/, without JavaScript: right to left, its subset WOFF2 fonts in use, no
+    sideways scrolling on the phone, the verse's hemistichs side by side on the desk and
+    stacked on the phone (first aligned right, second left)."""
+    from playwright.sync_api import sync_playwright
+
+    ws: Workspace = published_workspace(tmp_path_factory)
+    problems: list[str] = []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with serve(ws) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width in (375, 1280):
+            context = browser.new_context(
+                viewport={"width": width, "height": 900}, java_script_enabled=False
+            )
+            page = context.new_page()
+            _watch(page, problems)
+            response = page.goto(f"{base}/editions/dari/{SLUGS[0]}.html")
+            assert response is not None and response.status == 200
+            shot = ARTIFACTS / f"reading-dari-{width}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            context.close()
+            # Measuring needs script (the page itself has none).
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            page = context.new_page()
+            _watch(page, problems)
+            page.goto(f"{base}/editions/dari/{SLUGS[0]}.html")
+            page.evaluate("document.fonts.ready")
+            facts = page.evaluate(
+                "() => [document.documentElement.dir, getComputedStyle(document.body).direction,"
+                " document.documentElement.scrollWidth <= window.innerWidth,"
+                " [...document.fonts].filter(f => f.status === 'loaded').length,"
+                " document.scripts.length]"
+            )
+            assert facts[0:3] == ["rtl", "rtl", True], (width, facts)
+            assert facts[3] >= 2 and facts[4] == 0, (width, facts)
+            row = page.locator("table.verse tr").first
+            first = row.locator("td.first").bounding_box()
+            second = row.locator("td.second").bounding_box()
+            assert first and second
+            if width >= 1280:
+                # Side by side: the first hemistich right of the second, on one line.
+                assert first["x"] > second["x"] + second["width"] - 1
+                assert abs(first["y"] - second["y"]) < 2
+            else:
+                # Stacked: the second under the first; the first's text at the right edge,
+                # the second's at the left.
+                assert second["y"] >= first["y"] + first["height"] - 1
+                ends = row.evaluate(
+                    "tr => [...tr.cells].map(td => { const r = document.createRange();"
+                    " r.selectNodeContents(td); const b = r.getBoundingClientRect();"
+                    " const c = td.getBoundingClientRect();"
+                    " return [b.left - c.left, c.right - b.right]; })"
+                )
+                (first_left, first_right), (second_left, second_right) = ends
+                assert first_right < 12 and first_left > 20, ends
+                assert second_left < 12 and second_right > 20, ends
+            context.close()
+        browser.close()
+    assert not problems, problems
+    for width in (375, 1280):
+        assert (ARTIFACTS / f"reading-dari-{width}.png").stat().st_size > 20_000
+
+
+def test_catalog_of_a_thousand_editions(
+    tmp_path_factory: pytest.TempPathFactory, workspace: Workspace
+) -> None:
+    """The catalog with 1,000 generated editions: its first page in Chromium, under 200 KB,
+    with lazily loaded thumbnails (only those near the viewport are fetched)."""
+    from playwright.sync_api import sync_playwright
+    from test_reading_editions import thousand
+
+    from azad.catalog import write_catalog
+
+    thousand(workspace, published_workspace(tmp_path_factory))
+    write_catalog(workspace)
+    problems: list[str] = []
+    images: list[str] = []
+    with serve(workspace) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        _watch(page, problems)
+        page.on("request", lambda r: images.append(r.url) if r.url.endswith(".png") else None)
+        response = page.goto(f"{base}/editions/")
+        assert response is not None and response.status == 200
+        page.evaluate("document.fonts.ready")
+        page.wait_for_load_state("networkidle")
+        on_page = page.locator("img").count()
+        assert 0 < len(images) < on_page  # lazy: not every thumbnail on the page was fetched
+        page.screenshot(path=str(ARTIFACTS / "catalog-1000.png"), full_page=False)
+        page.screenshot(path=str(ARTIFACTS / "catalog-1000-full.png"), full_page=True)
+        phone = browser.new_page(viewport={"width": 375, "height": 800})
+        phone.goto(f"{base}/editions/")
+        phone.screenshot(path=str(ARTIFACTS / "catalog-1000-375.png"))
+        browser.close()
+    assert not problems, problems

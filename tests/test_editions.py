@@ -121,12 +121,16 @@ def test_media_types_and_downloads(ws: Workspace, anon: TestClient) -> None:
             files = edition_files(ws, slug, key)
             pdf = anon.get(f"/editions/{key}/{slug}.pdf")
             assert pdf.headers["content-type"] == "application/pdf"
-            assert pdf.headers["content-disposition"] == f'attachment; filename="{slug}.{key}.pdf"'
+            assert (
+                pdf.headers["content-disposition"]
+                == f"attachment; filename=\"{slug}.{key}.pdf\"; filename*=utf-8''{slug}.{key}.pdf"
+            )
             assert pdf.content == files.pdf.read_bytes() and pdf.content.startswith(b"%PDF-")
             epub = anon.get(f"/editions/{key}/{slug}.epub")
             assert epub.headers["content-type"] == "application/epub+zip"
             assert (
-                epub.headers["content-disposition"] == f'attachment; filename="{slug}.{key}.epub"'
+                epub.headers["content-disposition"]
+                == f"attachment; filename=\"{slug}.{key}.epub\"; filename*=utf-8''{slug}.{key}.epub"
             )
             assert epub.content == files.epub.read_bytes()
             thumb = anon.get(f"/editions/{key}/{slug}.png")
@@ -136,8 +140,14 @@ def test_media_types_and_downloads(ws: Workspace, anon: TestClient) -> None:
     assert opds.headers["content-type"] == OPDS_TYPE
     assert opds.content.startswith(b"<?xml")
     assert anon.get("/editions/feed.xml").headers["content-type"] == "application/atom+xml"
-    font = anon.get("/editions/fonts/Vazirmatn-Regular.ttf")
-    assert font.headers["content-type"] == "font/ttf"
+    font = anon.get("/editions/fonts/Vazirmatn-Regular.woff2")
+    assert font.headers["content-type"] == "font/woff2" and font.content[:4] == b"wOF2"
+    assert len(font.content) < 60_000  # subset: the TrueType file is 123 KB
+    # The feeds' further pages have the feeds' types.
+    from azad.catalog import media_type
+
+    assert media_type(ws.output_dir / "opds-2.xml") == OPDS_TYPE
+    assert media_type(ws.output_dir / "feed-3.xml") == "application/atom+xml"
     assert font.headers["cache-control"] == "public, max-age=86400"
     assert anon.get("/editions/").headers["cache-control"] == "public, no-cache"
     assert anon.get("/editions/dari/the-salang-tunnel.pdf").headers["cache-control"] == (
@@ -281,9 +291,18 @@ def test_a_logged_in_editor_sees_the_same_catalog(ws: Workspace) -> None:
     assert c.get("/editions/").content == (ws.output_dir / "index.html").read_bytes()
 
 
-def test_no_editions_yet_is_404(workspace: Workspace) -> None:
+def test_no_editions_yet_is_an_empty_catalog_not_a_404(workspace: Workspace) -> None:
+    from lxml import html as lxml_html
+
     r = TestClient(create_app(workspace)).get("/editions/")
-    assert r.status_code == 404
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    page = lxml_html.fromstring(r.text)
+    # The whole catalog and each language say there is nothing yet, in their words.
+    assert page.xpath("//p[contains(@class, 'catalog-empty')]")
+    assert len(page.xpath("//section[@class='language']/p[@class='empty']")) == 2
+    assert "(۰ نشریه)" in r.text and "afgazad.com" in r.text
+    verse = page.xpath("//table[@class='verse']//td")
+    assert len(verse) == 4 and all(td.text for td in verse)
 
 
 def test_output_dir_files_are_those_published(ws: Workspace) -> None:

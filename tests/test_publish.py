@@ -158,6 +158,7 @@ def test_every_edition_was_published(published: Published) -> None:
         assert status.record.published and status.record.published.files == [
             f"output/{key}/{slug}.pdf",
             f"output/{key}/{slug}.epub",
+            f"output/{key}/{slug}.html",
         ]
         assert pending(published.ws) == []
 
@@ -477,7 +478,7 @@ def test_catalog_page_lists_both_languages(published: Published) -> None:
         assert (out / key / f"{slug}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert re.search(r"PDF <span class=\"size\">\([۰-۹]+ کیلوبایت\)</span>", page)
     assert re.search(r"EPUB <span class=\"size\">\([۰-۹]+ کیلوبایټ\)</span>", page)
-    assert (out / "fonts" / "Vazirmatn-Regular.ttf").is_file()
+    assert (out / "fonts" / "Vazirmatn-Regular.woff2").is_file()
 
 
 def test_opds_feed_has_the_required_elements(published: Published) -> None:
@@ -525,8 +526,13 @@ def test_atom_feed(published: Published) -> None:
     entries = feed.findall(f"{atom}entry")
     assert len(entries) == len(published.editions)
     for entry in entries:
-        rels = {link.get("rel") for link in entry.findall(f"{atom}link")}
-        assert rels == {"alternate", "enclosure"}
+        links = {(link.get("rel"), link.get("type")) for link in entry.findall(f"{atom}link")}
+        # The reading edition, its PDF and EPUB (and the English original, where known).
+        assert links - {("related", "text/html")} == {
+            ("alternate", "text/html"),
+            ("enclosure", "application/pdf"),
+            ("enclosure", "application/epub+zip"),
+        }
 
 
 def test_editions_are_readable_by_everyone(published: Published) -> None:

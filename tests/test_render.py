@@ -96,6 +96,10 @@ def test_only_web_addresses_become_links(salang, settings, styles, url, linked) 
         ("از [https://x.org/a?b=1] و [۱۴-۰۳-۲۰۲۵]", "از [https://x.org/a?b=1] و [۱۴-۰۳-۲۰۲۵]"),
         ("COVID-19 و CO2", "[COVID-19] و [CO2]"),
         ("بدون لاتین", "بدون لاتین"),
+        # A Latin phrase with its own commas is one run (cut at the comma, a right-to-left
+        # line would show "(not reviewed ,machine draft)"); an Arabic comma separates.
+        ("ترجمه (machine draft, not reviewed)", "ترجمه ([machine draft, not reviewed])"),
+        ("Microsoft، Google و Apple", "[Microsoft]، [Google] و [Apple]"),
     ],
 )  # fmt: skip
 def test_isolate_runs(text: str, expected: str) -> None:
@@ -123,7 +127,12 @@ def test_edition_html_carries_language_direction_and_header(salang, settings, st
     )
     assert rows == [tuple(pair) for pair in site.verse]
     assert "European Languages" not in html
-    # Latin runs and numbers in the body isolated; the English never left bare.
+    # Latin runs and numbers in the body isolated, as characters (WeasyPrint) and as
+    # elements (browsers and e-readers, which may ignore the characters); the English never
+    # left bare.
+    assert f'<span dir="ltr">{FSI}Hindu Kush{PDI}</span>' in html
+    assert f'<span dir="ltr">{FSI}۳٬۴۰۰{PDI}</span>' in html
+    html = re.sub(r'<span dir="(?:ltr|rtl)">(\u2068[^\u2069]*\u2069)</span>', r"\1", html)
     assert f"{FSI}Hindu Kush{PDI}" in html and f"{FSI}۳٬۴۰۰{PDI}" in html
     assert f"{FSI}{site.web}{PDI}" in html
     # Author transliterated (azad.toml's [edition.authors]); the date in the calendar.
@@ -142,8 +151,8 @@ def test_an_untranslated_segment_is_marked_english(salang, settings, styles) -> 
     _, article_html = render_parts(edition(salang, translations, settings, styles), styles)
     english_heading = next(b for b in salang.blocks if b.id == "b2").text
     # Whole, in one isolate, so its words keep their order around its punctuation.
-    assert f'<span lang="en">{FSI}{salang.meta.title}{PDI}</span>' in article_html
-    assert f'<span lang="en">{FSI}{english_heading}{PDI}</span>' in article_html
+    assert f'<span lang="en" dir="ltr">{FSI}{salang.meta.title}{PDI}</span>' in article_html
+    assert f'<span lang="en" dir="ltr">{FSI}{english_heading}{PDI}</span>' in article_html
 
 
 def test_pashto_text_is_never_folded(salang, settings, styles) -> None:
@@ -153,7 +162,8 @@ def test_pashto_text_is_never_folded(salang, settings, styles) -> None:
     assert '<html lang="ps-AF" dir="rtl">' in html and "پښتو" in html
     assert PASHTO_PARAGRAPH in html  # ي ې ۍ ئ ګ kept as written
     assert "اګزامپل رایټر" in html
-    assert "۲۷ وږی ۱۴۰۴" in html.replace(FSI, "").replace(PDI, "")
+    plain = re.sub(r'<span dir="(?:ltr|rtl)">([^<]*)</span>', r"\1", html)
+    assert "۲۷ وږی ۱۴۰۴" in plain.replace(FSI, "").replace(PDI, "")
 
 
 @pytest.mark.parametrize(

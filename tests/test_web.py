@@ -424,7 +424,9 @@ def assert_text_only(r, where: str = "") -> None:
 
 
 def plain(text: str) -> str:
-    """``text`` without the bidi isolates the renderer puts around numbers and Latin."""
+    """``text`` without the bidi isolates the renderer puts around numbers and Latin (the
+    characters, and the ``<span dir>`` elements around them)."""
+    text = re.sub(r'<span dir="(?:ltr|rtl)">([^<]*)</span>', r"\1", text)
     return re.sub("[\u2066-\u2069]", "", text)
 
 

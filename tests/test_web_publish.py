@@ -77,7 +77,7 @@ def test_publish_button_runs_the_flow_and_the_editions_appear(
         assert "still under way" in again.text
     data, seen = wait_until_done(c)
     assert data["run"]["state"] == "completed", data
-    assert data["run"]["label"] == "Completed: PDF, EPUB"
+    assert data["run"]["label"] == "Completed: PDF, EPUB, HTML"
     assert data["run"]["via"] == "in-process" and data["run"]["flow_run_id"]
     assert data["status"] == "published"
     assert seen[0] in ("submitted", "running") and seen[-1] == "completed"
@@ -89,7 +89,7 @@ def test_publish_button_runs_the_flow_and_the_editions_appear(
     assert status.record.published.by == "eddie"
     # The page shows the run and links the editions, which readers get at /editions/.
     page = c.get(f"/t/{SALANG}/dari").text
-    assert "Completed: PDF, EPUB" in page and 'class="publish-run run-completed"' in page
+    assert "Completed: PDF, EPUB, HTML" in page and 'class="publish-run run-completed"' in page
     assert f'<a href="/editions/dari/{SALANG}.pdf">PDF</a>' in page
     anon = TestClient(create_app(ws))
     assert anon.get(f"/editions/dari/{SALANG}.pdf").content == pdf.read_bytes()
@@ -176,7 +176,8 @@ def test_with_a_served_deployment_the_run_goes_to_prefect(prefect_api: None, ws:
         )
         assert state.is_completed(), state
         data = c.get(f"/t/{SALANG}/dari/publish-status").json()
-        assert data["run"]["label"] == "Completed: PDF, EPUB" and data["status"] == "published"
+        assert data["run"]["label"] == "Completed: PDF, EPUB, HTML"
+        assert data["status"] == "published"
         assert (ws.output_dir / "dari" / f"{SALANG}.epub").is_file()
     finally:
         with get_client(sync_client=True) as client:

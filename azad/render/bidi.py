@@ -9,9 +9,10 @@ it (``(ADB)،`` stays in order; a URL keeps its parts left to right).
 
 Choices:
 
-* consecutive Latin words separated only by spaces form one run, so a name reads
-  left to right as a whole; punctuation at the edges of a run stays outside it and takes
-  the direction of the sentence (the final dot of a sentence that ends with a Latin word);
+* consecutive Latin words separated by spaces (and Latin , ; : & or a dash) form one run,
+  so a name or a phrase reads left to right as a whole; punctuation at the edges of a run
+  stays outside it and takes the direction of the sentence (the final dot of a sentence
+  that ends with a Latin word);
 * a number is digits (any script) joined by ``. , ٫ ٬ / :`` with an optional percent sign;
   a hyphen is not part of it, so ``۲۰۲۰-۲۰۲۱`` stays a right-to-left range
   (:mod:`azad.lang.digits` already isolates hyphenated dates);
@@ -24,6 +25,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from markupsafe import Markup, escape
+
 from azad.lang.common import FSI, PDI
 
 _OPENERS = "\u2066\u2067\u2068"
@@ -32,6 +35,11 @@ _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c/:]\d+)*[%\u066a]?")
 # to its last letter, digit or closing sign; brackets, quotes and sentence punctuation
 # around it belong to the sentence.
 _LATIN_CORE = re.compile(r"[\w$€£#@+]\S*[\w%/]|[\w$€£#@+]", re.UNICODE)
+# What may lie between two Latin words of one run: spaces, and Latin punctuation inside a
+# phrase ("machine draft, not reviewed" is one run; cut at the comma, a right-to-left
+# line would show "not reviewed ,machine draft").  Not the Arabic comma: "Microsoft،
+# Google" lists two names in the sentence's order.
+_LATIN_GAP = re.compile(r"[,;:&]?\s+|\s*[-–—/]\s*")
 
 
 def isolate_runs(text: str) -> str:
@@ -87,7 +95,7 @@ def _isolate_chunk(text: str) -> str:
             start, end = token.start() + core.start(), token.start() + core.end()
             # Join to the previous Latin run when only spaces lie between them.
             joins = latin_end >= 0 and bool(spans) and spans[-1][1] == latin_end
-            if joins and text[latin_end:start].isspace():
+            if joins and _LATIN_GAP.fullmatch(text[latin_end:start]):
                 spans[-1] = (spans[-1][0], end)
                 latin_end = end
                 continue
@@ -105,3 +113,28 @@ def _isolate_chunk(text: str) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def isolate_markup(text: str) -> Markup:
+    """``text`` as HTML with each isolate (FSI … PDI, from :func:`isolate_runs`) also
+    wrapped in ``<span dir="ltr">`` (``rtl`` when its first strong letter is
+    right-to-left): browsers and e-readers isolate an element with a ``dir`` (HTML's
+    ``unicode-bidi: isolate``) where some ignore the invisible characters, and WeasyPrint,
+    which ignores ``unicode-bidi``, still has the characters.  pandoc keeps such spans (it
+    drops ``<bdi>``)."""
+    out: list[str] = []
+    for chunk, isolated in _split_isolates(text):
+        if not isolated:
+            out.append(str(escape(chunk)))
+            continue
+        direction = "rtl" if chunk[0] == "\u2067" else _first_strong(chunk) or "ltr"
+        out.append(f'<span dir="{direction}">{escape(chunk)}</span>')
+    return Markup("".join(out))
+
+
+def _first_strong(text: str) -> str | None:
+    for char in text:
+        strong = _strong(char)
+        if strong:
+            return "ltr" if strong == "L" else "rtl"
+    return None

@@ -10,6 +10,7 @@ its title page and the article in its chapter.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -81,6 +82,11 @@ class Edition:
     plain_title: str = ""
     """The title without isolates, for metadata (PDF info, OPF, catalog)."""
     plain_author: str = ""
+    article_date: dt.date | None = None
+    """The article's own date (EPUB ``dc:date``, the HTML's ``dcterms.created``)."""
+    modified: dt.datetime | None = None
+    """When the content was approved: the editions' modification date, so that the same
+    approved content always gives the same bytes (None: a draft, rendered now)."""
 
 
 def build_edition(
@@ -143,6 +149,7 @@ def build_edition(
         labels=labels,
         plain_title=_plain(title.text),
         plain_author=plain_author,
+        article_date=meta.date,
     )
 
 

@@ -4,27 +4,37 @@ pandoc reads the article fragment (the same HTML as the PDF's, without the page 
 splits it into chapters and writes the package.  Our template
 (``styles/templates/edition.epub3``) puts ``dir="rtl"`` and ``lang`` on every content
 document and makes the title page the site's header and verse; metadata sets
-``dc:language`` and ``page-progression-direction="rtl"``; the fonts are embedded.  pandoc
-labels the hidden landmarks of the navigation document in English whatever the language,
-so they are relabelled in the edition's language afterwards.
+``dc:language``, ``page-progression-direction="rtl"``, ``dc:date`` (the article's date)
+and ``dcterms:modified`` (the approval time, through ``SOURCE_DATE_EPOCH``, which pandoc
+also uses for the zip entries' times); the fonts are embedded, subset to the characters
+the book uses (:mod:`azad.render.fonts`).  pandoc labels the hidden landmarks of the
+navigation document in English whatever the language, so they are relabelled in the
+edition's language afterwards, through an XML parser (lxml).
+
+Everything that goes in is fixed by the approved content (identifier, dates, fonts), so the
+same approved content gives a byte-identical EPUB.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-import re
+import os
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
+import lxml.html
 import pypandoc
+from lxml import etree
 from markupsafe import Markup
 
 from azad.errors import AzadError
 from azad.render.edition import Edition, render_parts
+from azad.render.fonts import characters, subset_font
 from azad.render.styles import Styles
 from azad.text import xml_safe
 
@@ -32,6 +42,11 @@ PANDOC_TIMEOUT_S = 120
 NAV_DOCUMENT = "EPUB/nav.xhtml"
 # Landmark types pandoc writes → the label of labels.toml naming them.
 LANDMARK_LABELS = {"titlepage": "title_page", "toc": "contents", "bodymatter": "start"}
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+# Zip entry times need a moment; a draft (no approval) is stamped with this one rather than
+# the clock, so that two renders of one draft are identical too.
+EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 
 
 class RenderError(AzadError):
@@ -60,10 +75,48 @@ def epub_inputs(edition: Edition, styles: Styles) -> tuple[str, str]:
     return article, titlepage
 
 
+def modified(edition: Edition) -> dt.datetime:
+    """The book's modification time: the approval, whole seconds, UTC."""
+    moment = edition.modified or EPOCH
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return max(moment.astimezone(dt.UTC).replace(microsecond=0), EPOCH)
+
+
+def subset_fonts(
+    edition: Edition, styles: Styles, texts: Sequence[str], folder: Path
+) -> list[Path]:
+    """The edition's fonts subset to the characters of ``texts`` (the book's documents) and
+    of its labels, written to ``folder`` under their own names (pandoc names the embedded
+    files after them)."""
+    chars = characters(*map(text_of, texts), *edition.labels.values(), edition.plain_title)
+    paths = []
+    for font in styles.fonts:
+        path = folder / font.path.name
+        path.write_bytes(subset_font(font.path, chars))
+        paths.append(path)
+    return paths
+
+
+def text_of(html: str) -> str:
+    """The text of an HTML fragment, without its markup (whose tag and attribute names
+    would otherwise pull the whole Latin alphabet into the fonts)."""
+    if not html.strip():
+        return ""
+    return str(lxml.html.fragment_fromstring(html, create_parent="div").text_content())
+
+
 def pandoc_args(
-    edition: Edition, styles: Styles, *, identifier: str, titlepage: str, css_path: Path
+    edition: Edition,
+    styles: Styles,
+    *,
+    identifier: str,
+    titlepage: str,
+    css_path: Path,
+    fonts: Sequence[Path] | None = None,
 ) -> list[str]:
-    """pandoc's command line (without input and output)."""
+    """pandoc's command line (without input and output); ``fonts``: the files to embed
+    (default: the styles' whole fonts)."""
     meta = {
         "title": edition.plain_title,
         "lang": edition.lang,
@@ -75,6 +128,9 @@ def pandoc_args(
     }
     if edition.plain_author:
         meta["author"] = edition.plain_author
+    if edition.article_date:
+        meta["date"] = edition.article_date.isoformat()
+    meta = {key: xml_safe(value) for key, value in meta.items()}
     args = ["--from=html", "--to=epub3", f"--template={styles.epub_template}"]
     # -M values are literal strings (a metadata file would parse them as Markdown).
     for key, value in meta.items():
@@ -86,11 +142,18 @@ def pandoc_args(
         "--split-level=1",
         "--toc-depth=2",
     ]
-    args += [f"--epub-embed-font={font.path}" for font in styles.fonts]
+    paths = fonts if fonts is not None else [font.path for font in styles.fonts]
+    args += [f"--epub-embed-font={path}" for path in paths]
     return args
 
 
-def html_to_epub(article_html: str, args: list[str]) -> bytes:
+def pandoc_env(edition: Edition) -> dict[str, str]:
+    """pandoc's environment: ``SOURCE_DATE_EPOCH`` is the approval time, which pandoc
+    writes as ``dcterms:modified`` and as every zip entry's time."""
+    return {**os.environ, "SOURCE_DATE_EPOCH": str(int(modified(edition).timestamp()))}
+
+
+def html_to_epub(article_html: str, args: list[str], env: Mapping[str, str] | None = None) -> bytes:
     """Run pandoc on ``article_html`` with ``args``; the EPUB's bytes."""
     with tempfile.TemporaryDirectory(prefix="azad-epub-") as tmp:
         out = Path(tmp) / "edition.epub"
@@ -102,6 +165,7 @@ def html_to_epub(article_html: str, args: list[str]) -> bytes:
                 capture_output=True,
                 timeout=PANDOC_TIMEOUT_S,
                 check=False,
+                env=dict(env) if env is not None else None,
             )
         except subprocess.TimeoutExpired:
             raise RenderError(f"pandoc did not finish within {PANDOC_TIMEOUT_S} s") from None
@@ -115,41 +179,60 @@ def render_epub(edition: Edition, styles: Styles, *, identifier: str) -> bytes:
     """The EPUB edition of ``edition``; ``identifier`` is its stable ``dc:identifier``
     (``urn:uuid:…``), the same for every republication of one article and language."""
     article, titlepage = epub_inputs(edition, styles)
-    with tempfile.TemporaryDirectory(prefix="azad-epub-css-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="azad-epub-") as tmp:
         css_path = Path(tmp) / "edition.css"
         css_path.write_text(epub_css(styles), encoding="utf-8")
+        fonts_dir = Path(tmp) / "fonts"
+        fonts_dir.mkdir()
+        fonts = subset_fonts(edition, styles, [article, titlepage], fonts_dir)
         args = pandoc_args(
-            edition, styles, identifier=identifier, titlepage=titlepage, css_path=css_path
+            edition,
+            styles,
+            identifier=identifier,
+            titlepage=titlepage,
+            css_path=css_path,
+            fonts=fonts,
         )
-        epub = html_to_epub(article, args)
-    return relabel_landmarks(epub, edition.labels)
+        epub = html_to_epub(article, args, pandoc_env(edition))
+    return repack(epub, edition.labels, modified(edition))
 
 
-def relabel_landmarks(epub: bytes, labels: Mapping[str, str]) -> bytes:
-    """``epub`` with the landmarks of its navigation document in the edition's language."""
+def repack(epub: bytes, labels: Mapping[str, str], moment: dt.datetime) -> bytes:
+    """``epub`` with the landmarks of its navigation document in the edition's language,
+    ``mimetype`` first and stored (uncompressed) as EPUB requires (EPUBCheck 5 does not
+    notice a compressed one, tests/test_publish.py checks it), and every entry dated
+    ``moment`` with fixed attributes, so that the same content gives the same bytes."""
     source = zipfile.ZipFile(io.BytesIO(epub))
+    infos = sorted(source.infolist(), key=lambda i: i.filename != "mimetype")
     out = io.BytesIO()
+    date_time = moment.astimezone(dt.UTC).timetuple()[:6]
     with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
+        for info in infos:
             data = source.read(info)
             if info.filename == NAV_DOCUMENT:
-                data = _relabel(data.decode("utf-8"), labels).encode("utf-8")
-            # The mimetype entry stays first and uncompressed, as EPUB requires.  Level 1:
-            # the fonts are most of the bytes, and recompressing them harder costs more
-            # time than it saves space.
+                data = relabel_nav(data, labels)
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 3
             if info.filename == "mimetype":
-                target.writestr(info, data, compress_type=zipfile.ZIP_STORED)
+                entry.compress_type = zipfile.ZIP_STORED
+                target.writestr(entry, data)
             else:
-                target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(entry, data, compresslevel=9)
     return out.getvalue()
 
 
-_LANDMARK = re.compile(r'(<a href="[^"]*" epub:type="(\w+)">)([^<]*)(</a>)')
-
-
-def _relabel(nav: str, labels: Mapping[str, str]) -> str:
-    def label(m: re.Match[str]) -> str:
-        name = LANDMARK_LABELS.get(m.group(2))
-        return m.group(1) + (labels[name] if name else m.group(3)) + m.group(4)
-
-    return _LANDMARK.sub(label, nav)
+def relabel_nav(nav: bytes, labels: Mapping[str, str]) -> bytes:
+    """The navigation document with each landmark's label (``<a epub:type="toc">``) in the
+    edition's language (labels.toml), set through lxml: no pattern over pandoc's markup."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+    tree = etree.parse(io.BytesIO(nav), parser)
+    links = tree.iterfind(f".//{{{XHTML_NS}}}a[@{{{EPUB_NS}}}type]")
+    for link in links:
+        name = LANDMARK_LABELS.get(link.get(f"{{{EPUB_NS}}}type", ""))
+        if name:
+            for child in list(link):
+                link.remove(child)
+            link.text = labels[name]
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")

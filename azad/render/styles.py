@@ -7,6 +7,7 @@ wording of the editions.
     edition.css          the stylesheet of both editions, PDF and EPUB
     print.css            page rules of the PDF only (@page, running footer, stamps)
     catalog.css          the readers' catalog page
+    reading.css          the HTML reading edition's screen rules
     labels.toml          per language code: credit lines, stamps, navigation titles …
     templates/*.html.j2  the edition's HTML (Jinja2)
     templates/edition.epub3   pandoc's EPUB 3 template with dir="rtl"
@@ -30,7 +31,8 @@ from fontTools.ttLib import TTFont, TTLibError
 
 from azad.errors import InputError
 from azad.lang.common import isolate
-from azad.render.bidi import isolate_runs
+from azad.render.bidi import isolate_markup, isolate_runs
+from azad.render.xmlsafe import finalize
 from azad.settings import EditionSettings
 
 PROJECT_STYLES = Path(__file__).resolve().parents[2] / "styles"
@@ -59,6 +61,15 @@ REQUIRED_LABELS = (
     "megabytes",
     "catalog_title",
     "download",
+    "read",
+    "english_original",
+    "catalog_link",
+    "count",
+    "empty",
+    "catalog_empty",
+    "older",
+    "newer",
+    "page",
 )
 
 
@@ -79,6 +90,8 @@ class Styles:
     print_css: str
     catalog_css: str
     """The readers' catalog page (``output/index.html``)."""
+    reading_css: str
+    """The HTML reading edition's screen rules, after edition.css."""
     fonts: tuple[FontFile, ...]
     labels: dict[str, dict[str, str]]
     """Language code (``fa-AF``) → label name → text."""
@@ -155,14 +168,19 @@ def _load(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # No character XML cannot carry reaches an HTML, XHTML or EPUB file.
+        finalize=finalize,
     )
     env.filters["bidi"] = isolate_runs  # Latin runs and numbers inside RTL text
     env.filters["ltr"] = isolate  # a wholly left-to-right text (the English title)
+    # Isolates as elements too (<span dir>): browsers and e-readers honour those.
+    env.filters["isolates"] = isolate_markup
     return Styles(
         folder=folder,
         edition_css=_read(folder / "edition.css"),
         print_css=_read(folder / "print.css"),
         catalog_css=_read(folder / "catalog.css"),
+        reading_css=_read(folder / "reading.css"),
         fonts=fonts,
         labels=labels,
         templates=env,

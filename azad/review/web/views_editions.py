@@ -6,13 +6,16 @@ everything else in the app needs a login. What may be served is decided by
 never a path outside ``output/``, a hidden file, a draft or a manifest), so a request path
 never reaches the file system unchecked.
 
-Responses carry their media type (:func:`azad.catalog.media_type`), ``Content-Disposition:
-attachment`` for PDF and EPUB, and validators (``ETag``, ``Last-Modified``) answered with
-304; every file is revalidated on each use (``no-cache``) because republishing replaces an
+Files are streamed by Starlette's ``FileResponse`` (never read whole into memory; ``Range``
+answered with 206, ``If-Range`` honoured).  Responses carry their media type
+(:func:`azad.catalog.media_type`), ``Content-Disposition: attachment`` with ``filename``
+and ``filename*`` for PDF and EPUB, and validators (``ETag``, ``Last-Modified``) answered
+with 304; every file is revalidated on each use (``no-cache``) because republishing replaces an
 edition under the same URL, except the fonts, which do not change with the editions. The
 catalog page is static HTML with inline ``<style>`` (its @font-face rules and stylesheet):
 its CSP allows exactly those style elements (by hash), fonts and images of this site, and
-no script at all.
+no script at all (so the small HTML pages are read, for their hashes).  Before anything
+is published the catalog is written (empty, saying so) rather than answering 404.
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
-from azad.catalog import FONTS_DIR, media_type, public_file
+from azad.catalog import FONTS_DIR, INDEX, media_type, public_file, write_catalog
 from azad.review.web.security import inline_style_csp, workspace
 
 PREFIX = "/editions/"
@@ -42,19 +45,18 @@ def editions_root(request: Request) -> Response:
 
 @dataclass(frozen=True)
 class _File:
-    data: bytes
+    stat: os.stat_result
     etag: str
     mtime: float
 
 
-def _read(path: Path) -> _File:
-    # Content and validators from the same open file: a publish renames a new file into
-    # place, so a second stat() could describe a different file than the one read.
-    with path.open("rb") as fh:
-        st = os.fstat(fh.fileno())
-        data = fh.read()
+def _stat(path: Path) -> _File:
+    # Inode, time and size: a publish renames a new file into place, which changes all of
+    # them.  (FileResponse opens the path again to stream it; a publish in between serves
+    # the new file, whole, under the old validator, which the next request corrects.)
+    st = path.stat()
     etag = f'"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}"'
-    return _File(data, etag, st.st_mtime)
+    return _File(st, etag, st.st_mtime)
 
 
 def _not_modified(request: Request, found: _File) -> bool:
@@ -84,12 +86,14 @@ def _download_name(ws_output: Path, path: Path) -> str:
 
 
 def attachment(name: str) -> str:
-    """``Content-Disposition`` for a download; RFC 6266's ``filename*`` for a name that is
-    not plain ASCII (a quote or a non-ASCII letter cannot go into the quoted form)."""
+    """``Content-Disposition`` for a download: RFC 6266's ``filename*`` (UTF-8, any
+    name), and a plain ``filename`` for old clients where the name is plain ASCII (a quote
+    or a non-ASCII letter cannot go into the quoted form)."""
     quoted = quote(name)
+    star = f"filename*=utf-8''{quoted}"
     if quoted == name:
-        return f'attachment; filename="{name}"'
-    return f"attachment; filename*=utf-8''{quoted}"
+        return f'attachment; filename="{name}"; {star}'
+    return f"attachment; {star}"
 
 
 def edition_file(request: Request) -> Response:
@@ -98,9 +102,13 @@ def edition_file(request: Request) -> Response:
     # %00 in the URL arrives as a NUL byte, which no file name has and on which pathlib
     # raises ValueError (an HTTP 500 to anyone): not found, like any other such name.
     path = None if "\x00" in wanted else public_file(ws, wanted)
+    if path is None and wanted.strip("/") in ("", INDEX) and not (ws.output_dir / INDEX).exists():
+        # Nothing published yet: the catalog says so (per language), never a bare 404.
+        write_catalog(ws)
+        path = public_file(ws, wanted)
     if path is None:
         return Response("not found", status_code=404, media_type="text/plain")
-    found = _read(path)
+    found = _stat(path)
     is_font = path.parent.name == FONTS_DIR and path.parent.parent == ws.output_dir.resolve()
     headers = {
         "etag": found.etag,
@@ -109,11 +117,11 @@ def edition_file(request: Request) -> Response:
     }
     kind = media_type(path)
     is_html = kind.startswith("text/html")
-    headers["content-security-policy"] = inline_style_csp(
-        found.data.decode("utf-8", errors="replace") if is_html else ""
-    )
+    # Pages are small; their inline <style> elements are allowed by hash.
+    page = path.read_text(encoding="utf-8", errors="replace") if is_html else ""
+    headers["content-security-policy"] = inline_style_csp(page)
     if path.suffix in DOWNLOADS:
         headers["content-disposition"] = attachment(_download_name(ws.output_dir.resolve(), path))
     if _not_modified(request, found):
         return Response(status_code=304, headers=headers)
-    return Response(found.data, media_type=kind, headers=headers)
+    return FileResponse(path, media_type=kind, headers=headers, stat_result=found.stat)
