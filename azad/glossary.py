@@ -37,6 +37,7 @@ from typing import Final
 from azad.errors import InputError
 from azad.fsutil import atomic_write_text
 from azad.lang.common import DARI, check_lang
+from azad.tsv import tsv_lines
 
 GLOSSARY_COLUMNS: Final = ("english", "dari", "pashto", "keep_latin", "note")
 _REQUIRED_COLUMNS: Final = ("english", "dari", "pashto")
@@ -193,14 +194,12 @@ def parse_glossary(text: str, path: str | Path = "<glossary>") -> Glossary:
     columns: list[str] | None = None
     entries: list[GlossaryEntry] = []
     first_line: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        if line.lstrip().startswith("#"):
+    for tsv in tsv_lines(text):
+        number, cells = tsv.number, tsv.cells
+        if cells is None:
             if columns is None:
-                preamble.append(line)
+                preamble.append(tsv.text)
             continue
-        cells = [c.strip() for c in line.split("\t")]
         if columns is None:
             columns = _check_header(cells, number, path)
             continue

@@ -381,10 +381,8 @@ def _write(outputs: dict[Path, bytes]) -> None:
     was; the renames take microseconds.  The manifest is renamed last, so the catalog
     never lists an edition whose files are not in place.
     """
-    for path in outputs:
-        # Left behind by a publish of this edition that was killed while staging.
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):
-            stale.unlink(missing_ok=True)
+    # Temporary files a killed publish left behind go by fsutil's one rule (stage_bytes
+    # removes those over an hour old): a younger one may be another publish's, at work.
     staged: list[tuple[Path, Path]] = []
     try:
         for path, data in outputs.items():

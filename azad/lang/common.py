@@ -168,10 +168,13 @@ def merge_digit_records(records: list[Substitution]) -> list[Substitution]:
     return out
 
 
-def _strong(char: str) -> str | None:
-    # Letters only: Arabic punctuation such as ؛ and ؟ is "AL" for the bidi algorithm, but
-    # counting it would let this module's own output change the context of a second run.
-    if not unicodedata.category(char).startswith("L"):
+def strong_direction(char: str, *, letters_only: bool = True) -> str | None:
+    """``L`` or ``R`` for a character of strong direction, else None.
+
+    ``letters_only`` (post-editing): Arabic punctuation such as ؛ and ؟ is "AL" for the
+    bidi algorithm, but counting it would let this module's own output change the context
+    of a second run."""
+    if letters_only and not unicodedata.category(char).startswith("L"):
         return None
     bidi = unicodedata.bidirectional(char)
     if bidi == "L":
@@ -226,7 +229,7 @@ class Scan:
             j = i
             has_l = has_r = False
             while j < n and not isolated[j] and not text[j].isspace():
-                strong = _strong(text[j])
+                strong = strong_direction(text[j])
                 has_l = has_l or strong == "L"
                 has_r = has_r or strong == "R"
                 j += 1
@@ -249,7 +252,7 @@ class Scan:
             if _is_paragraph_break(char):
                 last = None
             elif not isolated[i]:
-                last = _strong(char) or last
+                last = strong_direction(char) or last
         after: list[str | None] = [None] * n
         last = None
         for i in range(n - 1, -1, -1):
@@ -258,7 +261,7 @@ class Scan:
             if _is_paragraph_break(char):
                 last = None
             elif not isolated[i]:
-                last = _strong(char) or last
+                last = strong_direction(char) or last
         self.before = before
         self.after = after
         self._para_cache: list[bool] | None = None
@@ -293,7 +296,8 @@ class Scan:
                 while end < n and not _is_paragraph_break(text[end]):
                     end += 1
                 has_r = any(
-                    not self.isolated[k] and _strong(text[k]) == "R" for k in range(start, end)
+                    not self.isolated[k] and strong_direction(text[k]) == "R"
+                    for k in range(start, end)
                 )
                 for k in range(start, min(end + 1, n)):
                     flags[k] = has_r

@@ -38,6 +38,7 @@ from azad.lang.common import (
     merge_digit_records,
 )
 from azad.lang.digits import bidi_edits, digit_edits, punctuation_edits
+from azad.tsv import tsv_lines
 
 LEXICON_COLUMNS: Final = ("iranian", "dari", "note")
 
@@ -149,10 +150,10 @@ def parse_lexicon(text: str, path: str | Path = "<lexicon>") -> Lexicon:
     entries: list[LexiconEntry] = []
     seen: dict[str, int] = {}
     header_seen = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
+    for tsv in tsv_lines(text):
+        number, cells = tsv.number, tsv.cells
+        if cells is None:
             continue
-        cells = [c.strip() for c in line.split("\t")]
         if not header_seen:
             names = tuple(c.lower() for c in cells)
             if names != LEXICON_COLUMNS:

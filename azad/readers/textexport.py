@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from azad.errors import InputError
+from azad.lang.months import ENGLISH_MONTHS
 from azad.model import Article, Metadata
 from azad.readers.base import MAX_BLOCK_CHARS, RawBlock, ReadOptions, Source, assemble
 from azad.segment import normalize_space
@@ -25,22 +26,10 @@ from azad.settings import SiteProfile
 FORMAT = "text-export"
 
 _DATE_RE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _CLOSING_RE = re.compile(
-    r"^(?P<author>[^,\n]{2,80}),\s+(?P<month>" + "|".join(_MONTHS) + r")\s+(?P<day>\d{1,2}),\s+"
+    r"^(?P<author>[^,\n]{2,80}),\s+(?P<month>"
+    + "|".join(ENGLISH_MONTHS)
+    + r")\s+(?P<day>\d{1,2}),\s+"
     r"(?P<year>\d{4})\.?$"
 )
 _BULLET_RE = re.compile(r"^(?:[-•*–]|(?P<num>\d{1,3})[.)])\s+(?P<text>.+)$")

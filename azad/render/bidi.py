@@ -23,11 +23,10 @@ Choices:
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from markupsafe import Markup, escape
 
-from azad.lang.common import FSI, PDI
+from azad.lang.common import FSI, PDI, strong_direction
 
 _OPENERS = "\u2066\u2067\u2068"
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c/:]\d+)*[%\u066a]?")
@@ -73,21 +72,12 @@ def _split_isolates(text: str) -> list[tuple[str, bool]]:
     return pieces
 
 
-def _strong(char: str) -> str | None:
-    bidi = unicodedata.bidirectional(char)
-    if bidi == "L":
-        return "L"
-    if bidi in ("R", "AL"):
-        return "R"
-    return None
-
-
 def _isolate_chunk(text: str) -> str:
     spans: list[tuple[int, int]] = []
     latin_end = -1  # end of the last Latin run, to join the next Latin word to it
     for token in re.finditer(r"\S+", text):
         word = token.group()
-        strong = {_strong(c) for c in word}
+        strong = {strong_direction(c, letters_only=False) for c in word}
         if "L" in strong and "R" not in strong:
             core = _LATIN_CORE.search(word)
             if core is None:
@@ -134,7 +124,7 @@ def isolate_markup(text: str) -> Markup:
 
 def _first_strong(text: str) -> str | None:
     for char in text:
-        strong = _strong(char)
+        strong = strong_direction(char, letters_only=False)
         if strong:
             return "ltr" if strong == "L" else "rtl"
     return None

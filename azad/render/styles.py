@@ -98,9 +98,6 @@ class Styles:
     templates: jinja2.Environment = field(compare=False)
     epub_template: Path
 
-    def label(self, lang: str, name: str) -> str:
-        return self.labels[lang][name]
-
     def font_face_css(self, url: Callable[[FontFile], str]) -> str:
         """@font-face rules for every font, ``url(font)`` giving its address (a file URL
         for WeasyPrint, ``../fonts/NAME`` inside an EPUB)."""

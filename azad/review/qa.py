@@ -38,7 +38,7 @@ _ISOLATED = re.compile(f"[{FSI}{LRI}{RLI}][^{PDI}]*{PDI}?")
 
 
 @dataclass(frozen=True)
-class Warning:
+class QAWarning:
     kind: str
     """``numbers``, ``glossary``, ``placeholder``, ``latin``, ``unchanged``, ``letters``,
     ``empty``, or the name of a translate-toolkit check."""
@@ -53,12 +53,12 @@ def _numbers(text: str) -> Counter[str]:
 
 def check_segment(
     english: str, target: str, lang_code: str, glossary: Glossary | None = None
-) -> list[Warning]:
+) -> list[QAWarning]:
     """Warnings for ``target``, the ``lang_code`` (``fa-AF``/``ps-AF``) translation of
     ``english``."""
     if not target.strip():
-        return [Warning("empty", "no translation")]
-    out: list[Warning] = []
+        return [QAWarning("empty", "no translation")]
+    out: list[QAWarning] = []
     src, dst = _numbers(english), _numbers(PLACEHOLDER_PATTERN.sub(" ", target))
     if src != dst:
         missing = sorted((src - dst).elements())
@@ -66,31 +66,31 @@ def check_segment(
         parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
             [f"not in the English {', '.join(extra)}"] if extra else []
         )
-        out.append(Warning("numbers", "numbers differ: " + "; ".join(parts)))
+        out.append(QAWarning("numbers", "numbers differ: " + "; ".join(parts)))
     if glossary is not None:
         for match in glossary.find(english, lang_code):
             form = match.entry.target(lang_code)
             if form and form not in target:
-                out.append(Warning("glossary", f"glossary: {match.matched} → {form}"))
+                out.append(QAWarning("glossary", f"glossary: {match.matched} → {form}"))
     for m in PLACEHOLDER_PATTERN.finditer(target):
-        out.append(Warning("placeholder", f"placeholder left: {m.group()}"))
+        out.append(QAWarning("placeholder", f"placeholder left: {m.group()}"))
     if target.strip() == english.strip():
-        out.append(Warning("unchanged", "same as the English"))
+        out.append(QAWarning("unchanged", "same as the English"))
     else:
         allowed = _latin_allowed(english, glossary)
         outside = _ISOLATED.sub(" ", PLACEHOLDER_PATTERN.sub(" ", target))
         latin = [w for w in _LATIN_WORD.findall(outside) if w not in allowed]
         if latin:
-            out.append(Warning("latin", "Latin text left: " + ", ".join(dict.fromkeys(latin))))
+            out.append(QAWarning("latin", "Latin text left: " + ", ".join(dict.fromkeys(latin))))
     arabic = "يك" if lang_code == DARI else "ك"
     found = sorted({c for c in target if c in arabic})
     if found:
         names = {"ي": "Arabic yeh ي (write ی)", "ك": "Arabic kaf ك (write ک)"}
-        out.append(Warning("letters", ", ".join(names[c] for c in found)))
+        out.append(QAWarning("letters", ", ".join(names[c] for c in found)))
     unit = pounit(english)
     unit.target = target
     for name, message in _checker.run_filters(unit).items():
-        out.append(Warning(name, str(message)))
+        out.append(QAWarning(name, str(message)))
     return out
 
 
@@ -105,7 +105,7 @@ def _latin_allowed(english: str, glossary: Glossary | None) -> set[str]:
     return allowed
 
 
-def summarize(warnings: Iterable[Iterable[Warning]]) -> dict[str, int]:
+def summarize(warnings: Iterable[Iterable[QAWarning]]) -> dict[str, int]:
     """Segments with each kind of warning, for the article's QA summary."""
     counts: Counter[str] = Counter()
     for segment in warnings:

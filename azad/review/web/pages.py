@@ -14,7 +14,7 @@ from azad.queue.units import Unit
 from azad.review.approvals import ChangedSegment
 from azad.review.index import QueueRow
 from azad.review.publishing import PublishRun
-from azad.review.qa import Warning
+from azad.review.qa import QAWarning
 from azad.review.segments import Change
 from azad.review.tm import TMMatch
 from azad.review.users import User
@@ -64,7 +64,7 @@ class QueuePage:
 @dataclass(frozen=True)
 class SegmentRow:
     segment: Unit
-    warnings: list[Warning]
+    warnings: list[QAWarning]
     glossary: list[tuple[str, str]]
     """(English term, its form in the language) found in the English."""
     tm: list[TMMatch]
