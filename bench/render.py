@@ -240,7 +240,7 @@ def bench_many(n: int, sequential: bool) -> list[tuple[str, float, float | None]
     ws, pairs, inputs = make_workspace(n, tmp / "ws")
     workers = os.cpu_count() or 1
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["azad.publish"])
+    context.set_forkserver_preload(["azad.publish.run"])
     # Start the fork server (both (c) and (d) fork their workers from it) before timing.
     with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
         pool.submit(os.getpid).result()

@@ -105,7 +105,7 @@ def test_a_failing_publish_shows_why(
         raise AzadError("the renderer ran out of ink")
 
     # publish_many renders a single edition in this process: the failure reaches the flow.
-    monkeypatch.setattr("azad.publish.render_edition", broken)
+    monkeypatch.setattr("azad.publish.run.render_edition", broken)
     c, csrf = as_editor(ws)
     assert c.post(f"/t/{SALANG}/dari/publish", data={"csrf": csrf}).status_code == 200
     data, _ = wait_until_done(c)

@@ -1,0 +1,44 @@
+"""The credit line's facts: who translated, and whether a machine drafted it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from azad.queue.record import ReviewRecord
+from azad.queue.units import TranslationFile
+from azad.render.edition import Credit
+
+# Names a PO file's Last-Translator has before anyone set it (gettext's template).
+_PLACEHOLDER_TRANSLATORS = frozenset({"", "FULL NAME", "FULL NAME <EMAIL@ADDRESS>"})
+
+
+def translators_of(tf: TranslationFile, record: ReviewRecord) -> list[str]:
+    """Who translated: the PO file's Last-Translator and whoever claimed the translation in
+    the review queue, in that order; the approving editor when nobody else is known."""
+    names: list[str] = []
+    last = re.sub(r"\s*<[^>]*>\s*", "", tf.metadata.get("Last-Translator", "")).strip()
+    if last not in _PLACEHOLDER_TRANSLATORS:
+        names.append(last)
+    names += [event.by for event in record.history if event.action == "claim"]
+    if not names and record.approved is not None:
+        names.append(record.approved.by)
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def credit_of(
+    tf: TranslationFile, record: ReviewRecord, translators: Sequence[str] | None
+) -> Credit:
+    """The credit line's facts: names (given, else from the PO file and review record),
+    whether any unit started as a machine draft, whether that draft was the test model's."""
+    live = tf.live
+    return Credit(
+        translators=tuple(translators if translators else translators_of(tf, record)),
+        machine_draft=any(u.provenance.is_machine or u.provenance.draft for u in live),
+        # The test model's words are printed unless every unit from it is known to have
+        # been rewritten (a CAT tool that changes a text does not say what it was).
+        test_model=any(
+            u.provenance.test_model and (not u.provenance.draft or u.text == u.provenance.draft)
+            for u in live
+        ),
+    )
