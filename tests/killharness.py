@@ -38,7 +38,7 @@ process), so no fsync is needed for these records.  Every acknowledged save must
 the PO file (unless a later acknowledged save of the same segment superseded it) and in
 the change log; a save in flight at the kill may be there or not.
 
-Temporary files left by a killed atomic write (``.<name>.XXXXXXXX.tmp``, see
+Temporary files left by a killed atomic write (``.<name>.XXXXXXXXXXXX.tmp``, see
 :mod:`azad.fsutil`) are not data: they are counted, never parsed, and must keep the
 hidden name that no reader of the workspace lists.
 """
@@ -88,9 +88,9 @@ RUN_TIMEOUT_S = 120.0
 """A run that is not killed must finish within this (a stale lock would block it for the
 PO lock's 30 s timeout and then fail)."""
 
-TEMP_RE = re.compile(r"^\.(?P<target>.+)\.[A-Za-z0-9_]{8}\.tmp$")
-"""The name :func:`azad.fsutil.stage_bytes` gives a temporary file (``tempfile.mkstemp``
-with prefix ``.<name>.`` and suffix ``.tmp``)."""
+TEMP_RE = re.compile(r"^\.(?P<target>.+)\.[0-9a-f]{12}\.tmp$")
+"""The name :func:`azad.fsutil.stage_bytes` gives a temporary file (``.<name>.``, twelve
+random hex digits, ``.tmp``)."""
 
 
 # ==== the zygote (its own process) and the children it forks ===============================

@@ -103,7 +103,7 @@ def test_the_checker_finds_damaged_files(save_scenario: SaveScenario) -> None:
     (out / "x.epub").write_bytes(b"PK\x03\x04 not a zip")
     (out / "x.json").write_text('{"slug": "x"', encoding="utf-8")
     (ws.article_dir(slug) / "notes.txt").write_text("?", encoding="utf-8")
-    (ws.article_dir(slug) / f".{lang}.po.abcd1234.tmp").write_text("half", encoding="utf-8")
+    (ws.article_dir(slug) / f".{lang}.po.0123456789ab.tmp").write_text("half", encoding="utf-8")
 
     report = checker.check()
     damaged = {p.split(":")[0] for p in report.problems}
@@ -117,7 +117,7 @@ def test_the_checker_finds_damaged_files(save_scenario: SaveScenario) -> None:
         f"translations/{slug}/notes.txt",
     }
     # A leftover temporary file is counted, never parsed as data.
-    assert report.temps == [f"translations/{slug}/.{lang}.po.abcd1234.tmp"]
+    assert report.temps == [f"translations/{slug}/.{lang}.po.0123456789ab.tmp"]
 
 
 def test_a_lost_acknowledged_save_is_noticed(save_scenario: SaveScenario) -> None:
