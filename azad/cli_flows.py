@@ -8,8 +8,6 @@ unless ``PREFECT_HOME`` says otherwise, so workspaces do not share caches.
 from __future__ import annotations
 
 import contextlib
-import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
@@ -19,29 +17,11 @@ from filelock import FileLock, Timeout
 from rich.table import Table
 
 from azad.cli_context import State, console, err_console
+from azad.prefect_env import prepare_prefect
 from azad.text import shown
 from azad.workspace import Workspace
 
 flows_app = typer.Typer(help="Serve the pipeline's Prefect flows.", no_args_is_help=True)
-
-
-def prepare_prefect(ws: Workspace) -> None:
-    """Environment for Prefect, set before it is imported."""
-    if not os.environ.get("PREFECT_API_URL"):
-        os.environ.setdefault("PREFECT_HOME", str(ws.root / ".prefect"))
-    # The ephemeral server's start-up and shutdown chatter is not for the user.
-    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
-    # Flow and task run logs say what is happening; the temporary server's start and stop
-    # messages and its background services' errors do not concern the user.
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "INFO")
-    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "INFO")
-    os.environ.setdefault("PREFECT_UI_ENABLED", "false")
-    # A busy machine (CI, two cores) can take longer than Prefect's default 20 s.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # The ephemeral server's telemetry task trips over its own SQLite lock now and then.
-    logging.getLogger("docket").setLevel(logging.CRITICAL)
 
 
 RUN_LOCK = ".azad/run.lock"

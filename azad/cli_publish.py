@@ -86,7 +86,7 @@ def _publish_flow(
     force: bool,
     by: str,
 ) -> list[PublishOutcome]:
-    from azad.cli_flows import prepare_prefect
+    from azad.prefect_env import prepare_prefect
 
     prepare_prefect(ws)
     from flows.pipeline import publish_editions

@@ -119,7 +119,12 @@ def serve(
             "and set [review] secure_cookies = true"
         )
     console.print(f"review app on http://{host}:{port}/ (workspace {ws.root})")
-    uvicorn.run(create_app(ws), host=host, port=port, proxy_headers=True, log_level="info")
+    # The publish flow the Publish button runs when no deployment is served (imported
+    # here, not at the top: it brings Prefect, which other commands do without).
+    from flows.pipeline import publish_editions
+
+    app = create_app(ws, publish_flow=publish_editions)
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
 
 
 def _lang(ws: Workspace, lang: str) -> str:

@@ -69,7 +69,10 @@ def serve(ws: Workspace) -> Iterator[str]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(ws), log_level="warning", lifespan="off"))
+    from flows.pipeline import publish_editions
+
+    app = create_app(ws, publish_flow=publish_editions)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -35,7 +35,9 @@ def ws(workspace: Workspace) -> Workspace:
 
 
 def as_editor(ws: Workspace) -> tuple[TestClient, str]:
-    c = TestClient(create_app(ws))
+    from flows.pipeline import publish_editions
+
+    c = TestClient(create_app(ws, publish_flow=publish_editions))
     return c, login(c, "eddie")
 
 
@@ -183,3 +185,11 @@ def test_with_a_served_deployment_the_run_goes_to_prefect(prefect_api: None, ws:
         with get_client(sync_client=True) as client:
             # Other tests share this API and expect no served deployment.
             client.delete_deployment(deployment_id)
+
+
+def test_an_app_without_the_flow_or_a_deployment_says_how_to_publish(ws: Workspace) -> None:
+    """The service never imports the flows (layers): the command line hands the flow over."""
+    c = TestClient(create_app(ws))
+    csrf = login(c, "eddie")
+    r = c.post(f"/t/{SALANG}/dari/publish", data={"csrf": csrf})
+    assert r.status_code == 400 and "azad review serve" in r.text

@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
 from azad.errors import AzadError
+from azad.prefect_env import prepare_prefect
 from azad.queue.record import now
 from azad.queue.status import translation_status
 from azad.workspace import Workspace
@@ -110,13 +112,25 @@ def _set(key: RunKey, run: PublishRun) -> PublishRun:
     return run
 
 
+PublishFlow = Callable[..., Any]
+"""``flows.pipeline.publish_editions``: the flow the app runs itself when no deployment is
+served. The command line (the layer above) hands it over through
+:func:`azad.review.web.app.create_app`, so this service never imports the flows."""
+
+_flows: dict[Path, PublishFlow] = {}
+
+
+def use_flow(ws: Workspace, flow: PublishFlow) -> None:
+    """Run ``flow`` in this process to publish ``ws``'s translations (when no deployment
+    is served)."""
+    _flows[ws.root] = flow
+
+
 def _ensure_prefect(ws: Workspace) -> None:
     """Prefect's environment, set once per process before Prefect is first imported."""
     global _prefect_ready
     with _prefect_lock:
         if not _prefect_ready:
-            from azad.cli_flows import prepare_prefect
-
             prepare_prefect(ws)
             _prefect_ready = True
 
@@ -166,10 +180,16 @@ def _submit(ws: Workspace, slug: str, lang_key: str, by: str) -> tuple[PublishRu
             detail=flow_run.state.name or "" if flow_run.state else "",
         )
         return _set(key, run), True
+    flow = _flows.get(ws.root)
+    if flow is None:
+        raise AzadError(
+            "this app cannot run the publish flow itself: serve the deployment with "
+            "'azad flows serve', or start the app with 'azad review serve'"
+        )
     run = _set(key, PublishRun(slug, lang_key, by, "in-process"))
     thread = threading.Thread(
         target=_run_in_process,
-        args=(key, run, parameters),
+        args=(key, run, flow, parameters),
         name=f"azad-publish {slug} {lang_key}",
         # A kill mid-publish leaves the previous edition intact (atomic writes), so the
         # app need not wait for a run to stop it.
@@ -201,13 +221,13 @@ def _served_deployment() -> bool:
     return deployment.status != DeploymentStatus.NOT_READY
 
 
-def _run_in_process(key: RunKey, run: PublishRun, parameters: dict[str, Any]) -> None:
+def _run_in_process(
+    key: RunKey, run: PublishRun, flow: PublishFlow, parameters: dict[str, Any]
+) -> None:
     try:
         with _one_at_a_time:
             _set(key, replace(run, state="running"))
-            from flows.pipeline import publish_editions
-
-            state = publish_editions(**parameters, return_state=True)
+            state = flow(**parameters, return_state=True)
             flow_run_id = state.state_details.flow_run_id
             done = replace(
                 run,

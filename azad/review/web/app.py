@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from azad.errors import AzadError
+from azad.review.publishing import PublishFlow, use_flow
 from azad.review.web import (
     views_actions,
     views_api,
@@ -66,8 +67,10 @@ ROUTES = [
 ]
 
 
-def create_app(ws: Workspace) -> Starlette:
-    """The app serving ``ws``'s review queue."""
+def create_app(ws: Workspace, publish_flow: PublishFlow | None = None) -> Starlette:
+    """The app serving ``ws``'s review queue; ``publish_flow`` (the ``publish_editions``
+    flow) is what the Publish button runs in the app's process when no deployment of it
+    is served."""
     ws.settings  # noqa: B018 -- read the settings now: a broken azad.toml fails at start
     app = Starlette(
         routes=ROUTES,
@@ -79,4 +82,6 @@ def create_app(ws: Workspace) -> Starlette:
         },
     )
     app.state.workspace = ws
+    if publish_flow is not None:
+        use_flow(ws, publish_flow)
     return app
