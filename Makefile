@@ -31,6 +31,7 @@ lint: setup
 	$(BIN)/ruff check azad flows tests bench
 	$(BIN)/ruff format --check azad flows tests bench
 	$(BIN)/mypy azad flows
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache .mypy_cache
