@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import ROOT
@@ -116,6 +117,17 @@ def test_translator_edits_a_dari_segment_with_the_keyboard(served: tuple[Workspa
     assert shot.stat().st_size > 10_000
 
 
+def log_in(browser: Any, base: str, name: str) -> Any:
+    """A new page, logged in as ``name`` through the form, on the Dari editor page."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/login?next=/t/{SALANG}/dari")
+    page.fill('input[name="name"]', name)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('button[type="submit"]')
+    page.wait_for_url(f"{base}/t/{SALANG}/dari")
+    return page
+
+
 def test_status_and_conflicts_update_in_place(served: tuple[Workspace, str]) -> None:
     """Case 7 of issue 11: the badge and counts follow saves without a reload; the
     conflict panel says who changed the segment and when, with a word diff; "Keep mine"
@@ -128,12 +140,7 @@ def test_status_and_conflicts_update_in_place(served: tuple[Workspace, str]) -> 
     first, second, third = read_segments(ws, SALANG, "dari")[:3]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{base}/login?next=/t/{SALANG}/dari")
-        page.fill('input[name="name"]', "dara")
-        page.fill('input[name="password"]', PASSWORD)
-        page.click('button[type="submit"]')
-        page.wait_for_url(f"{base}/t/{SALANG}/dari")
+        page = log_in(browser, base, "dara")
         expect(page.locator("#status")).to_have_text("machine draft")
 
         area = page.locator(f'[data-ctx="{first.ctx}"] textarea')
@@ -187,12 +194,7 @@ def test_an_editors_approve_covers_only_what_the_page_showed(
     first, second = read_segments(ws, SALANG, "dari")[:2]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{base}/login?next=/t/{SALANG}/dari")
-        page.fill('input[name="name"]', "eddie")
-        page.fill('input[name="password"]', PASSWORD)
-        page.click('button[type="submit"]')
-        page.wait_for_url(f"{base}/t/{SALANG}/dari")
+        page = log_in(browser, base, "eddie")
         # The editor's own correction: Approve then covers it.
         area = page.locator(f'[data-ctx="{first.ctx}"] textarea')
         area.fill(first.text + " (ویرایش)")

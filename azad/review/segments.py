@@ -256,30 +256,23 @@ def save_segment(
     return result.segment
 
 
-_CHANGE_COLUMNS = "at, by, action, old, new, old_fuzzy, new_fuzzy, via"
-
-
-def _change(r: sqlite3.Row) -> Change:
-    return Change(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), r[7])
+def _changes(ws: Workspace, slug: str, lang_key: str, ctx: str, *, last_save: bool) -> list[Change]:
+    query = (
+        "SELECT at, by, action, old, new, old_fuzzy, new_fuzzy, via FROM changes "
+        "WHERE slug = ? AND lang = ? AND ctx = ?"
+        + (" AND action = 'save' ORDER BY id DESC LIMIT 1" if last_save else " ORDER BY id")
+    )
+    with connect(ws) as conn:
+        rows = conn.execute(query, (slug, lang_key, ctx)).fetchall()
+    return [Change(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), r[7]) for r in rows]
 
 
 def history(ws: Workspace, slug: str, lang_key: str, ctx: str) -> list[Change]:
     """Every save and refused save of one segment, oldest first."""
-    with connect(ws) as conn:
-        rows = conn.execute(
-            f"SELECT {_CHANGE_COLUMNS} FROM changes "
-            "WHERE slug = ? AND lang = ? AND ctx = ? ORDER BY id",
-            (slug, lang_key, ctx),
-        ).fetchall()
-    return [_change(r) for r in rows]
+    return _changes(ws, slug, lang_key, ctx, last_save=False)
 
 
 def last_change(ws: Workspace, slug: str, lang_key: str, ctx: str) -> Change | None:
     """The segment's latest save (web, CAT import or a run): who changed it last, when."""
-    with connect(ws) as conn:
-        r = conn.execute(
-            f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE slug = ? AND lang = ? AND ctx = ? "
-            "AND action = 'save' ORDER BY id DESC LIMIT 1",
-            (slug, lang_key, ctx),
-        ).fetchone()
-    return None if r is None else _change(r)
+    found = _changes(ws, slug, lang_key, ctx, last_save=True)
+    return found[0] if found else None
