@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
 
 from azad.errors import AzadError, InputError
@@ -108,3 +110,22 @@ class Workspace:
                 return name, lang
         known = ", ".join(langs)
         raise InputError(key, f"unknown language (configured: {known})")
+
+
+def create_workspace(folder: Path) -> Workspace:
+    """Make ``folder`` a workspace: ``azad.toml`` with the site profile, its folders and
+    the glossary to start from; refused if it already has an ``azad.toml``."""
+    target = folder / SETTINGS_FILE
+    if target.exists():
+        raise AzadError(f"{target}: already exists")
+    folder.mkdir(parents=True, exist_ok=True)
+    data = resources.files("azad") / "data"
+    with resources.as_file(data / SETTINGS_FILE) as default:
+        shutil.copyfile(default, target)
+    ws = Workspace(folder.resolve())
+    for sub in (ws.articles_dir, ws.translations_dir, ws.output_dir):
+        sub.mkdir(parents=True, exist_ok=True)
+    ws.glossary_path.parent.mkdir(parents=True, exist_ok=True)
+    with resources.as_file(data / "glossary.tsv") as default:
+        shutil.copyfile(default, ws.glossary_path)
+    return ws

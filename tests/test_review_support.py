@@ -30,7 +30,7 @@ HERAT = "red-gold-of-herat"
 def register_cli() -> None:
     """Add ``azad users`` and ``azad review`` to the CLI unless azad/cli.py already does."""
     from azad import cli
-    from azad.cli_review import review_app, users_app
+    from azad.cli.review import review_app, users_app
 
     names = {g.name for g in cli.app.registered_groups}
     if "review" not in names:

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 from rich.table import Table
 
-from azad.cli_context import State, console, err_console
+from azad.cli.context import State, console, err_console
 from azad.errors import AzadError
 from azad.mt import packages
 from azad.workspace import Workspace

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from azad.cli_context import State, console
+from azad.cli.context import State, console
 from azad.errors import AzadError
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def publish(
     """Write the PDF and EPUB editions into output/<lang>/ and regenerate the catalog,
     through the publish_editions flow (Prefect's temporary local API, or the server in
     PREFECT_API_URL)."""
-    from azad.cli_flows import workspace_lock
+    from azad.cli.flows import workspace_lock
     from azad.publish import select_pairs
 
     ws = State.workspace()

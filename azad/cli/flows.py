@@ -16,7 +16,7 @@ import typer
 from filelock import FileLock, Timeout
 from rich.table import Table
 
-from azad.cli_context import State, console, err_console
+from azad.cli.context import State, console, err_console
 from azad.prefect_env import prepare_prefect
 from azad.text import shown
 from azad.workspace import Workspace

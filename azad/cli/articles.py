@@ -1,83 +1,28 @@
-"""The ``azad`` command line (Typer + Rich). Commands only parse arguments, call the
-library and print; a user's mistake prints one line and exits with status 2."""
+"""The article commands: ``azad init``, ``ingest``, ``articles``, ``show``, ``translate``."""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 import sys
-import warnings
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from azad.cli_context import State, console, err_console
-from azad.cli_flows import flows_app
-from azad.cli_flows import run as run_flow
-from azad.cli_models import models_app
-from azad.cli_publish import publish
-from azad.cli_review import review_app, users_app
-from azad.errors import AzadError, InputWarning, disk_full, disk_full_message
+from azad.cli.context import State, console, err_console
 from azad.ingest import ingest_files
 from azad.model import Article
 from azad.queue.articles import ArticleStore
-from azad.settings import SETTINGS_FILE
-from azad.text import shown, visible
-from azad.workspace import Workspace
-
-app = typer.Typer(
-    help="Azad Press: English articles to reviewed Dari and Pashto editions.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.add_typer(models_app, name="models")
-app.add_typer(flows_app, name="flows")
-app.add_typer(users_app, name="users")
-app.add_typer(review_app, name="review")
-app.command()(publish)
-app.command("run")(run_flow)
-
-EXIT_USER_ERROR = 2
+from azad.text import shown
+from azad.workspace import Workspace, create_workspace
 
 
-@app.callback()
-def _main(
-    workspace: Annotated[
-        Path | None,
-        typer.Option(
-            "--workspace",
-            "-w",
-            help="Workspace folder (default: $AZAD_WORKSPACE "
-            "or the nearest folder with azad.toml).",
-        ),
-    ] = None,
-) -> None:
-    State.workspace_path = workspace
-
-
-@app.command()
 def init(folder: Annotated[Path, typer.Argument(help="Folder to make a workspace.")]) -> None:
     """Create a workspace: azad.toml with the site profile, and its folders."""
-    target = folder / SETTINGS_FILE
-    if target.exists():
-        raise AzadError(f"{target}: already exists")
-    folder.mkdir(parents=True, exist_ok=True)
-    with resources.as_file(resources.files("azad") / "data" / SETTINGS_FILE) as default:
-        shutil.copyfile(default, target)
-    ws = Workspace(folder.resolve())
-    for sub in (ws.articles_dir, ws.translations_dir, ws.output_dir):
-        sub.mkdir(parents=True, exist_ok=True)
-    ws.glossary_path.parent.mkdir(parents=True, exist_ok=True)
-    with resources.as_file(resources.files("azad") / "data" / "glossary.tsv") as default:
-        shutil.copyfile(default, ws.glossary_path)
+    create_workspace(folder)
     console.print(f"workspace created in {folder}")
 
 
-@app.command()
 def ingest(
     files: Annotated[
         list[Path], typer.Argument(help="English articles (.txt, .pdf, .md, .html, .docx).")
@@ -118,7 +63,6 @@ def print_summary(article: Article) -> None:
     console.print(f"  body:     {counts}; {sum(1 for _ in article.segments())} segments")
 
 
-@app.command()
 def articles() -> None:
     """List the ingested articles."""
     ws = State.workspace()
@@ -140,7 +84,6 @@ def articles() -> None:
     console.print(table)
 
 
-@app.command()
 def show(name: Annotated[str, typer.Argument(help="Slug or source file stem.")]) -> None:
     """Print an ingested article's JSON."""
     store = ArticleStore(State.workspace())
@@ -153,7 +96,6 @@ def _lang_keys(ws: Workspace, lang: str) -> list[str]:
     return [ws.language(lang)[0]]
 
 
-@app.command()
 def translate(
     names: Annotated[
         list[str] | None,
@@ -191,41 +133,3 @@ def translate(
         )
     console.print(table)
     console.print(f"{sum(r.sent for r in reports)} segments sent to the model")
-
-
-def run(argv: list[str] | None = None) -> int:
-    """Run the CLI with ``argv`` and return the exit status (tests call this directly)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", InputWarning)
-        try:
-            # Typer's standalone mode handles usage errors itself and ends with SystemExit.
-            app(args=argv, prog_name="azad")
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        except AzadError as exc:
-            for line in str(exc).splitlines():
-                # A file name or quoted text may hold control characters: shown, not obeyed.
-                err_console.print(f"azad: error: {visible(line)}", markup=False, soft_wrap=True)
-            return EXIT_USER_ERROR
-        except (OSError, sqlite3.OperationalError) as exc:
-            if not disk_full(exc):
-                raise
-            # Every write is atomic: what was written before stands, the rest was not.
-            line = f"azad: error: {disk_full_message(exc)}; free some space and run it again"
-            err_console.print(line, markup=False, soft_wrap=True)
-            return EXIT_USER_ERROR
-        else:
-            code = 0
-    # What was changed in a file that was then stored: a refusal is the only line.
-    for w in caught:
-        if issubclass(w.category, InputWarning):
-            err_console.print(
-                f"azad: warning: {visible(str(w.message))}", markup=False, soft_wrap=True
-            )
-        else:
-            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-    return code
-
-
-def main() -> None:
-    sys.exit(run())

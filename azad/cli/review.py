@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from azad.cli_context import State, console, err_console
+from azad.cli.context import State, console, err_console
 from azad.errors import AzadError, InputError
 from azad.review.users import User
 from azad.workspace import Workspace
