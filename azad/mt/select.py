@@ -44,7 +44,12 @@ def fix_hint(lang_key: str, package_name: str) -> str:
 
 def select_model(ws: Workspace, lang_key: str) -> Selection:
     key, lang = ws.language(lang_key)
-    model = resolve_model(ws.models_dir, lang.package_name)
+    model = resolve_model(ws.models_dir, lang.package_name, lang.package_version)
+    if model is None and lang.package_version:
+        raise NoModelError(
+            f"{lang.package_name} version {lang.package_version} is not installed (azad.toml "
+            f"pins it for {lang.name}: see 'azad models list')"
+        )
     if model is None:
         raise NoModelError(
             f"no model translates into {lang.name} ({lang.package_name} is not installed): "
