@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from azad.errors import AzadError
-from azad.mt.engine import CT2Engine, get_engine
+from azad.mt.batching import BatchingBackend, batching
+from azad.mt.engine import get_engine
 from azad.mt.packages import InstalledModel, resolve_model
 from azad.workspace import Workspace
 
@@ -58,5 +59,7 @@ def select_model(ws: Workspace, lang_key: str) -> Selection:
     return Selection(key, model)
 
 
-def engine_for(ws: Workspace, selection: Selection) -> CT2Engine:
-    return get_engine(selection.model, ws.settings.mt)
+def engine_for(ws: Workspace, selection: Selection) -> BatchingBackend:
+    """The model's engine behind the process's batching queue: concurrent tasks translating
+    into the same language share model calls."""
+    return batching(get_engine(selection.model, ws.settings.mt))
