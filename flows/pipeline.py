@@ -80,7 +80,7 @@ MT_WORKERS = 2
 # Task threads: many article × language tasks in flight, so that while the model runs the
 # next articles of each language queue up and go to it in one call (azad.mt.batching).
 # They share the process's models: more threads load no more models.
-TASK_THREADS = 16
+TASK_THREADS = 32
 
 
 @flow(
