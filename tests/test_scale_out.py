@@ -177,6 +177,37 @@ def test_two_workers_share_a_backlog(
         assert end <= start, spans
     assert po_files(ws) == single_process
 
+    # `azad run` with PREFECT_API_URL set runs on that server, not a temporary API.
+    extra = write_articles(tmp_path / "more", 13)[-1]
+    done = subprocess.run(
+        [str(BIN / "azad"), "-w", str(ws.root), "run", str(extra)],
+        env={k: v for k, v in server.items() if k != "PREFECT_HOME"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(wait_for_runs(env, len(batches) + 1, timeout=60)) == len(batches) + 1
+    assert not (ws.root / ".prefect").exists()
+
+
+def test_dask_local_cluster(
+    prefect_api: None, single_process: dict[str, bytes], tmp_path: Path, test_packages
+) -> None:
+    from prefect_dask import DaskTaskRunner
+
+    from flows.pipeline import translate_articles
+
+    ws = new_workspace(tmp_path / "dask", test_packages)
+    write_articles(ws.articles_dir)
+    runner = DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={"n_workers": 2, "threads_per_worker": 4, "processes": True},
+    )
+    outcomes = translate_articles.with_options(task_runner=runner)(workspace=str(ws.root))
+    assert len(outcomes) == 2 * ARTICLES and all(o.ok for o in outcomes), outcomes
+    assert po_files(ws) == single_process
+
 
 WAIT_FOR_RUNS = """
 import json, sys
