@@ -19,7 +19,7 @@ then how many of (b)'s paragraph translations are identical to (a)'s, and the co
 bringing an article's PO files up to date after one paragraph changed, relative to
 translating it from scratch.
 
-With ``--memory``: the peak resident memory (ru_maxrss) of a worker process translating
+With ``--memory``: the peak resident memory (VmHWM) of a worker process translating
 with the test model, as a fresh process per number of concurrent tasks (1, 2, 4, 8, 16, 32
 threads, each bringing one article's PO file up to date through the process's batching
 queue, as the translate flow's tasks do), beside the same process after loading the model
@@ -123,10 +123,18 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory: VmHWM, not ru_maxrss, which on Linux carries
+    the parent's peak over fork and exec (the parent built the model: hundreds of MiB)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def memory_worker(size: str, tasks: int) -> None:
     """One worker process: load the model, run ``tasks`` article tasks at once, print the
     peak RSS (MiB) after loading and at the end."""
-    import resource
     import threading
 
     from azad.mt.batching import batching
@@ -135,9 +143,9 @@ def memory_worker(size: str, tasks: int) -> None:
 
     model = resolve_model(Path(os.environ["AZAD_BENCH_PACKAGES"]), "translate-en_fa")
     assert model is not None
-    imported = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    imported = peak_rss_mib()
     backend = batching(get_engine(model, MTSettings()))
-    loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    loaded = peak_rss_mib()
     articles = examples()
 
     def task(i: int) -> None:
@@ -151,7 +159,7 @@ def memory_worker(size: str, tasks: int) -> None:
         t.start()
     for t in threads:
         t.join()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mib()
     print(f"{imported:.1f} {loaded:.1f} {peak:.1f} {backend.stats.calls}")
 
 
