@@ -79,8 +79,10 @@ def translate(workspace: str | None, slug: str, lang_key: str) -> dict[str, Any]
 MT_WORKERS = 2
 # Task threads: many article × language tasks in flight, so that while the model runs the
 # next articles of each language queue up and go to it in one call (azad.mt.batching).
-# They share the process's models: more threads load no more models.
-TASK_THREADS = 32
+# They share the process's models: more threads load no more models. Measured
+# (bench/flows.py --backlog 40, base test model): 32 threads 1.49x the raw CTranslate2
+# floor, 96 threads 1.00x; memory grows ~20 MiB from 1 to 32 concurrent tasks (bench/mt.py).
+TASK_THREADS = 96
 
 
 @flow(
