@@ -102,10 +102,32 @@ def _digest(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+def supported_files(folder: Path) -> list[Path]:
+    """The files directly in ``folder`` that a reader takes (sorted by name); other files
+    (notes, images, hidden files) are left alone."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in READERS
+    )
+
+
+def expand_folders(paths: list[Path]) -> list[Path]:
+    """``paths`` with every folder replaced by its supported files: users point the
+    pipeline at a folder as often as at files."""
+    expanded: list[Path] = []
+    for path in paths:
+        expanded += supported_files(path) if path.is_dir() else [path]
+    return expanded
+
+
 def pending_files(workspace: Workspace, paths: list[Path] | None = None) -> list[Path]:
-    """English files that are new or changed since they were last ingested: ``paths``, or
-    every supported file in the workspace's ``articles/`` folder; not those that failed
-    before and are unchanged since (:func:`failed_before`)."""
+    """English files that are new or changed since they were last ingested: ``paths`` (a
+    folder stands for its supported files), or every supported file in the workspace's
+    ``articles/`` folder; not those that failed before and are unchanged since
+    (:func:`failed_before`)."""
     return scan_files(workspace, paths)[0]
 
 
@@ -118,13 +140,7 @@ def scan_files(
     workspace: Workspace, paths: list[Path] | None = None
 ) -> tuple[list[Path], list[InputError]]:
     """(files to ingest, errors of files that failed before and are unchanged)."""
-    if paths is None:
-        folder = workspace.articles_dir
-        paths = (
-            sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in READERS)
-            if folder.is_dir()
-            else []
-        )
+    paths = supported_files(workspace.articles_dir) if paths is None else expand_folders(paths)
     known = {
         s.article.meta.source_file: s.article.meta.source_sha256
         for s in ArticleStore(workspace).all()

@@ -47,6 +47,9 @@ class Language(BaseModel):
     package: str = ""
     """The Argos package that serves the language (``translate-en_fa``); empty: the
     default name ``translate-en_<argos_code>``."""
+    package_version: str = ""
+    """Pin: only this version of the package serves the language; empty: the highest
+    version installed (for NLLB packages, the largest model)."""
 
     @property
     def package_name(self) -> str:

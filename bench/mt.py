@@ -1,6 +1,7 @@
 """Machine translation throughput, measured side by side in one run.
 
 Usage: .venv/bin/python bench/mt.py [--segments 1000] [--size base]
+       .venv/bin/python bench/mt.py --memory [--size base]
 
 On the Transformer-base-sized test package (6+6 layers, d=512, 16k vocabulary; random
 weights, so the outputs are babble of realistic length) and the example articles repeated
@@ -17,6 +18,12 @@ the engine for:
 then how many of (b)'s paragraph translations are identical to (a)'s, and the cost of
 bringing an article's PO files up to date after one paragraph changed, relative to
 translating it from scratch.
+
+With ``--memory``: the peak resident memory (VmHWM) of a worker process translating
+with the test model, as a fresh process per number of concurrent tasks (1, 2, 4, 8, 16, 32
+threads, each bringing one article's PO file up to date through the process's batching
+queue, as the translate flow's tasks do), beside the same process after loading the model
+and before translating.
 """
 
 from __future__ import annotations
@@ -116,6 +123,76 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory: VmHWM, not ru_maxrss, which on Linux carries
+    the parent's peak over fork and exec (the parent built the model: hundreds of MiB)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def memory_worker(size: str, tasks: int) -> None:
+    """One worker process: load the model, run ``tasks`` article tasks at once, print the
+    peak RSS (MiB) after loading and at the end."""
+    import threading
+
+    from azad.mt.batching import batching
+    from azad.mt.engine import get_engine
+    from azad.mt.packages import resolve_model
+
+    model = resolve_model(Path(os.environ["AZAD_BENCH_PACKAGES"]), "translate-en_fa")
+    assert model is not None
+    imported = peak_rss_mib()
+    backend = batching(get_engine(model, MTSettings()))
+    loaded = peak_rss_mib()
+    articles = examples()
+
+    from azad.cli import run as azad
+    from azad.workspace import Workspace
+
+    root = TMP / "memory-ws"
+    azad(["init", str(root)])
+    ws = Workspace(root)
+
+    def task(i: int) -> None:
+        article = articles[i % len(articles)]
+        update_translations(ws, [Job(f"a{i}", article, "dari", "fa-AF")], backend, None)
+
+    threads = [threading.Thread(target=task, args=(i,)) for i in range(tasks)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    peak = peak_rss_mib()
+    print(f"{imported:.1f} {loaded:.1f} {peak:.1f} {backend.stats.calls}")
+
+
+def memory(size: str) -> None:
+    import subprocess
+
+    print(f"{'concurrent tasks':>16} {'imports MiB':>12} {'model loaded MiB':>17} "
+          f"{'peak MiB':>9} {'growth MiB':>11} {'model calls':>12}")  # fmt: skip
+    # Built here, not in the workers: building holds memory a worker never would.
+    install_file(TMP / "packages", build_test_package(TMP, to_code="fa", size=size))
+    env = {**os.environ, "AZAD_BENCH_PACKAGES": str(TMP / "packages")}
+    first = None
+    for tasks in (1, 2, 4, 8, 16, 32):
+        out = subprocess.run(
+            [sys.executable, __file__, "--size", size, "--memory-worker", str(tasks)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        imported, loaded, peak, calls = float(out[0]), float(out[1]), float(out[2]), int(out[3])
+        first = peak if first is None else first
+        print(
+            f"{tasks:16} {imported:12.1f} {loaded:17.1f} {peak:9.1f} {peak - first:11.1f} "
+            f"{calls:12}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=1000)
@@ -127,7 +204,15 @@ def main() -> None:
         help="share of the paragraphs that (a) translates: it is ~10x slower, and rates "
         "(segments/s) compare fairly on a share (default 0.2)",
     )
+    parser.add_argument("--memory", action="store_true", help="peak RSS of a worker")
+    parser.add_argument("--memory-worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_worker:
+        memory_worker(args.size, args.memory_worker)
+        return
+    if args.memory:
+        memory(args.size)
+        return
 
     print(f"building the {args.size} test package…", file=sys.stderr)
     packages = TMP / "packages"

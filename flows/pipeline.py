@@ -72,26 +72,32 @@ def translate(workspace: str | None, slug: str, lang_key: str) -> dict[str, Any]
     }
 
 
-# MT tasks run MT_WORKERS at a time in a flow run's process (the two languages of an
-# article side by side). The flow run holds that many slots of the azad-mt global
-# concurrency limit while it translates, so all flow runs on all machines together never
-# load more models than the limit allows. Holding the slots per flow run, not per task,
-# matters: acquiring a slot costs about a second of API round trips (measured).
+# A flow run's process loads at most MT_WORKERS models (the two languages side by side)
+# and holds that many slots of the azad-mt global concurrency limit while it translates,
+# so all flow runs on all machines together never load more models than the limit allows.
+# Holding the slots per flow run, not per task, matters: acquiring a slot costs about a
+# second of API round trips (measured).
 MT_WORKERS = 2
+# Task threads: many article × language tasks in flight, so that while the model runs the
+# next articles of each language queue up and go to it in one call (azad.mt.batching).
+# They share the process's models: more threads load no more models. Measured
+# (bench/flows.py --backlog 40, base test model): 32 threads 1.49x the raw CTranslate2
+# floor, 96 threads 1.00x; memory grows ~20 MiB from 1 to 32 concurrent tasks (bench/mt.py).
+TASK_THREADS = 96
 
 
 @flow(
     name="translate_articles",
     log_prints=True,
     # Prefect's own annotations reject its ThreadPoolTaskRunner here (invariant generic).
-    task_runner=ThreadPoolTaskRunner(max_workers=MT_WORKERS),  # type: ignore[arg-type]
+    task_runner=ThreadPoolTaskRunner(max_workers=TASK_THREADS),  # type: ignore[arg-type]
 )
 def translate_articles(
     paths: list[str] | None = None, workspace: str | None = None
 ) -> list[TaskOutcome]:
     """Ingest new or changed English articles (``articles/`` or ``paths``) and machine-
     translate every ingested article into every configured language, one task per
-    article × language, languages in parallel."""
+    article × language, many in parallel sharing model calls."""
     logger = get_run_logger()
     ws = _workspace(workspace)
     limit = ensure_concurrency_limit(MT_CONCURRENCY_LIMIT, ws.settings.flows.mt_concurrency)

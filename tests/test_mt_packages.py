@@ -144,3 +144,91 @@ def test_build_test_model_command(cli, workspace: Workspace) -> None:
     names = sorted(m.name for m in installed_models(workspace.models_dir))
     assert names == ["translate-en_fa", "translate-en_ps"]
     shutil.rmtree(workspace.models_dir)
+
+
+def _repack(test_package: Path, tmp_path: Path, version: str, **meta: object) -> Path:
+    """The test package's weights as a non-test package of another version."""
+    from azad.mt.packaging import pack_argos_model
+
+    work = tmp_path / f"v{version}"
+    with zipfile.ZipFile(test_package) as zf:
+        zf.extractall(work)
+    (folder,) = (p for p in work.iterdir() if p.is_dir())
+    return pack_argos_model(
+        folder / "model",
+        folder / "sentencepiece.model",
+        work / "pkg.argosmodel",
+        from_code="en",
+        to_code="ps",
+        from_name="English",
+        to_name="Pashto",
+        package_version=version,
+        extra_metadata=meta,
+    )
+
+
+def test_the_larger_nllb_model_serves_unless_one_is_pinned(
+    cli, workspace: Workspace, test_packages, tmp_path
+) -> None:
+    from azad.mt.nllb import package_version, size_label
+    from azad.mt.packages import install_file
+
+    sizes = {"600M": 615_073_792, "1.3B": 1_370_638_336}
+    versions = {name: package_version(n) for name, n in sizes.items()}
+    assert versions == {"600M": "615", "1.3B": "1371"}
+    assert [size_label(n) for n in sizes.values()] == ["615M", "1.4B"]
+    # The 1.3B's folder sorts before the 600M's ("1371" < "615" as text): the number counts.
+    for name, n in sizes.items():
+        archive = _repack(
+            test_packages["ps"], tmp_path, versions[name], model=f"hub/{name}", size=size_label(n)
+        )
+        install_file(workspace.models_dir, archive)
+    served = resolve_model(workspace.models_dir, "translate-en_ps")
+    assert served is not None and served.version == "1371"
+    listing = cli("models", "list")
+    assert "hub/1.3B (1.4B)" in listing.out and "hub/600M (615M)" in listing.out
+    assert "pashto (ps-AF): translate-en_ps 1371" in listing.out
+
+    settings = workspace.root / "azad.toml"
+    text = settings.read_text()
+    pinned = text.replace(
+        'package = "translate-en_ps"\n', 'package = "translate-en_ps"\npackage_version = "615"\n'
+    )
+    assert pinned != text
+    settings.write_text(pinned)
+    assert "pashto (ps-AF): translate-en_ps 615" in cli("models", "list").out
+    from azad.mt.select import select_model
+
+    assert select_model(Workspace(workspace.root), "pashto").model.version == "615"
+
+    settings.write_text(pinned.replace('package_version = "615"', 'package_version = "3"'))
+    assert cli("ingest", str(EXAMPLES / "salang-tunnel.md")).code == 0
+    result = cli("translate", "the-salang-tunnel", "--lang", "pashto")
+    assert result.code == 2
+    assert result.err.strip() == (
+        "azad: error: translate-en_ps version 3 is not installed (azad.toml pins it for "
+        "Pashto: see 'azad models list')"
+    )
+
+
+def test_build_nllb_names_a_missing_sentencepiece_file_before_converting(
+    cli, workspace: Workspace, tmp_path
+) -> None:
+    saved = tmp_path / "saved-by-transformers-5"
+    saved.mkdir()
+    (saved / "config.json").write_text("{}")
+    before = snapshot(workspace.root)
+    result = cli("models", "build-nllb", "--lang", "pashto", "--source", str(saved))
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        f"azad: error: {saved}: no sentencepiece.bpe.model (NLLB's SentencePiece model; a "
+        "folder written by save_pretrained lacks it: copy it from the hub's checkout of the "
+        "model)"
+    ]
+    assert snapshot(workspace.root) == before
+
+
+def test_build_nllb_help_shows_the_extra(cli) -> None:
+    result = cli("models", "build-nllb", "--help")
+    assert result.code == 0
+    assert "pip install -e '.[nllb]'" in result.out

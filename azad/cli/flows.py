@@ -17,9 +17,15 @@ from filelock import FileLock, Timeout
 from rich.table import Table
 
 from azad.cli.context import State, console, err_console
+from azad.errors import InputError
+from azad.ingest import expand_folders
+from azad.pending import translation_work
 from azad.prefect_env import prepare_prefect
+from azad.readers import READERS
 from azad.text import shown
 from azad.workspace import Workspace
+
+_SUPPORTED = ", ".join(sorted(READERS))
 
 flows_app = typer.Typer(help="Serve the pipeline's Prefect flows.", no_args_is_help=True)
 
@@ -50,11 +56,20 @@ def workspace_lock(ws: Workspace, what: str) -> Iterator[None]:
 
 
 def run_translate(ws: Workspace, paths: list[Path] | None) -> None:
+    if paths:
+        for path in paths:
+            if path.is_dir() and not expand_folders([path]):
+                raise InputError(path, "no supported files in this folder (" + _SUPPORTED + ")")
+        paths = expand_folders(paths)
     with workspace_lock(ws, "this run"):
         _run_translate(ws, paths)
 
 
 def _run_translate(ws: Workspace, paths: list[Path] | None) -> None:
+    # Prefect's temporary API takes seconds to start: not for a run with nothing to do.
+    if translation_work(ws, paths).empty:
+        console.print("nothing to do: no new or changed article, every translation up to date")
+        return
     prepare_prefect(ws)
     from flows.pipeline import translate_articles
 
@@ -78,7 +93,8 @@ def run(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="English files; none: new or changed files in the workspace's articles/."
+            help="English files or folders of them; none: new or changed files in the "
+            "workspace's articles/."
         ),
     ] = None,
 ) -> None:

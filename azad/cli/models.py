@@ -26,15 +26,27 @@ def _ws() -> Workspace:
 def list_models() -> None:
     """Installed packages, and which one serves each language."""
     ws = _ws()
-    table = Table("package", "version", "from", "to", "test model", "folder")
+    table = Table("package", "version", "from", "to", "model", "test model", "folder")
     for m in packages.installed_models(ws.models_dir):
+        made_from = m.metadata.get("model", "")
+        if size := m.metadata.get("size"):
+            made_from = f"{made_from} ({size})"
         table.add_row(
-            m.name, m.version, m.from_code, m.to_code, "yes" if m.is_test_model else "", m.path.name
+            m.name,
+            m.version,
+            m.from_code,
+            m.to_code,
+            str(made_from),
+            "yes" if m.is_test_model else "",
+            m.path.name,
         )
     console.print(table)
     for key, lang in ws.settings.languages.items():
-        model = packages.resolve_model(ws.models_dir, lang.package_name)
-        served = model.label if model else f"[red]nothing[/red] ({lang.package_name} not installed)"
+        model = packages.resolve_model(ws.models_dir, lang.package_name, lang.package_version)
+        pin = f" {lang.package_version}" if lang.package_version else ""
+        served = (
+            model.label if model else f"[red]nothing[/red] ({lang.package_name}{pin} not installed)"
+        )
         console.print(f"{key} ({lang.code}): {served}")
 
 
@@ -152,7 +164,9 @@ def build_test_model(
 @models_app.command("build-nllb")
 def build_nllb_cmd(
     lang: Annotated[str, typer.Option(help="dari or pashto.")],
-    size: Annotated[str, typer.Option(help="600M or 1.3B (distilled NLLB-200).")] = "600M",
+    size: Annotated[
+        str, typer.Option(help="600M or 1.3B (distilled NLLB-200 from the hub; not with --source).")
+    ] = "600M",
     source: Annotated[
         str | None,
         typer.Option(
@@ -165,7 +179,7 @@ def build_nllb_cmd(
     """Convert Meta's NLLB-200 to an Argos package for Dari (prs_Arab) or Pashto (pbt_Arab)
     and install it.
 
-    Needs the optional extra: pip install -e '.[nllb]' (transformers, torch, the CTranslate2
+    Needs the optional extra: pip install -e '.\\[nllb]' (transformers, torch, the CTranslate2
     converter). The model is converted with ctranslate2's TransformersConverter and int8
     quantisation; its SentencePiece model is packed beside it; the package's metadata makes
     every source sentence read `eng_Latn … </s>` and forces the target language token

@@ -6,9 +6,10 @@ article's segments are the sentences, all of them go to CTranslate2 at once, bat
 tokens, with ``inter_threads`` batches in parallel (one per core) and one thread each.
 Decoding settings (beam 4, length penalty 0.2) are Argos's, so outputs match.
 
-Sentences are sorted by length and cut into chunks that are submitted asynchronously:
-one ``translate_batch`` call runs on a single replica, however many ``inter_threads`` there
-are (measured: a second core sat idle).
+Sentences are grouped by token length and cut into chunks that are submitted
+asynchronously: one ``translate_batch`` call runs on a single replica, however many
+``inter_threads`` there are (measured: a second core sat idle). Concurrent callers of one
+model in a process share these calls through :mod:`azad.mt.batching`.
 
 SentencePiece decoding is done with ``sentencepiece`` itself: Argos's
 ``SentencePieceTokenizer.decode`` turns every ``_`` into a space, which breaks NLLB language
@@ -152,22 +153,28 @@ class CT2Engine:
 
 
 def _chunks(tokenized: list[list[str]], max_tokens: int, workers: int) -> list[list[int]]:
-    """Indices of ``tokenized`` in length-sorted chunks of at most ``max_tokens`` padded
-    tokens, small enough that every worker gets about two chunks."""
+    """Indices of ``tokenized`` in chunks of sentences of one token length, at most
+    ``max_tokens`` tokens each, small enough that every worker gets about two chunks.
+
+    One length per chunk means no padding, and without padding a sentence's translation
+    does not depend on what else is in its batch (measured: with padded chunks of mixed
+    lengths, 11 of 352 sentences of the base test model came out differently than alone;
+    with equal lengths, none of 616). So an article translates the same alone or in a
+    backlog of hundreds (:mod:`azad.mt.batching`), and no padding is computed.
+    """
     if not tokenized:
         return []
     total = sum(len(t) for t in tokenized)
     budget = min(max_tokens, max(_MIN_CHUNK_TOKENS, total // (2 * workers) + 1))
-    order = sorted(range(len(tokenized)), key=lambda i: len(tokenized[i]))
+    by_length: dict[int, list[int]] = {}
+    for i, tokens in enumerate(tokenized):
+        by_length.setdefault(len(tokens), []).append(i)
     chunks: list[list[int]] = []
-    current: list[int] = []
-    for i in order:
-        # Sorted by length, so this sentence is the chunk's longest: padding included.
-        if current and (len(current) + 1) * len(tokenized[i]) > budget:
-            chunks.append(current)
-            current = []
-        current.append(i)
-    chunks.append(current)
+    # Longest first: the slowest chunks start first and the short ones fill in after.
+    for length in sorted(by_length, reverse=True):
+        group = by_length[length]
+        per = max(1, budget // max(1, length))
+        chunks += [group[k : k + per] for k in range(0, len(group), per)]
     return chunks
 
 

@@ -125,10 +125,14 @@ def installed_models(packages_dir: Path) -> list[InstalledModel]:
     return sorted(found, key=lambda m: (m.name, m.is_test_model, m.path.name))
 
 
-def resolve_model(packages_dir: Path, package_name: str) -> InstalledModel | None:
+def resolve_model(
+    packages_dir: Path, package_name: str, version: str = ""
+) -> InstalledModel | None:
     """The installed package called ``package_name``: a real one before a test model,
-    the newest version first; None when nothing serves it."""
+    the highest version first (``version``: only that one); None when nothing serves it."""
     candidates = [m for m in installed_models(packages_dir) if m.name == package_name]
+    if version:
+        candidates = [m for m in candidates if _version_key(m.version) == _version_key(version)]
     if not candidates:
         return None
     real = [m for m in candidates if not m.is_test_model]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from azad.errors import AzadError
-from azad.mt.engine import CT2Engine, get_engine
+from azad.mt.batching import BatchingBackend, batching
+from azad.mt.engine import get_engine
 from azad.mt.packages import InstalledModel, resolve_model
 from azad.workspace import Workspace
 
@@ -44,7 +45,12 @@ def fix_hint(lang_key: str, package_name: str) -> str:
 
 def select_model(ws: Workspace, lang_key: str) -> Selection:
     key, lang = ws.language(lang_key)
-    model = resolve_model(ws.models_dir, lang.package_name)
+    model = resolve_model(ws.models_dir, lang.package_name, lang.package_version)
+    if model is None and lang.package_version:
+        raise NoModelError(
+            f"{lang.package_name} version {lang.package_version} is not installed (azad.toml "
+            f"pins it for {lang.name}: see 'azad models list')"
+        )
     if model is None:
         raise NoModelError(
             f"no model translates into {lang.name} ({lang.package_name} is not installed): "
@@ -53,5 +59,7 @@ def select_model(ws: Workspace, lang_key: str) -> Selection:
     return Selection(key, model)
 
 
-def engine_for(ws: Workspace, selection: Selection) -> CT2Engine:
-    return get_engine(selection.model, ws.settings.mt)
+def engine_for(ws: Workspace, selection: Selection) -> BatchingBackend:
+    """The model's engine behind the process's batching queue: concurrent tasks translating
+    into the same language share model calls."""
+    return batching(get_engine(selection.model, ws.settings.mt))

@@ -8,8 +8,6 @@ shown in the viewer's title bar are what a screen reader needs from a right-to-l
 
 from __future__ import annotations
 
-from weasyprint import HTML
-
 from azad.render.edition import Edition, render_html
 from azad.render.styles import Styles
 
@@ -30,6 +28,10 @@ def edition_pdf_html(edition: Edition, styles: Styles) -> str:
 
 def html_to_pdf(html: str, styles: Styles) -> bytes:
     """Typeset ``html``; relative URLs resolve against the styles folder."""
+    # Imported here: WeasyPrint takes half a second to import, which every command that
+    # only asks what there is to publish (``azad publish`` with nothing waiting) would pay.
+    from weasyprint import HTML
+
     document = HTML(string=html, base_url=styles.folder.as_uri() + "/")
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     assert pdf is not None  # write_pdf returns the bytes when given no target
