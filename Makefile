@@ -6,20 +6,31 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := demo
+# Every package pinned, as tested: `make setup` installs exactly these; `make lock`
+# re-resolves them from pyproject.toml after a change of its dependencies.
+LOCK   := requirements.lock
 
-.PHONY: setup system-deps demo test test-nllb lint clean
+.PHONY: setup system-deps demo test test-nllb lint clean lock
 
 setup: system-deps $(STAMP)
 
 system-deps:
 	@bash scripts/system-deps.sh
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -U pip
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,dask]'
+	$(BIN)/pip install -q --disable-pip-version-check -r $(LOCK)
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
+
+lock:
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra dask --python-version 3.11 \
+	  --python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock" -o $(LOCK)
 
 demo: setup
 	@bash scripts/demo.sh $(DEMO)
