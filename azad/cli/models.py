@@ -98,10 +98,8 @@ def install(
             model = packages.install_from_index(
                 ws.models_dir, ws.settings.mt.index_url, name, report
             )
-        except AzadError as exc:
-            if "has no" in str(exc):
-                raise AzadError(f"{exc}: {fix_hint(key, name)}") from None
-            raise
+        except packages.NotInIndex as exc:
+            raise AzadError(f"{exc}: {fix_hint(key, name)}") from None
     console.print(f"installed {model.label} in {model.path}")
 
 

@@ -16,7 +16,7 @@
     after it in the paragraph (isolates are neutral and skipped, as in the Unicode
     Bidirectional Algorithm).
 
-* :func:`apply_edits`, which applies non-overlapping edits and records them.
+* :func:`apply_text_edits`, which applies non-overlapping edits and records them.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class Postedit:
     substitutions: list[Substitution] = field(default_factory=list)
 
 
-class Edit(NamedTuple):
+class TextEdit(NamedTuple):
     """Replace ``text[start:end]`` by ``after``; kind and reason go into the record."""
 
     start: int
@@ -106,8 +106,8 @@ class Edit(NamedTuple):
     reason: str
 
 
-def apply_edits(
-    text: str, edits: Iterable[Edit], *, per_occurrence: bool = False
+def apply_text_edits(
+    text: str, edits: Iterable[TextEdit], *, per_occurrence: bool = False
 ) -> tuple[str, list[Substitution]]:
     """Apply non-overlapping edits to ``text``; return the new text and the records.
 

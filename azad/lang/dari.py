@@ -30,11 +30,11 @@ from azad.errors import InputError
 from azad.lang.common import (
     ARABIC_WORD_CHAR,
     ZWNJ,
-    Edit,
     Postedit,
     Scan,
     Substitution,
-    apply_edits,
+    TextEdit,
+    apply_text_edits,
     merge_digit_records,
 )
 from azad.lang.digits import bidi_edits, digit_edits, punctuation_edits
@@ -57,15 +57,15 @@ def fold_dari(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-def letter_edits(scan: Scan) -> list[Edit]:
+def letter_edits(scan: Scan) -> list[TextEdit]:
     """Arabic letter forms → Persian forms, and doubled ZWNJ → one, outside isolates."""
     edits = [
-        Edit(i, i + 1, _FOLDS[c][0], "letters", _FOLDS[c][1])
+        TextEdit(i, i + 1, _FOLDS[c][0], "letters", _FOLDS[c][1])
         for i, c in enumerate(scan.text)
         if c in _FOLDS and not scan.isolated[i]
     ]
     edits += [
-        Edit(m.start(), m.end(), ZWNJ, "letters", "doubled zero-width non-joiner")
+        TextEdit(m.start(), m.end(), ZWNJ, "letters", "doubled zero-width non-joiner")
         for m in _DOUBLE_ZWNJ.finditer(scan.text)
         if scan.editable(m.start(), m.end(), latin_ok=True)
     ]
@@ -106,20 +106,20 @@ class Lexicon:
     def get(self, iranian: str) -> LexiconEntry | None:
         return self._by_word.get(iranian)
 
-    def edits(self, scan: Scan) -> list[Edit]:
+    def edits(self, scan: Scan) -> list[TextEdit]:
         if self._pattern is None:
             return []
-        edits: list[Edit] = []
+        edits: list[TextEdit] = []
         for m in self._pattern.finditer(scan.text):
             if scan.editable(m.start(), m.end(), latin_ok=True):
                 entry = self._by_word[m.group()]
                 reason = f"Dari vocabulary: {entry.note}" if entry.note else "Dari vocabulary"
-                edits.append(Edit(m.start(), m.end(), entry.dari, "lexicon", reason))
+                edits.append(TextEdit(m.start(), m.end(), entry.dari, "lexicon", reason))
         return edits
 
     def apply(self, text: str) -> Postedit:
         """Replace every whole-word occurrence; one :class:`Substitution` per occurrence."""
-        new, records = apply_edits(text, self.edits(Scan(text)), per_occurrence=True)
+        new, records = apply_text_edits(text, self.edits(Scan(text)), per_occurrence=True)
         return Postedit(new, records)
 
 
@@ -231,8 +231,8 @@ def postprocess_dari(text: str, lexicon: Lexicon | None = None) -> Postedit:
         lexicon = default_lexicon()
     records: list[Substitution] = []
     for step in (letter_edits, digit_edits, punctuation_edits, bidi_edits):
-        text, new = apply_edits(text, step(Scan(text)))
+        text, new = apply_text_edits(text, step(Scan(text)))
         records += merge_digit_records(new)
-    text, new = apply_edits(text, lexicon.edits(Scan(text)), per_occurrence=True)
+    text, new = apply_text_edits(text, lexicon.edits(Scan(text)), per_occurrence=True)
     records += new
     return Postedit(text, records)

@@ -28,7 +28,7 @@ import re
 import unicodedata
 from typing import Final
 
-from azad.lang.common import Edit, Scan, apply_edits, isolate
+from azad.lang.common import Scan, TextEdit, apply_text_edits, isolate
 
 EASTERN_DIGITS: Final = "۰۱۲۳۴۵۶۷۸۹"
 ARABIC_INDIC_DIGITS: Final = "٠١٢٣٤٥٦٧٨٩"
@@ -71,14 +71,14 @@ def localize_number(number: str) -> str:
     )
 
 
-def digit_edits(scan: Scan) -> list[Edit]:
+def digit_edits(scan: Scan) -> list[TextEdit]:
     """ASCII and Arabic-Indic digits outside isolates and Latin words → Eastern digits."""
-    edits: list[Edit] = []
+    edits: list[TextEdit] = []
     for i, char in enumerate(scan.text):
         if ("0" <= char <= "9" or "\u0660" <= char <= "\u0669") and scan.editable(i, i + 1):
             script = "ASCII" if char <= "9" else "Arabic-Indic"
             edits.append(
-                Edit(
+                TextEdit(
                     i,
                     i + 1,
                     to_eastern_digits(char),
@@ -107,10 +107,10 @@ _SIMPLE_PUNCTUATION = {
 _OPENING_CONTEXT = frozenset("([{«‹—–-/\u2066\u2067\u2068")
 
 
-def punctuation_edits(scan: Scan) -> list[Edit]:
+def punctuation_edits(scan: Scan) -> list[TextEdit]:
     """Number separators, percent, comma, semicolon, question mark and double quotes."""
     text = scan.text
-    edits: list[Edit] = []
+    edits: list[TextEdit] = []
     taken: set[int] = set()
     for m in _NUMBER_RUN.finditer(text):
         if not scan.editable(m.start(), m.end()):
@@ -119,32 +119,36 @@ def punctuation_edits(scan: Scan) -> list[Edit]:
         if _GROUPED.fullmatch(ascii_run) or _DECIMAL.fullmatch(ascii_run):
             for k in range(m.start(), m.end()):
                 if text[k] == ",":
-                    edits.append(Edit(k, k + 1, THOUSANDS_SEPARATOR, "punctuation",
+                    edits.append(TextEdit(k, k + 1, THOUSANDS_SEPARATOR, "punctuation",
                                       "thousands separator"))  # fmt: skip
                     taken.add(k)
                 elif text[k] == ".":
-                    edits.append(Edit(k, k + 1, DECIMAL_SEPARATOR, "punctuation",
+                    edits.append(TextEdit(k, k + 1, DECIMAL_SEPARATOR, "punctuation",
                                       "decimal separator"))  # fmt: skip
                     taken.add(k)
     for m in _PERCENT.finditer(text):
         if scan.editable(m.start(), m.end()):
-            edits.append(Edit(m.start(), m.end(), PERCENT_SIGN, "punctuation", "percent sign"))
+            edits.append(TextEdit(m.start(), m.end(), PERCENT_SIGN, "punctuation", "percent sign"))
     for i, char in enumerate(text):
         if i in taken or scan.isolated[i]:
             continue
         if char in _SIMPLE_PUNCTUATION:
             if scan.rtl_context(i) and not scan.latin_inner[i]:
                 after, reason = _SIMPLE_PUNCTUATION[char]
-                edits.append(Edit(i, i + 1, after, "punctuation", reason))
+                edits.append(TextEdit(i, i + 1, after, "punctuation", reason))
         elif char in '"“”' and scan.paragraph_has_rtl(i) and not _inside_word(text, i):
             # « » are the quotation marks of Dari and Pashto text, also around a Latin
             # quotation.  A straight quote opens after a space, an opening bracket or the
             # start of the text, and closes otherwise.
             if char == "“" or (char == '"' and (i == 0 or text[i - 1].isspace()
                                                 or text[i - 1] in _OPENING_CONTEXT)):  # fmt: skip
-                edits.append(Edit(i, i + 1, OPEN_QUOTE, "punctuation", "opening quotation mark"))
+                edits.append(
+                    TextEdit(i, i + 1, OPEN_QUOTE, "punctuation", "opening quotation mark")
+                )
             else:
-                edits.append(Edit(i, i + 1, CLOSE_QUOTE, "punctuation", "closing quotation mark"))
+                edits.append(
+                    TextEdit(i, i + 1, CLOSE_QUOTE, "punctuation", "closing quotation mark")
+                )
     return edits
 
 
@@ -152,10 +156,12 @@ def _inside_word(text: str, i: int) -> bool:
     return 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
 
 
-def bidi_edits(scan: Scan) -> list[Edit]:
+def bidi_edits(scan: Scan) -> list[TextEdit]:
     """Dates written with hyphens (2025-03-14, 14-03-2025) → wrapped in FSI … PDI."""
     return [
-        Edit(m.start(), m.end(), isolate(m.group()), "bidi", "date isolated for right-to-left text")
+        TextEdit(
+            m.start(), m.end(), isolate(m.group()), "bidi", "date isolated for right-to-left text"
+        )
         for m in _HYPHEN_DATE.finditer(scan.text)
         if scan.editable(m.start(), m.end())
     ]
@@ -164,17 +170,17 @@ def bidi_edits(scan: Scan) -> list[Edit]:
 def localize_digits(text: str) -> str:
     """ASCII and Arabic-Indic digits → Eastern Arabic-Indic, except in isolates and Latin
     words (``COVID-19``, ``CO2``, a bare URL)."""
-    return apply_edits(text, digit_edits(Scan(text)))[0]
+    return apply_text_edits(text, digit_edits(Scan(text)))[0]
 
 
 def localize_punctuation(text: str) -> str:
     """Dari/Pashto punctuation: ٫ and ٬ inside numbers, ٪ after a digit, ، ؛ ؟ in
     right-to-left context, « » for double quotes.  Punctuation between Latin letters
     (``Kabul, Herat``; ``x.com/a?b``) and anything inside an isolate is left alone."""
-    return apply_edits(text, punctuation_edits(Scan(text)))[0]
+    return apply_text_edits(text, punctuation_edits(Scan(text)))[0]
 
 
 def isolate_dates(text: str) -> str:
     """Wrap dates joined by hyphens in FSI … PDI so right-to-left layout cannot reverse
     their parts."""
-    return apply_edits(text, bidi_edits(Scan(text)))[0]
+    return apply_text_edits(text, bidi_edits(Scan(text)))[0]

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Final
 
 from azad.lang.common import (
-    Edit,
     Postedit,
     Scan,
     Substitution,
-    apply_edits,
+    TextEdit,
+    apply_text_edits,
     merge_digit_records,
 )
 from azad.lang.digits import bidi_edits, digit_edits, punctuation_edits
@@ -29,9 +29,9 @@ def fold_pashto(text: str) -> str:
     return text.replace(_ARABIC_KAF, _KEHEH)
 
 
-def letter_edits(scan: Scan) -> list[Edit]:
+def letter_edits(scan: Scan) -> list[TextEdit]:
     return [
-        Edit(i, i + 1, _KEHEH, "letters", "Arabic kaf ك → ک")
+        TextEdit(i, i + 1, _KEHEH, "letters", "Arabic kaf ك → ک")
         for i, c in enumerate(scan.text)
         if c == _ARABIC_KAF and not scan.isolated[i]
     ]
@@ -41,6 +41,6 @@ def postprocess_pashto(text: str) -> Postedit:
     """Pashto post-editing of MT output (see the module docstring)."""
     records: list[Substitution] = []
     for step in (letter_edits, digit_edits, punctuation_edits, bidi_edits):
-        text, new = apply_edits(text, step(Scan(text)))
+        text, new = apply_text_edits(text, step(Scan(text)))
         records += merge_digit_records(new)
     return Postedit(text, records)

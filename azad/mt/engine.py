@@ -190,8 +190,3 @@ def get_engine(model: InstalledModel, mt: MTSettings) -> CT2Engine:
         if engine is None:
             engine = _engines[key] = CT2Engine(model, mt)
         return engine
-
-
-def clear_engines() -> None:
-    with _engines_lock:
-        _engines.clear()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 import threading
 import urllib.error
@@ -77,6 +76,10 @@ class InstalledModel:
     def label(self) -> str:
         test = " (test model: output is not a translation)" if self.is_test_model else ""
         return f"{self.name} {self.version}{test}"
+
+
+class NotInIndex(AzadError):
+    """The package index lists no package of that name."""
 
 
 def downloads_dir(packages_dir: Path) -> Path:
@@ -293,7 +296,7 @@ def install_from_index(
     update_index(packages_dir, index_url)
     matches = [m for m in available_models(packages_dir) if m.name == package_name]
     if not matches:
-        raise AzadError(f"the package index has no {package_name}")
+        raise NotInIndex(f"the package index has no {package_name}")
     chosen = max(matches, key=lambda m: _version_key(m.version))
     if not chosen.links:
         raise AzadError(f"the package index lists {package_name} without a download link")
@@ -313,7 +316,3 @@ def install_from_index(
     finally:
         archive.unlink(missing_ok=True)
     return model
-
-
-def clear_downloads(packages_dir: Path) -> None:
-    shutil.rmtree(downloads_dir(packages_dir), ignore_errors=True)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from azad.calendar import edition_date
-from azad.lang.common import Scan, apply_edits, check_lang, isolate
+from azad.lang.common import Scan, apply_text_edits, check_lang, isolate
 from azad.lang.digits import digit_edits, punctuation_edits
 from azad.model import SUBTITLE_ID, TITLE_ID, Article, Block, Segment
 from azad.render.bidi import isolate_runs
@@ -166,7 +166,7 @@ def localize_numbers(text: str) -> str:
         return text  # the common case, without the character-by-character scan
     scan = Scan(text)
     edits = digit_edits(scan) + [e for e in punctuation_edits(scan) if e.reason in _NUMBER_EDITS]
-    return apply_edits(text, edits)[0]
+    return apply_text_edits(text, edits)[0]
 
 
 def credit_line(credit: Credit, labels: Mapping[str, str]) -> str | None:
