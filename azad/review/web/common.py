@@ -17,6 +17,7 @@ from azad.review.templating import templates
 from azad.review.users import Session
 from azad.review.web.limits import BodyTooLarge
 from azad.review.web.pages import Chrome, ErrorPage
+from azad.review.web.schemas import ConflictOut, TheirText, YourText
 from azad.review.web.security import CsrfError, LoginRequired, session, workspace
 from azad.workspace import Workspace, is_valid_slug
 
@@ -99,18 +100,20 @@ def handle_error(request: Request, exc: Exception) -> Response:
     if is_api(request):
         body: dict[str, Any] = {"error": str(exc)}
         if isinstance(exc, Conflict):
-            body.update(
+            last = exc.last
+            body = ConflictOut(
+                error=str(exc),
                 conflict=True,
-                yours={"text": exc.yours},
-                current={
-                    "text": exc.current.text,
-                    "rev": exc.current.rev,
-                    "state": exc.current.state,
-                    "reviewed": exc.current.reviewed,
-                    "by": exc.last.by if exc.last else None,
-                    "at": exc.last.at if exc.last else None,
-                    "via": exc.last.via if exc.last else None,
-                },
-            )
+                yours=YourText(text=exc.yours),
+                current=TheirText(
+                    text=exc.current.text,
+                    rev=exc.current.rev,
+                    state=exc.current.state,
+                    reviewed=exc.current.reviewed,
+                    by=last.by if last else None,
+                    at=last.at if last else None,
+                    via=last.via if last else None,
+                ),
+            ).model_dump()
         return JSONResponse(body, status_code=code)
     return render("error.html", ErrorPage(chrome(request), code, str(exc)), status=code)

@@ -21,6 +21,14 @@ from typing import Any
 from starlette.routing import BaseRoute, Mount, Route
 
 from azad.queue.status import STATUSES
+from azad.review.web.schemas import (
+    ConflictOut,
+    ErrorOut,
+    SavedOut,
+    SaveRequest,
+    SegmentOut,
+    openapi_schema_of,
+)
 
 JSON = "application/json"
 HTML = "text/html"
@@ -72,65 +80,10 @@ def _resp(description: str, *types: str, schema: dict[str, Any] | None = None) -
     return out
 
 
-ERROR_JSON = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {"error": {"type": "string"}},
-}
-SEGMENT = {
-    "type": "object",
-    "required": ["ctx", "english", "text", "rev", "state", "reviewed", "warnings"],
-    "properties": {
-        "ctx": {"type": "string"},
-        "english": {"type": "string"},
-        "text": {"type": "string"},
-        "rev": {"type": "string", "description": "pass back as `rev` when saving"},
-        "state": {"type": "string", "enum": ["untranslated", "draft", "reviewed"]},
-        "reviewed": {"type": "boolean"},
-        "warnings": {"type": "array", "items": {"type": "string"}},
-    },
-}
-SAVED = {
-    "allOf": [
-        SEGMENT,
-        {
-            "type": "object",
-            "required": ["outcome", "total", "reviewed_count", "status"],
-            "properties": {
-                "outcome": {"type": "string"},
-                "total": {"type": "integer"},
-                "reviewed_count": {"type": "integer"},
-                "status": {"type": "string", "description": "the translation's status now"},
-                "content_rev_before": {"type": "string"},
-                "content_rev": {
-                    "type": "string",
-                    "description": "the translation's content revision after the save",
-                },
-            },
-        },
-    ]
-}
-CONFLICT = {
-    "type": "object",
-    "required": ["error", "conflict", "yours", "current"],
-    "properties": {
-        "error": {"type": "string"},
-        "conflict": {"type": "boolean"},
-        "yours": {"type": "object", "properties": {"text": {"type": "string"}}},
-        "current": {
-            "type": "object",
-            "properties": {
-                "text": {"type": "string"},
-                "rev": {"type": "string"},
-                "state": {"type": "string"},
-                "reviewed": {"type": "boolean"},
-                "by": {"type": ["string", "null"], "description": "who saved it last"},
-                "at": {"type": ["string", "null"], "description": "when (ISO 8601)"},
-                "via": {"type": ["string", "null"]},
-            },
-        },
-    },
-}
+ERROR_JSON = openapi_schema_of(ErrorOut)
+SEGMENT = openapi_schema_of(SegmentOut)
+SAVED = openapi_schema_of(SavedOut)
+CONFLICT = openapi_schema_of(ConflictOut)
 
 # Answers every page shares: HTML views redirect an anonymous request to the login page
 # (303); errors are an HTML page (or Starlette's plain text for an unmatched path).
@@ -304,19 +257,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         ],
         "requestBody": {
             "required": True,
-            "content": {
-                JSON: {
-                    "schema": {
-                        "type": "object",
-                        "required": ["text", "rev"],
-                        "properties": {
-                            "text": {"type": "string"},
-                            "rev": {"type": "string"},
-                            "reviewed": {"type": "boolean", "default": True},
-                        },
-                    }
-                }
-            },
+            "content": {JSON: {"schema": openapi_schema_of(SaveRequest)}},
         },
         "responses": {
             "200": _resp("saved (or unchanged)", JSON, schema=SAVED),

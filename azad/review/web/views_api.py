@@ -8,9 +8,9 @@ changed since ``rev``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -26,24 +26,25 @@ from azad.review.segments import Conflict, NotFound, apply_edits, last_change, r
 from azad.review.segments import Edit as SegmentEdit
 from azad.review.web.common import target
 from azad.review.web.limits import too_large
+from azad.review.web.schemas import SavedOut, SaveRequest, SegmentOut
 from azad.review.web.security import check_csrf, require_session
 from azad.workspace import Workspace
 
 MAX_BODY = 64_000
 
 
-def _segment_json(ws: Workspace, lang_key: str, seg: Unit) -> dict[str, Any]:
+def _segment_out(ws: Workspace, lang_key: str, seg: Unit) -> SegmentOut:
     code = ws.settings.languages[lang_key].code
     warnings = check_segment(seg.english, seg.text, code, load_glossary(ws.glossary_path))
-    return {
-        "ctx": seg.ctx,
-        "english": seg.english,
-        "text": seg.text,
-        "rev": seg.rev,
-        "state": seg.state,
-        "reviewed": seg.reviewed,
-        "warnings": [w.message for w in warnings],
-    }
+    return SegmentOut(
+        ctx=seg.ctx,
+        english=seg.english,
+        text=seg.text,
+        rev=seg.rev,
+        state=seg.state,
+        reviewed=seg.reviewed,
+        warnings=[w.message for w in warnings],
+    )
 
 
 def get_segment(request: Request) -> Response:
@@ -52,7 +53,7 @@ def get_segment(request: Request) -> Response:
     ctx = request.path_params["ctx"]
     for seg in read_segments(ws, slug, lang_key):
         if seg.ctx == ctx:
-            return JSONResponse(_segment_json(ws, lang_key, seg))
+            return JSONResponse(_segment_out(ws, lang_key, seg).model_dump())
     raise NotFound(f"no segment {ctx}")
 
 
@@ -65,16 +66,12 @@ async def save_segment(request: Request) -> Response:
     if len(body) > MAX_BODY:
         raise too_large(MAX_BODY)
     try:
-        data = json.loads(body)
-        text, rev = data["text"], data["rev"]
-        reviewed = data.get("reviewed", True)
-        if not (isinstance(text, str) and isinstance(rev, str) and isinstance(reviewed, bool)):
-            raise TypeError
-    # RecursionError: deeply nested arrays ("[[[[…") within the size limit.
-    except (ValueError, KeyError, TypeError, RecursionError):
+        data = SaveRequest.model_validate_json(body)
+    except ValidationError:  # malformed JSON, wrong types, nesting too deep: one answer
         raise InputError(
             "body", 'expected JSON {"text": str, "rev": str, "reviewed": bool}'
         ) from None
+    text, rev, reviewed = data.text, data.rev, data.reviewed
 
     def save() -> dict[str, Any]:
         report = apply_edits(
@@ -94,16 +91,15 @@ async def save_segment(request: Request) -> Response:
             # The editor's page may approve this revision next: keep what it covers, so
             # a refusal can say what changed since.
             remember(ws, slug, lang_key, report.rev_after, report.after)
-        out = _segment_json(ws, lang_key, result.segment)
         rows = queue_rows(ws, slug=slug, lang=lang_key)
-        out.update(
-            outcome=result.outcome,
+        return SavedOut(
+            **_segment_out(ws, lang_key, result.segment).model_dump(),
+            outcome="saved" if result.outcome == "saved" else "unchanged",
             total=report.total,
             reviewed_count=report.reviewed,
             status=rows[0].status if rows else "",
             content_rev_before=report.rev_before,
             content_rev=report.rev_after,
-        )
-        return out
+        ).model_dump()
 
     return JSONResponse(await run_in_threadpool(save))

@@ -1,0 +1,95 @@
+"""The JSON segment API's bodies as pydantic models: they validate what comes in, build
+what goes out, and give the OpenAPI document its schemas (:func:`openapi_schema_of`), so
+the three cannot drift apart.
+
+Starlette stays the framework (the app is a handful of HTML pages and forms that FastAPI
+would not simplify); pydantic, already the settings' and records' library, supplies what
+FastAPI would have: request validation and JSON Schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SaveRequest(BaseModel):
+    """``POST /api/t/{slug}/{lang}/segments/{ctx}``."""
+
+    # Strict: "true" is not a boolean and 1 is not a string; unknown fields are ignored, as
+    # a CAT tool's client may send more than this.
+    model_config = ConfigDict(strict=True)
+    text: str
+    rev: str = Field(description="the segment's revision the text was written against")
+    reviewed: bool = Field(True, description="confirm the segment; false: save as a draft")
+
+
+class SegmentOut(BaseModel):
+    ctx: str
+    english: str
+    text: str
+    rev: str = Field(description="pass back as `rev` when saving")
+    state: Literal["untranslated", "draft", "reviewed"]
+    reviewed: bool
+    warnings: list[str]
+
+
+class SavedOut(SegmentOut):
+    outcome: Literal["saved", "unchanged"]
+    total: int
+    reviewed_count: int
+    status: str = Field(description="the translation's status now")
+    content_rev_before: str
+    content_rev: str = Field(description="the translation's content revision after the save")
+
+
+class TheirText(BaseModel):
+    text: str
+    rev: str
+    state: str
+    reviewed: bool
+    by: str | None = Field(description="who saved it last")
+    at: str | None = Field(description="when (ISO 8601)")
+    via: str | None
+
+
+class YourText(BaseModel):
+    text: str
+
+
+class ConflictOut(BaseModel):
+    error: str
+    conflict: Literal[True]
+    yours: YourText
+    current: TheirText
+
+
+class ErrorOut(BaseModel):
+    error: str
+
+
+def openapi_schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON Schema as OpenAPI 3.0 writes it: nested models inline, and
+    ``X | None`` as a nullable ``X``."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+    return _openapi30(schema, definitions)
+
+
+def _openapi30(node: Any, definitions: dict[str, Any]) -> Any:
+    if isinstance(node, list):
+        return [_openapi30(item, definitions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return _openapi30(definitions[node["$ref"].rsplit("/", 1)[1]], definitions)
+    options = node.get("anyOf")
+    if options and {"type": "null"} in options and len(options) == 2:
+        (kept,) = [o for o in options if o != {"type": "null"}]
+        rest = {k: v for k, v in node.items() if k != "anyOf"}
+        return {**_openapi30(kept, definitions), **rest, "nullable": True}
+    out = {k: _openapi30(v, definitions) for k, v in node.items() if k != "title"}
+    if "const" in out:  # 3.0 has no const: a one-value enum says the same
+        out["enum"] = [out.pop("const")]
+    return out
