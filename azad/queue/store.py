@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,6 +209,20 @@ class Queue:
                 return False
         atomic_write_bytes(path, data)
         return True
+
+
+_EXCHANGE_NAME = re.compile(r"([a-z0-9-]+)/([A-Za-z0-9_-]+)\.po")
+
+
+def exchange_name(slug: str, lang_key: str) -> str:
+    """How an exported file names the translation it came from (XLIFF ``original``)."""
+    return f"{slug}/{lang_key}.po"
+
+
+def parse_exchange_name(name: str) -> tuple[str, str] | None:
+    """(slug, language key) of an :func:`exchange_name`, or None."""
+    m = _EXCHANGE_NAME.fullmatch(name)
+    return (m.group(1), m.group(2)) if m else None
 
 
 def stat_key(path: str) -> str | None:

@@ -11,7 +11,6 @@ one file is written in one atomic step.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -20,7 +19,7 @@ from translate.storage import xliff
 
 from azad.errors import InputError
 from azad.queue.pofile import parse_po, render_po
-from azad.queue.store import NotFound, Queue
+from azad.queue.store import NotFound, Queue, exchange_name, parse_exchange_name
 from azad.queue.units import TranslationFile, unit_rev
 from azad.review.segments import Edit, SaveReport, apply_edits, notes_of
 from azad.workspace import Workspace, is_valid_slug
@@ -28,7 +27,6 @@ from azad.workspace import Workspace, is_valid_slug
 Format = Literal["xliff", "po"]
 REV_NOTE = "azad-rev: "
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
-_ORIGINAL = re.compile(r"^([a-z0-9-]+)/([A-Za-z0-9_-]+)\.po$")
 
 
 class Xliff12Unit(xliff.xliffunit):  # type: ignore[misc]
@@ -63,7 +61,7 @@ def export_text(ws: Workspace, slug: str, lang_key: str, fmt: Format) -> bytes:
     if fmt != "xliff":
         raise InputError(fmt, "unknown format (xliff or po)")
     store = Xliff12File(sourcelanguage="en", targetlanguage=code)
-    store.switchfile(f"{slug}/{lang_key}.po", createifmissing=True)
+    store.switchfile(exchange_name(slug, lang_key), createifmissing=True)
     for u in tf.live:
         unit = store.UnitClass(u.english)
         store.addunit(unit)
@@ -131,9 +129,9 @@ def _parse(path: Path) -> _Parsed:
         if fmt == "xliff":
             store = xliff.xlifffile.parsestring(data)
             names = store.getfilenames()
-            if len(names) != 1 or not (m := _ORIGINAL.match(names[0] or "")):
+            if len(names) != 1 or not (named := parse_exchange_name(names[0] or "")):
                 raise InputError(path, "not an Azad Press export (<file original='SLUG/LANG.po'>)")
-            slug, lang_key = m.group(1), m.group(2)
+            slug, lang_key = named
             declared = str(store.gettargetlanguage() or "")
             for unit in store.getunits():
                 ctx = (unit.getid() or "").split("\x04")[-1]
