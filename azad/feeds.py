@@ -33,9 +33,7 @@ from azad.text import xml_safe
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/terms/"
 OPDS_NS = "http://opds-spec.org/2010/catalog"
-ET.register_namespace("", ATOM_NS)
-ET.register_namespace("dc", DC_NS)
-ET.register_namespace("opds", OPDS_NS)
+_PREFIXES = {"": ATOM_NS, "dc": DC_NS, "opds": OPDS_NS}
 
 
 def _atom(tag: str) -> str:
@@ -167,5 +165,11 @@ def _feed_id(site: SiteProfile, name: str) -> str:
 
 
 def _xml(root: ET.Element) -> bytes:
+    # ElementTree's prefixes are process-wide, and WeasyPrint registers its own ("" and
+    # "dc", for PDF metadata) when it first writes a PDF: registered at import, ours were
+    # lost in a process that rendered a PDF afterwards, and the feeds came out with other
+    # bytes (ns0:, ns1:), so a republication looked like a change. Set them each time.
+    for prefix, uri in _PREFIXES.items():
+        ET.register_namespace(prefix, uri)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

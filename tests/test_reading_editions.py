@@ -346,3 +346,23 @@ def test_renderers_drop_characters_xml_cannot_carry(tmp_path: Path) -> None:
             if name.endswith((".xhtml", ".opf", ".ncx")):
                 _strict_xml(z.read(name))
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_feeds_keep_their_prefixes_after_a_pdf_was_written() -> None:
+    """WeasyPrint registers ElementTree prefixes ("" and "dc") when it first writes a PDF;
+    a feed written afterwards in the same process must be byte-identical all the same."""
+    import datetime as dt
+
+    from helpers import ROOT
+
+    from azad.feeds import render_atom
+    from azad.settings import load_settings
+
+    site = load_settings(ROOT / "azad.toml").site
+    when = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    before = render_atom([], site, when)
+    import weasyprint.pdf.metadata  # noqa: F401  (what writing a PDF imports)
+
+    after = render_atom([], site, when)
+    assert after == before
+    assert b"<feed xmlns=" in after[0] and b"ns0:" not in after[0]
