@@ -27,7 +27,7 @@ HEAD_CLIP = {"x": 0, "y": 0, "width": 1100, "height": 420}  # the editor page's 
 def test_catalog_in_chromium_is_rtl_and_downloads_the_editions(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    from playwright.sync_api import ConsoleMessage, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     ws: Workspace = published_workspace(tmp_path_factory)
     problems: list[str] = []
@@ -40,17 +40,7 @@ def test_catalog_in_chromium_is_rtl_and_downloads_the_editions(
 
         # A blocked style or font (CSP) or a missing file shows up on the console; the
         # browser's own probe for /favicon.ico is no part of the catalog.
-        def on_console(message: ConsoleMessage) -> None:
-            where = message.location.get("url", "")
-            if message.type in ("error", "warning") and not where.endswith("/favicon.ico"):
-                problems.append(f"{message.text} ({where})")
-
-        page.on("console", on_console)
-        page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
-        page.on(
-            "response",
-            lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None,
-        )
+        _watch(page, problems)
         response = page.goto(f"{base}/editions/")
         assert response is not None and response.status == 200
         assert page.url == f"{base}/editions/"  # no detour by the login page

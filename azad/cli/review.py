@@ -303,7 +303,9 @@ def status(
         status=state,
         slug=_slug(ws, slug) if slug else None,
     )
-    table = Table("article", "language", "status", "reviewed", "held by", "age", "revision")
+    table = Table("article", "language", "status", "reviewed", "held by", "age")
+    # The revision is what `azad review approve --rev` takes: never cut short.
+    table.add_column("revision", no_wrap=True, min_width=20)
     for r in rows:
         table.add_row(
             r.slug,

@@ -17,8 +17,12 @@ def _targets(
     """The articles (default: all) and language keys (default: all) asked for, checked."""
     store = ArticleStore(ws)
     names = [store.resolve(s) for s in slugs] if slugs else store.slugs()
-    keys = [ws.language(k)[0] for k in lang_keys] if lang_keys else list(ws.settings.languages)
-    return names, keys
+    return names, _keys(ws, lang_keys)
+
+
+def _keys(ws: Workspace, lang_keys: Sequence[str] | None) -> list[str]:
+    """The language keys asked for (default: all), checked."""
+    return [ws.language(k)[0] for k in lang_keys] if lang_keys else list(ws.settings.languages)
 
 
 def pending(
@@ -66,7 +70,7 @@ def select_pairs(
     if slugs:
         names, keys = _targets(ws, slugs, lang_keys)
         return [(slug, key) for slug in names for key in keys]
-    keys = _targets(ws, [], lang_keys)[1]
+    keys = _keys(ws, lang_keys)
     if draft:
         return draft_pairs(ws, lang_keys=keys)
     return pending(ws, lang_keys=keys, include_published=force)

@@ -19,12 +19,19 @@ from azad.workspace import Workspace
 
 
 def remember(ws: Workspace, slug: str, lang_key: str, rev: str, units: list[Unit]) -> None:
-    """Keep the content shown under ``rev`` (once per revision)."""
-    data = json.dumps([[u.ctx, u.english, u.text, u.state] for u in units], ensure_ascii=False)
+    """Keep the content shown under ``rev`` (once per revision: a page shown again costs
+    one lookup, not a dump of every segment)."""
     with connect(ws) as conn, conn:
+        kept = conn.execute(
+            "SELECT 1 FROM snapshots WHERE slug = ? AND lang = ? AND rev = ?",
+            (slug, lang_key, rev),
+        ).fetchone()
+        if kept:
+            return
+        data = [[u.ctx, u.english, u.text, u.state] for u in units]
         conn.execute(
             "INSERT OR IGNORE INTO snapshots (slug, lang, rev, units, at) VALUES (?, ?, ?, ?, ?)",
-            (slug, lang_key, rev, data, now_iso()),
+            (slug, lang_key, rev, json.dumps(data, ensure_ascii=False), now_iso()),
         )
 
 
