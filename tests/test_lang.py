@@ -372,3 +372,19 @@ def test_postprocess_never_removes_zwnj(text: str) -> None:
     for lang in ("fa-AF", "ps-AF"):
         result = postprocess(text, lang, lexicon=Lexicon([])).text
         assert len(runs.findall(result)) == len(runs.findall(text))
+
+
+def test_isolate_spans_follow_the_bidi_algorithm() -> None:
+    """One reading of isolates for the editions, the typographic steps and the checks:
+    nested isolates belong to the outermost one, a paragraph break ends an open isolate,
+    a stray PDI is ordinary text."""
+    from azad.lang.common import FSI, LRI, PDI, isolate_spans, outside_isolates
+
+    text = f"a {FSI}x {LRI}y{PDI} z{PDI} b{PDI} {FSI}open\nc {LRI}end"
+    spans = isolate_spans(text)
+    assert [text[s:e] for s, e in spans] == [
+        f"{FSI}x {LRI}y{PDI} z{PDI}",
+        f"{FSI}open",
+        f"{LRI}end",
+    ]
+    assert outside_isolates(text) == f"a   b{PDI}  \nc  "

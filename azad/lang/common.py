@@ -188,6 +188,46 @@ def _is_paragraph_break(char: str) -> bool:
     return unicodedata.bidirectional(char) == "B"
 
 
+def isolate_spans(text: str) -> list[tuple[int, int]]:
+    """The isolates of ``text`` as ``(start, end)`` slices, controls included: each runs
+    from an outermost FSI/LRI/RLI to its matching PDI (nested isolates inside it) or to
+    the end of its paragraph, as in the Unicode Bidirectional Algorithm; a stray PDI is
+    ordinary text.  The one reading of isolates that the editions' isolation, the
+    typographic steps and the review checks share."""
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for i, char in enumerate(text):
+        if _is_paragraph_break(char):
+            if depth:
+                spans.append((start, i))
+            depth = 0
+        elif char in _ISOLATE_OPENERS:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif char == PDI and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i + 1))
+    if depth:
+        spans.append((start, len(text)))
+    return spans
+
+
+def outside_isolates(text: str) -> str:
+    """``text`` with each isolate replaced by one space: what is left to check once the
+    verbatim parts (URLs, names, restored placeholders) are set aside."""
+    out: list[str] = []
+    pos = 0
+    for start, end in isolate_spans(text):
+        out.append(text[pos:start])
+        out.append(" ")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 class Scan:
     """Per-character facts about a text that the typographic steps need (see the module
     docstring).  Computed once per step in linear time."""
@@ -195,20 +235,9 @@ class Scan:
     def __init__(self, text: str) -> None:
         self.text = text
         n = len(text)
-        # Inside an isolate, controls included.  An isolate ends at its matching PDI or at
-        # the end of the paragraph, as in the bidi algorithm; a stray PDI is ordinary text.
         isolated = [False] * n
-        depth = 0
-        for i, char in enumerate(text):
-            if _is_paragraph_break(char):
-                depth = 0
-            elif char in _ISOLATE_OPENERS:
-                depth += 1
-            elif char == PDI and depth:
-                isolated[i] = True
-                depth -= 1
-                continue
-            isolated[i] = depth > 0
+        for start, end in isolate_spans(text):
+            isolated[start:end] = [True] * (end - start)
         # Placeholders stand for text restored later (a number, a URL, a glossary term):
         # verbatim and neutral like isolated text.
         for m in PLACEHOLDER_PATTERN.finditer(text):

@@ -26,9 +26,8 @@ import re
 
 from markupsafe import Markup, escape
 
-from azad.lang.common import FSI, PDI, strong_direction
+from azad.lang.common import FSI, PDI, isolate_spans, strong_direction
 
-_OPENERS = "\u2066\u2067\u2068"
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c/:]\d+)*[%\u066a]?")
 # The part of a Latin word worth isolating: from its first letter, digit or leading sign
 # to its last letter, digit or closing sign; brackets, quotes and sentence punctuation
@@ -51,24 +50,17 @@ def isolate_runs(text: str) -> str:
 
 
 def _split_isolates(text: str) -> list[tuple[str, bool]]:
-    """``text`` cut into (chunk, inside an isolate) pieces; an isolate runs to its
-    matching PDI (or the end of the text), nested ones included."""
+    """``text`` cut into (chunk, inside an isolate) pieces (isolates as
+    :func:`~azad.lang.common.isolate_spans` reads them)."""
     pieces: list[tuple[str, bool]] = []
-    depth = 0
-    start = 0
-    for i, char in enumerate(text):
-        if char in _OPENERS:
-            if depth == 0 and i > start:
-                pieces.append((text[start:i], False))
-                start = i
-            depth += 1
-        elif char == PDI and depth:
-            depth -= 1
-            if depth == 0:
-                pieces.append((text[start : i + 1], True))
-                start = i + 1
-    if start < len(text):
-        pieces.append((text[start:], depth > 0))
+    pos = 0
+    for start, end in isolate_spans(text):
+        if start > pos:
+            pieces.append((text[pos:start], False))
+        pieces.append((text[start:end], True))
+        pos = end
+    if pos < len(text):
+        pieces.append((text[pos:], False))
     return pieces
 
 

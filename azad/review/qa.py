@@ -17,7 +17,7 @@ from translate.filters import checks
 from translate.storage.pocommon import pounit
 
 from azad.glossary import Glossary
-from azad.lang.common import DARI, FSI, LRI, PDI, PLACEHOLDER_PATTERN, RLI
+from azad.lang.common import DARI, PLACEHOLDER_PATTERN, outside_isolates
 from azad.lang.digits import to_ascii_digits
 
 _TOOLKIT_CHECKS = [
@@ -34,7 +34,6 @@ _checker = checks.StandardChecker(
 )
 _NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
-_ISOLATED = re.compile(f"[{FSI}{LRI}{RLI}][^{PDI}]*{PDI}?")
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def check_segment(
         out.append(QAWarning("unchanged", "same as the English"))
     else:
         allowed = _latin_allowed(english, glossary)
-        outside = _ISOLATED.sub(" ", PLACEHOLDER_PATTERN.sub(" ", target))
+        outside = outside_isolates(PLACEHOLDER_PATTERN.sub(" ", target))
         latin = [w for w in _LATIN_WORD.findall(outside) if w not in allowed]
         if latin:
             out.append(QAWarning("latin", "Latin text left: " + ", ".join(dict.fromkeys(latin))))
