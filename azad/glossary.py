@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Final
 
@@ -285,9 +284,3 @@ def dump_glossary(glossary: Glossary) -> str:
 def save_glossary(glossary: Glossary, path: Path) -> None:
     """Write ``glossary`` to ``path`` atomically (readers see the old file or the new)."""
     atomic_write_text(path, dump_glossary(glossary))
-
-
-def default_glossary_text() -> str:
-    """The example glossary shipped with Azad Press (``azad/data/glossary.tsv``), for a
-    new workspace."""
-    return (resources.files("azad") / "data" / "glossary.tsv").read_text(encoding="utf-8")

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rich.markup import escape
+
 # Carriage returns go too: in text they only ever mean a Windows line end, and XML parsers
 # turn them into newlines anyway.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -59,6 +61,4 @@ _TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 def shown(text: str) -> str:
     """Text from an article for Rich: controls made visible, markup escaped (a title
     reading ``[red]`` is text, not a colour)."""
-    from rich.markup import escape
-
     return escape(visible(text))

@@ -15,8 +15,11 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.concurrency.sync import concurrency
 from prefect.context import TaskRunContext
+from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from azad.ingest import ingest_each, scan_files
@@ -148,10 +151,6 @@ def ensure_concurrency_limit(name: str, limit: int) -> int:
     """The global concurrency limit that bounds MT across flow runs: created with ``limit``
     slots if the server lacks it; returns the slots it has (an operator may have changed
     them with ``prefect gcl update``)."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
-
     with get_client(sync_client=True) as client:
         try:
             return int(client.read_global_concurrency_limit_by_name(name).limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,6 @@ from azad.glossary import (
     Glossary,
     GlossaryEntry,
     Match,
-    default_glossary_text,
     dump_glossary,
     load_glossary,
     parse_glossary,
@@ -215,7 +215,9 @@ def test_with_entry_and_without() -> None:
 
 
 def test_default_glossary_parses_and_has_real_entries() -> None:
-    glossary = parse_glossary(default_glossary_text())
+    glossary = parse_glossary(
+        (resources.files("azad") / "data" / "glossary.tsv").read_text(encoding="utf-8")
+    )
     assert glossary.target("Kabul", "fa-AF") == "کابل"
     assert glossary.target("Herat", "ps-AF") == "هرات"
     assert glossary.target("Hindu Kush", "fa-AF") == "هندوکش"

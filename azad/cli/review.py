@@ -178,15 +178,13 @@ def import_(
 ) -> None:
     """Apply an edited export: segments changed here since the export are not overwritten."""
     from azad.review.actions import require_lang
-    from azad.review.exchange import import_file
+    from azad.review.exchange import import_file, peek_target
 
     ws = _ws()
     user = _as_user(ws, as_user)
     by = user.name if user else f"cli:{getpass.getuser()}"
     if user is not None:
         # The file names its language; check the account before anything is written.
-        from azad.review.exchange import peek_target
-
         require_lang(user, peek_target(file)[1])
     result = import_file(ws, file, by=by)
     rep = result.report

@@ -117,11 +117,6 @@ class Lexicon:
                 edits.append(TextEdit(m.start(), m.end(), entry.dari, "lexicon", reason))
         return edits
 
-    def apply(self, text: str) -> Postedit:
-        """Replace every whole-word occurrence; one :class:`Substitution` per occurrence."""
-        new, records = apply_text_edits(text, self.edits(Scan(text)), per_occurrence=True)
-        return Postedit(new, records)
-
 
 def load_lexicon(path: Path) -> Lexicon:
     """Read a Dari lexicon TSV; any problem is an :class:`InputError` naming file and line.

@@ -83,6 +83,7 @@ def find_sentencepiece(model_id: str, local: bool) -> Path:
             )
         return path
     try:
+        # The optional ``nllb`` extra: imported where it is used, so the rest works without.
         from huggingface_hub import hf_hub_download
 
         return Path(hf_hub_download(model_id, SP_FILE))
@@ -95,7 +96,7 @@ def find_sentencepiece(model_id: str, local: bool) -> Path:
 
 def count_parameters(model_id: str) -> int:
     """The model's parameter count from its configuration alone (no weights loaded)."""
-    import torch
+    import torch  # the optional ``nllb`` extra (see find_sentencepiece)
     from transformers import AutoConfig, AutoModelForSeq2SeqLM
 
     config = AutoConfig.from_pretrained(model_id)

@@ -92,6 +92,7 @@ def use_packages_dir(packages_dir: Path) -> Any:
     ``argostranslate.package``."""
     packages_dir.mkdir(parents=True, exist_ok=True)
     os.environ["ARGOS_PACKAGES_DIR"] = str(packages_dir)
+    # Imported only now: argostranslate reads ARGOS_PACKAGES_DIR when first imported.
     from argostranslate import package, settings
 
     settings.package_data_dir = packages_dir

@@ -28,6 +28,8 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 __all__ = [
     "METADATA_FILENAME",
     "index_entry_problem",
@@ -243,8 +245,6 @@ def version_problem(version: str, *, number: bool = False) -> str | None:
     """Why ``version`` cannot name a package folder, or, with ``number``, is no version
     number such as ``1.9`` (what the Argos index holds; the project's own NLLB packages
     are versioned ``nllb-600m``); None when it is fine."""
-    from packaging.version import InvalidVersion, Version
-
     if not _VERSION_RE.fullmatch(version) or ".." in version:
         return f"invalid package_version {version!r}"
     if number:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from azad.catalog import write_catalog
 from azad.errors import AzadError, disk_full, disk_full_message
 from azad.publish.files import edition_files, in_place, write_files
 from azad.publish.rendering import manifest_json, render_edition, thumbnail_png
@@ -136,8 +137,6 @@ def _catalog_then_record(
     pending that would ever regenerate it (found by the kill harness, tests/test_kill.py).
     """
     if catalog:
-        from azad.catalog import write_catalog
-
         write_catalog(ws)
     for o in outcomes:
         record_published(

@@ -23,6 +23,8 @@ in :func:`azad.review.actions.publish_translation`, which calls :func:`submit`.
 
 from __future__ import annotations
 
+# Prefect is imported inside the functions that submit or follow a run: the review app
+# (and ``azad review`` commands) must start without paying for its import (about 1 s).
 import datetime as dt
 import threading
 from collections.abc import Callable
