@@ -140,12 +140,11 @@ def segments_sent(root: Path) -> dict[str, list[str]]:
     from azad.glossary import load_glossary
     from azad.mt.protect import protect
     from azad.queue.articles import ArticleStore
-    from azad.translate import translatable_units
     from azad.workspace import Workspace
 
     ws = Workspace(root)
     glossary = load_glossary(ws.glossary_path)
-    units = [e for s in ArticleStore(ws).all() for _, e in translatable_units(s.article)]
+    units = [e for s in ArticleStore(ws).all() for _, e in s.article.units()]
     out = {}
     for key, lang in ws.settings.languages.items():
         out[key] = list(dict.fromkeys(protect(u, glossary, lang.code).text for u in units))
