@@ -135,6 +135,14 @@ def test_dari_translator_types_with_the_bar_chips_and_a_tm_match_keyboard_only(
         page.keyboard.press("Control+Enter")
         expect(seg.locator(".state")).to_have_text("reviewed ✓ saved")
         assert entry(ws, NEAR, "dari", CTX).msgstr == expected
+
+        # On to the next segment; Alt+Page Up goes back to the previous one not yet
+        # reviewed, past the one just saved; Alt+Page Down forward again.
+        expect(page.locator('[data-ctx="b1.s3"] textarea')).to_be_focused()
+        page.keyboard.press("Alt+PageUp")
+        expect(page.locator('[data-ctx="b1.s1"] textarea')).to_be_focused()
+        page.keyboard.press("Alt+PageDown")
+        expect(page.locator('[data-ctx="b1.s3"] textarea')).to_be_focused()
         browser.close()
 
 

@@ -58,12 +58,12 @@ def test_editor_page_has_the_character_bar_and_the_shortcuts(ws: Workspace) -> N
     assert '<script src="/static/charbar.js" defer></script>' in page
     bar = re.search(r'<div class="charbar" id="charbar" role="toolbar".*?</div>', page, re.S)
     assert bar is not None
-    buttons = re.findall(r"<button [^>]*>[^<]*</button>", bar.group())
+    buttons = re.findall(r"<button [^>]*>(?:<span [^>]*>)?[^<]*(?:</span>)?</button>", bar.group())
     chars = [re.search(r'data-char="([^"]*)"', b).group(1) for b in buttons]  # type: ignore[union-attr]
     assert chars == [*"\u200c\u061c\u200f\u200e،؛؟«»", *"۰۱۲۳۴۵۶۷۸۹"]
     # Every key is named for a screen reader and shows something visible.
     for b in buttons:
-        assert re.search(r'aria-label="[^"]+"', b) and re.search(r">[^<\s]+</button>", b)
+        assert re.search(r'aria-label="[^"]+"', b) and re.search(r">[^<\s]+(</span>)?</button>", b)
     assert 'aria-label="Zero-width non-joiner (ZWNJ)"' in bar.group()
     assert 'aria-keyshortcuts="Alt+Z"' in bar.group() and ">ZWNJ</button>" in bar.group()
     # One Tab stop: the first key only.
@@ -76,6 +76,18 @@ def test_editor_page_has_the_character_bar_and_the_shortcuts(ws: Workspace) -> N
         assert keys in shortcuts.group()
     assert c.get("/static/charbar.js").status_code == 200
     assert c.get("/static/typing.css").status_code == 200
+
+
+def test_the_pashto_editor_has_the_same_bar_and_pashto_glossary_forms(ws: Workspace) -> None:
+    c, _ = as_user(ws, "pasha")
+    page = c.get(f"/t/{SALANG}/pashto").text
+    bar = re.search(r'<div class="charbar".*?</div>', page, re.S)
+    assert bar is not None
+    digits = re.findall(r'class="char" data-char="([^"]*)" aria-label="Digit', bar.group())
+    assert digits == list("۰۱۲۳۴۵۶۷۸۹")
+    assert '<span lang="ps-AF">۴</span>' in bar.group()
+    chips = re.findall(r'class="chip chip-glossary" data-insert="([^"]*)"', page)
+    assert chips and "هندوکش" in chips
 
 
 def test_each_segment_offers_its_numbers_names_and_glossary_terms(ws: Workspace) -> None:
