@@ -11,7 +11,7 @@ from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, log_in, pytestmark,
 from test_review_support import SALANG, entry, review_everything, translate
 
 from azad.queue.articles import ArticleStore
-from azad.review.segments import read_segments
+from azad.review.segments import read_segments, save_segment
 from azad.workspace import Workspace
 
 __all__ = ["pytestmark", "served"]  # the fixture and the skip mark come from test_browser
@@ -55,6 +55,14 @@ def active(page: Any) -> str:
     )
 
 
+def watch_errors(page: Any) -> list[str]:
+    """Script errors and console errors of ``page`` (a CSP refusal is one), as they come."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
+
+
 def test_dari_translator_types_with_the_bar_chips_and_a_tm_match_keyboard_only(
     served: tuple[Workspace, str],
 ) -> None:
@@ -65,6 +73,7 @@ def test_dari_translator_types_with_the_bar_chips_and_a_tm_match_keyboard_only(
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = log_in(browser, base, "dara")
+        errors = watch_errors(page)
         page.goto(f"{base}/t/{NEAR}/dari")
         seg = page.locator(f'[data-ctx="{CTX}"]')
         area = seg.locator("textarea")
@@ -143,6 +152,7 @@ def test_dari_translator_types_with_the_bar_chips_and_a_tm_match_keyboard_only(
         expect(page.locator('[data-ctx="b1.s1"] textarea')).to_be_focused()
         page.keyboard.press("Alt+PageDown")
         expect(page.locator('[data-ctx="b1.s3"] textarea')).to_be_focused()
+        assert errors == []
         browser.close()
 
 
@@ -156,6 +166,7 @@ def test_the_mouse_keeps_the_caret_and_the_bar_fits_a_phone(
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = log_in(browser, base, "dara")
+        errors = watch_errors(page)
         page.set_viewport_size({"width": 375, "height": 800})
         seg = page.locator(f'[data-ctx="{first.ctx}"]')
         area = seg.locator("textarea")
@@ -185,4 +196,19 @@ def test_the_mouse_keeps_the_caret_and_the_bar_fits_a_phone(
             ".map(el => el.getBoundingClientRect().right)"
         )
         assert max(widths) <= 375, widths
+
+        # The segment's history: each change as a word diff, still no sideways scrolling.
+        area.press("Control+Enter")
+        expect(seg.locator(".state")).to_have_text("reviewed ✓ saved")
+        rev = next(s.rev for s in read_segments(ws, SALANG, "dari") if s.ctx == first.ctx)
+        save_segment(
+            ws, SALANG, "dari", first.ctx, f"کابل{ZWNJ}۳٬۴۰۰ و هندوکش بلند", rev, by="eddie"
+        )
+        page.goto(f"{base}/t/{SALANG}/dari/history/{first.ctx}")
+        diff = page.locator("table.history tbody tr").last.locator(".wdiff")
+        expect(diff.locator("ins")).to_have_text("بلند")
+        assert diff.evaluate("el => getComputedStyle(el).direction") == "rtl"
+        page.screenshot(path=str(ARTIFACTS / "history-375.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert errors == []
         browser.close()
