@@ -180,6 +180,12 @@ def test_the_mouse_keeps_the_caret_and_the_bar_fits_a_phone(
         seg.locator('button.chip[aria-label="Insert number 3,400 as ۳٬۴۰۰"]').click()
         expect(area).to_have_value(f"کابل{ZWNJ}۳٬۴۰۰ و هندوکش")
         expect(area).to_be_focused()
+        # A glossary hint inserts its Dari form at the caret too.
+        area.evaluate("el => el.setSelectionRange(el.value.length, el.value.length)")
+        page.keyboard.type(" ")
+        seg.locator('.glossary button[aria-label="Insert glossary term Kabul as کابل"]').click()
+        expect(area).to_have_value(f"کابل{ZWNJ}۳٬۴۰۰ و هندوکش کابل")
+        expect(area).to_be_focused()
 
         # At 375 px the bar and the chips wrap inside the segment: no sideways scrolling.
         for box in (bar, seg.locator(".chips")):
@@ -202,7 +208,7 @@ def test_the_mouse_keeps_the_caret_and_the_bar_fits_a_phone(
         expect(seg.locator(".state")).to_have_text("reviewed ✓ saved")
         rev = next(s.rev for s in read_segments(ws, SALANG, "dari") if s.ctx == first.ctx)
         save_segment(
-            ws, SALANG, "dari", first.ctx, f"کابل{ZWNJ}۳٬۴۰۰ و هندوکش بلند", rev, by="eddie"
+            ws, SALANG, "dari", first.ctx, f"کابل{ZWNJ}۳٬۴۰۰ و هندوکش کابل بلند", rev, by="eddie"
         )
         page.goto(f"{base}/t/{SALANG}/dari/history/{first.ctx}")
         diff = page.locator("table.history tbody tr").last.locator(".wdiff")

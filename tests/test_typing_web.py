@@ -103,6 +103,17 @@ def test_each_segment_offers_its_numbers_names_and_glossary_terms(ws: Workspace)
     numbers = [text for kind, text in chips if kind == "number"]
     assert numbers and all(re.fullmatch(r"[۰-۹٬٫٪]+", n) for n in numbers), numbers
     assert 'aria-label="Insert number ' in block
+    # The glossary hints are buttons that insert the term's Dari form; the chips do not
+    # offer them a second time.
+    b1s1 = page.split('id="seg-b1.s1"', 1)[1].split('<div class="seg', 1)[0]
+    hints = re.search(r'<ul class="glossary">(.*?)</ul>', b1s1, re.S)
+    assert hints is not None
+    assert re.findall(r'<button type="button" class="chip chip-glossary" data-insert="([^"]*)"'
+                      r' aria-label="Insert glossary term ([^"]*) as', hints.group(1)) == [
+        ("هندوکش", "Hindu Kush"), ("کابل", "Kabul")]  # fmt: skip
+    chip_row = re.search(r'<div class="chips".*?</div>', b1s1, re.S)
+    assert chip_row is not None and "chip-glossary" not in chip_row.group()
+    assert 'data-insert="۳٬۴۰۰"' in chip_row.group()
 
 
 def test_chips_escape_what_the_english_holds(ws: Workspace) -> None:
