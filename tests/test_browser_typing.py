@@ -174,8 +174,13 @@ def test_the_mouse_keeps_the_caret_and_the_bar_fits_a_phone(
         area.evaluate("el => el.setSelectionRange(4, 6)")  # "XX" is selected
         bar = page.locator("#charbar")
         expect(bar).to_be_visible()
+        # Count the times the text loses the focus: a mobile keyboard closes each time.
+        area.evaluate(
+            "el => { window.blurs = 0; el.addEventListener('blur', () => window.blurs++) }"
+        )
         bar.locator('[aria-label="Zero-width non-joiner (ZWNJ)"]').click()
-        expect(area).to_be_focused()  # the click did not take the focus away
+        expect(area).to_be_focused()  # the click did not take the focus away …
+        assert page.evaluate("window.blurs") == 0  # … not even for a moment
         expect(area).to_have_value(f"کابل{ZWNJ} و هندوکش")  # the selection replaced
         seg.locator('button.chip[aria-label="Insert number 3,400 as ۳٬۴۰۰"]').click()
         expect(area).to_have_value(f"کابل{ZWNJ}۳٬۴۰۰ و هندوکش")
@@ -186,6 +191,7 @@ def test_the_mouse_keeps_the_caret_and_the_bar_fits_a_phone(
         seg.locator('.glossary button[aria-label="Insert glossary term Kabul as کابل"]').click()
         expect(area).to_have_value(f"کابل{ZWNJ}۳٬۴۰۰ و هندوکش کابل")
         expect(area).to_be_focused()
+        assert page.evaluate("window.blurs") == 0
 
         # At 375 px the bar and the chips wrap inside the segment: no sideways scrolling.
         for box in (bar, seg.locator(".chips")):
