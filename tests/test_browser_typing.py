@@ -105,7 +105,7 @@ def test_dari_translator_types_with_the_bar_chips_and_a_tm_match_keyboard_only(
         expect(seg.locator(".state")).to_have_text("draft saved")
         expect(area).not_to_have_class("dirty")
         page.keyboard.press("Tab")
-        assert active(page) == "Zero-width non-joiner (ZWNJ)"
+        assert active(page) == "ZWNJ (zero-width non-joiner)"
         page.keyboard.press("Enter")
         assert active(page) == f"textarea {CTX}"
         expect(area).to_have_class("dirty")  # editor.js saw the insertion as typing
@@ -178,7 +178,7 @@ def test_the_mouse_keeps_the_caret_and_the_bar_fits_a_phone(
         area.evaluate(
             "el => { window.blurs = 0; el.addEventListener('blur', () => window.blurs++) }"
         )
-        bar.locator('[aria-label="Zero-width non-joiner (ZWNJ)"]').click()
+        bar.locator('[aria-label="ZWNJ (zero-width non-joiner)"]').click()
         expect(area).to_be_focused()  # the click did not take the focus away …
         assert page.evaluate("window.blurs") == 0  # … not even for a moment
         expect(area).to_have_value(f"کابل{ZWNJ} و هندوکش")  # the selection replaced

@@ -107,6 +107,8 @@ def test_character_bar_has_the_marks_punctuation_and_eastern_digits() -> None:
         # Invisible characters get a visible label and a spoken name.
         zwnj = keys[0]
         assert zwnj.invisible and zwnj.label == "ZWNJ" and "non-joiner" in zwnj.name
+        # The spoken name begins with the visible label (WCAG 2.5.3, label in name).
+        assert all(k.name.startswith(k.label) for k in keys if k.invisible)
         assert all(k.name for k in keys)
     with pytest.raises(ValueError):
         charbar("fa-IR")

@@ -64,7 +64,7 @@ def test_editor_page_has_the_character_bar_and_the_shortcuts(ws: Workspace) -> N
     # Every key is named for a screen reader and shows something visible.
     for b in buttons:
         assert re.search(r'aria-label="[^"]+"', b) and re.search(r">[^<\s]+(</span>)?</button>", b)
-    assert 'aria-label="Zero-width non-joiner (ZWNJ)"' in bar.group()
+    assert 'aria-label="ZWNJ (zero-width non-joiner)"' in bar.group()
     assert 'aria-keyshortcuts="Alt+Z"' in bar.group() and ">ZWNJ</button>" in bar.group()
     # One Tab stop: the first key only.
     assert [re.search(r'tabindex="(-?\d)"', b).group(1) for b in buttons].count("0") == 1  # type: ignore[union-attr]

@@ -86,7 +86,8 @@ class CharKey:
     label: str
     """What the button shows (a name for an invisible character)."""
     name: str
-    """Its accessible name."""
+    """Its accessible name; it begins with the visible label (WCAG 2.5.3, label in name),
+    so "ZWNJ" spoken to a voice control program presses it."""
     shortcut: str = ""
     """``aria-keyshortcuts`` form (``Alt+Z``), handled by ``charbar.js``."""
 
@@ -96,10 +97,10 @@ class CharKey:
 
 
 _MARKS = (
-    CharKey("\u200c", "ZWNJ", "Zero-width non-joiner (ZWNJ)", "Alt+Z"),
-    CharKey("\u061c", "ALM", "Arabic letter mark (ALM)", "Alt+M"),
-    CharKey("\u200f", "RLM", "Right-to-left mark (RLM)", "Alt+R"),
-    CharKey("\u200e", "LRM", "Left-to-right mark (LRM)", "Alt+L"),
+    CharKey("\u200c", "ZWNJ", "ZWNJ (zero-width non-joiner)", "Alt+Z"),
+    CharKey("\u061c", "ALM", "ALM (Arabic letter mark)", "Alt+M"),
+    CharKey("\u200f", "RLM", "RLM (right-to-left mark)", "Alt+R"),
+    CharKey("\u200e", "LRM", "LRM (left-to-right mark)", "Alt+L"),
     CharKey(ARABIC_COMMA, ARABIC_COMMA, "Arabic comma"),
     CharKey(ARABIC_SEMICOLON, ARABIC_SEMICOLON, "Arabic semicolon"),
     CharKey(ARABIC_QUESTION_MARK, ARABIC_QUESTION_MARK, "Arabic question mark"),
