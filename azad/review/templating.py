@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from azad.review.diff import diff_html
 
 
 def age(seconds: float) -> str:
@@ -35,3 +38,11 @@ templates = Environment(
 )
 templates.filters["age"] = age
 templates.filters["when"] = when
+
+
+def _worddiff(old: str, new: str, lang: str = "en") -> Markup:
+    """``{{ old|worddiff(new, lang) }}``: the escaped word diff (:mod:`azad.review.diff`)."""
+    return diff_html(old or "", new or "", lang=lang)
+
+
+templates.filters["worddiff"] = _worddiff

@@ -41,27 +41,15 @@
     return state === "reviewed" ? "reviewed" : state === "draft" ? "draft" : "untranslated";
   }
 
-  // A word diff (longest common subsequence of words) of the other text against yours:
+  // The server's word diff (azad/review/diff.py) of the other text against yours:
   // removed words struck through, added ones underlined. Built with text nodes only.
-  function wordDiff(theirs, yours) {
-    const a = theirs.split(/\s+/).filter(Boolean);
-    const b = yours.split(/\s+/).filter(Boolean);
-    const n = a.length, m = b.length;
-    const lcs = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
-    for (let i = n - 1; i >= 0; i--)
-      for (let j = m - 1; j >= 0; j--)
-        lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  function wordDiff(tokens) {
+    const tags = { eq: "span", del: "del", ins: "ins" };
     const out = [];
-    let i = 0, j = 0;
-    const word = (tag, text) => {
-      const el = document.createElement(tag);
-      el.textContent = text;
+    for (const t of tokens || []) {
+      const el = document.createElement(tags[t.op] || "span");
+      el.textContent = t.text;
       out.push(el, document.createTextNode(" "));
-    };
-    while (i < n || j < m) {
-      if (i < n && j < m && a[i] === b[j]) { word("span", a[i]); i++; j++; }
-      else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) { word("ins", b[j]); j++; }
-      else { word("del", a[i]); i++; }
     }
     return out;
   }
@@ -100,7 +88,7 @@
       box.querySelector(".who").textContent = current.by
         ? " (" + current.by + ", " + new Date(current.at).toLocaleString() + ")"
         : "";
-      box.querySelector(".diff").replaceChildren(...wordDiff(current.text, data.yours.text));
+      box.querySelector(".diff").replaceChildren(...wordDiff(data.diff));
       box.hidden = false;
       // The next save goes against what is in the file now: the translator has seen it.
       seg.dataset.rev = current.rev;

@@ -12,12 +12,13 @@ from azad.errors import AzadError, InputError, disk_full
 from azad.queue.articles import SOURCE_FILE
 from azad.queue.status import StaleApproval
 from azad.review.actions import Forbidden, require_lang
+from azad.review.diff import diff_tokens
 from azad.review.segments import Conflict, NotFound
 from azad.review.templating import templates
 from azad.review.users import Session
 from azad.review.web.limits import BodyTooLarge
 from azad.review.web.pages import Chrome, ErrorPage
-from azad.review.web.schemas import ConflictOut, TheirText, YourText
+from azad.review.web.schemas import ConflictOut, DiffToken, TheirText, YourText
 from azad.review.web.security import CsrfError, LoginRequired, session, workspace
 from azad.workspace import Workspace, is_valid_slug
 
@@ -114,6 +115,10 @@ def handle_error(request: Request, exc: Exception) -> Response:
                     at=last.at if last else None,
                     via=last.via if last else None,
                 ),
+                diff=[
+                    DiffToken(op=t.op, text=t.text)
+                    for t in diff_tokens(exc.current.text, exc.yours)
+                ],
             ).model_dump()
         return JSONResponse(body, status_code=code)
     return render("error.html", ErrorPage(chrome(request), code, str(exc)), status=code)

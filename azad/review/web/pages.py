@@ -12,6 +12,7 @@ from azad.queue.record import ReviewRecord
 from azad.queue.status import Status
 from azad.queue.units import Unit
 from azad.review.approvals import ChangedSegment
+from azad.review.chips import CharKey, Chip
 from azad.review.index import QueueRow
 from azad.review.publishing import PublishRun
 from azad.review.qa import QAWarning
@@ -69,6 +70,8 @@ class SegmentRow:
     """(English term, its form in the language) found in the English."""
     tm: list[TMMatch]
     notes: list[str] = field(default_factory=list)
+    chips: list[Chip] = field(default_factory=list)
+    """What the English holds that can be inserted with one click (:mod:`azad.review.chips`)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class EditorPage:
     """The latest publish run this process submitted for the translation."""
     editions: list[tuple[str, str]] = field(default_factory=list)
     """(format, URL under /editions/) of the published files."""
+    charbar: list[CharKey] = field(default_factory=list)
+    """The character bar's buttons (:func:`azad.review.chips.charbar`)."""
 
     @property
     def percent(self) -> int:

@@ -58,11 +58,21 @@ class YourText(BaseModel):
     text: str
 
 
+class DiffToken(BaseModel):
+    op: Literal["eq", "del", "ins"]
+    text: str = Field(description="words joined by single spaces")
+
+
 class ConflictOut(BaseModel):
     error: str
     conflict: Literal[True]
     yours: YourText
     current: TheirText
+    diff: list[DiffToken] = Field(
+        default_factory=list,
+        description="word diff of `yours.text` against `current.text`: `del` only in the "
+        "file's text, `ins` only in yours",
+    )
 
 
 class ErrorOut(BaseModel):

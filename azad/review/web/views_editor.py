@@ -14,6 +14,7 @@ from azad.queue.status import status_of, translation_status
 from azad.queue.store import Queue
 from azad.review import publishing
 from azad.review.approvals import remember
+from azad.review.chips import charbar, chips_for
 from azad.review.exchange import Format, export_text
 from azad.review.index import queue_rows
 from azad.review.preview import font_file, preview_html
@@ -55,7 +56,8 @@ def editor(request: Request) -> Response:
         block_id = seg.ctx.split(".", 1)[0]
         if not paragraphs or paragraphs[-1].block_id != block_id:
             paragraphs.append(Paragraph(block_id, kinds.get(block_id, "paragraph"), []))
-        paragraphs[-1].rows.append(SegmentRow(seg, warnings, hits, tm, notes_of(seg)))
+        chips = chips_for(seg.english, lang.code, glossary)
+        paragraphs[-1].rows.append(SegmentRow(seg, warnings, hits, tm, notes_of(seg), chips=chips))
     page = EditorPage(
         chrome=chrome(request),
         slug=slug,
@@ -73,6 +75,7 @@ def editor(request: Request) -> Response:
         in_sync=current.in_sync,
         publish_run=publishing.latest(ws, slug, lang_key),
         editions=_edition_links(ws, current.record),
+        charbar=charbar(lang.code),
     )
     return render("editor.html", page)
 
