@@ -296,6 +296,11 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "security": [],
         "responses": {"200": _resp("OpenAPI 3.0", JSON)},
     },
+    ("GET", "/favicon.ico"): {
+        "summary": "The app's icon",
+        "security": [],
+        "responses": {"200": _resp("the icon", "image/vnd.microsoft.icon")},
+    },
 }
 
 _CONVERTER = re.compile(r"\{(\w+)(:\w+)?\}")
