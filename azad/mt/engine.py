@@ -24,7 +24,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import ctranslate2
 import sentencepiece as spm
@@ -57,6 +57,34 @@ class Backend(Protocol):
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """One translation per sentence, in order."""
         ...
+
+
+Scored = tuple[str, float | None]
+"""A translation and the model's confidence in it (:func:`mean_log_prob`); None where
+the engine gives no score."""
+
+
+@runtime_checkable
+class ScoringBackend(Backend, Protocol):
+    """A backend that also gives the model's own score of each translation."""
+
+    def translate_scored(self, sentences: Sequence[str]) -> list[Scored]:
+        """One (translation, mean log-probability per token) per sentence, in order."""
+        ...
+
+
+def mean_log_prob(ct2_score: float, hypothesis_tokens: int, length_penalty: float) -> float:
+    """The model's mean log-probability per output token, from CTranslate2's score.
+
+    With ``return_scores`` CTranslate2 gives the hypothesis's summed token log-probabilities
+    divided by ``L ** length_penalty``, where ``L`` is the number of tokens it generated
+    (the hypothesis plus the end token; measured against ``score_batch``, which sums
+    the same log-probabilities). With the project's ``length_penalty`` of 0.2 that
+    number still grows with length, so it is undone and divided by ``L`` instead: a
+    length-independent figure in (-inf, 0]; ``exp`` of it is the geometric mean of the
+    tokens' probabilities (0 to 1), what the editor shows as "model confidence"."""
+    length = hypothesis_tokens + 1
+    return ct2_score * length**length_penalty / length
 
 
 @dataclass(frozen=True)
@@ -125,6 +153,13 @@ class CT2Engine:
     def translate(
         self, sentences: Sequence[str], options: DecodeOptions | None = None
     ) -> list[str]:
+        return [text for text, _ in self.translate_scored(sentences, options)]
+
+    def translate_scored(
+        self, sentences: Sequence[str], options: DecodeOptions | None = None
+    ) -> list[Scored]:
+        """Translations with the model's mean log-probability per token
+        (:func:`mean_log_prob`); returning scores costs CTranslate2 nothing extra."""
         opts = options or self.options
         tokenized = [self.encode(s) for s in sentences]
         prefix = self.model.target_prefix
@@ -142,13 +177,17 @@ class CT2Engine:
                 batch_type="tokens",
                 replace_unknowns=True,
                 max_decoding_length=math.ceil(longest * opts.max_decoding_ratio) + _DECODING_SLACK,
+                return_scores=True,
                 asynchronous=True,
             )
             jobs.append((chunk, futures))
-        results: list[str] = [""] * len(sentences)
+        results: list[Scored] = [("", None)] * len(sentences)
         for chunk, futures in jobs:
             for i, future in zip(chunk, futures, strict=True):
-                results[i] = self.decode(future.result().hypotheses[0])
+                result = future.result()
+                tokens = result.hypotheses[0]
+                score = mean_log_prob(result.scores[0], len(tokens), opts.length_penalty)
+                results[i] = (self.decode(tokens), score)
         return results
 
 
