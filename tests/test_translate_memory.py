@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from pathlib import Path
 
-import polib
 import pytest
 from helpers import EXAMPLES, approve, load_po, save_po
 
@@ -81,10 +79,6 @@ def write_article(ws: Workspace, name: str, title: str, sentences: list[str]) ->
     return outcome.slug
 
 
-def units_by_english(ws: Workspace, slug: str) -> dict[str, polib.POEntry]:
-    return {u.english: u for u in Queue(ws).read(slug, "dari").live}  # type: ignore[misc]
-
-
 def test_approved_sentences_are_drafted_from_memory_not_by_the_model(
     ws_with_models: Workspace,
 ) -> None:
@@ -124,7 +118,8 @@ def test_nothing_is_taken_from_a_translation_not_approved(ws_with_models: Worksp
 def test_a_persons_text_is_never_replaced_by_a_memory_match(ws_with_models: Workspace) -> None:
     ws = ws_with_models
     salang = approved_salang(ws)
-    slug = write_article(ws, "roads.md", "Mountain Roads", [REUSED[0].replace("provinces", "province"), NEW])
+    before = REUSED[0].replace("provinces", "province")
+    slug = write_article(ws, "roads.md", "Mountain Roads", [before, NEW])
     translate_articles(ws, [slug], ["dari"])
     path = Queue(ws).po_path(slug, "dari")
     catalog = load_po(path)
