@@ -269,6 +269,12 @@ def _rows() -> list[Row]:
         Row("GET", "/editions/{path}", "/editions/", _everyone(OK)),
         Row("GET", "/openapi.json", "/openapi.json", _everyone(OK)),
         Row("GET", "/favicon.ico", "/favicon.ico", _everyone(OK)),
+        Row(
+            "GET",
+            "/reports/post-edits",
+            "/reports/post-edits",
+            {ANON: LOGIN, TR_DARI: FORBIDDEN, TR_PASHTO: FORBIDDEN, EDITOR: OK, ADMIN: OK},
+        ),
     ]
     for lang in LANGS:
         for method, route, suffix, kind, allowed, editors, setup, effect in ARTICLE_ROWS:

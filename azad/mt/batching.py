@@ -119,7 +119,6 @@ class BatchingBackend:
         self.stats.sentences += len(unique)
         self.stats.largest = max(self.stats.largest, len(batch))
 
-
     def _translate(self, sentences: list[str]) -> list[Scored]:
         if isinstance(self.engine, ScoringBackend):
             return self.engine.translate_scored(sentences)

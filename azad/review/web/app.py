@@ -30,6 +30,7 @@ from azad.review.web import (
     views_editions,
     views_editor,
     views_queue,
+    views_reports,
 )
 from azad.review.web.common import handle_disk_full, handle_error
 from azad.review.web.limits import BodyLimit
@@ -75,6 +76,7 @@ ROUTES = [
     Route("/editions/{path:path}", views_editions.edition_file, methods=["GET"]),
     Route("/openapi.json", openapi_json, methods=["GET"]),
     Route("/favicon.ico", favicon, methods=["GET"]),
+    Route("/reports/post-edits", views_reports.post_edits, methods=["GET"]),
 ]
 
 
