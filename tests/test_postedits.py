@@ -20,7 +20,7 @@ from azad.review.web.app import create_app
 from azad.translate import translate_articles
 from azad.workspace import Workspace
 
-PACKAGE = "translate-en_fa 0.0.1 (test model: output is not a translation)"
+PACKAGE = "translate-en_fa 0.0.1 (test model)"
 
 
 def review(ws: Workspace, slug: str, edit_every: int = 0) -> list[int]:

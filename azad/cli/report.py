@@ -39,17 +39,23 @@ def post_edits(
         return
     table = Table(
         "month",
-        "language",
+        "lang",
         "engine package",
-        "articles",
-        "segments",
-        "machine",
+        "art.",
+        "segs",
+        "MT",
         "chrF",
-        "edit rate",
-        "unchanged",
-        "from memory",
+        "edits",
+        "same",
+        "TM",
         title="Post-editing of machine drafts (approved translations)",
     )
+    # Figures stay whole on a narrow terminal; the package name wraps.
+    for column in table.columns:
+        column.no_wrap = column.header != "engine package"
+    table.columns[2].min_width = 10
+    for column in table.columns[3:]:
+        column.justify = "right"
     for r in rows:
         table.add_row(
             r.month,
@@ -65,6 +71,8 @@ def post_edits(
         )
     console.print(table)
     console.print(
-        "chrF: machine draft against approved text, 0–100 (100 = untouched); edit rate: "
-        "character edits per approved character"
+        "art.: approved translations; segs: their segments; MT: drafted by the model; "
+        "chrF: its drafts against the approved texts, 0–100 (100 = untouched); "
+        "edits: character edits per approved character; same: drafts approved as drafted; "
+        "TM: segments drafted from the translation memory"
     )

@@ -77,8 +77,11 @@ def _approval_month(record: ReviewRecord) -> str:
 def _package(unit: Unit) -> str:
     prov = unit.provenance
     name = prov.package or prov.engine
-    # Test-model packages name themselves so ("… (test model: output is not a translation)").
-    return name + (" (test model)" if prov.test_model and "test model" not in name else "")
+    if prov.test_model:
+        # Test-model packages describe themselves at length ("… (test model: output is
+        # not a translation)"): one short mark in the report.
+        name = name.split(" (test model", 1)[0] + " (test model)"
+    return name
 
 
 def post_edit_report(ws: Workspace, lang_key: str | None = None) -> list[PostEditRow]:
