@@ -106,13 +106,21 @@ def test_approved_sentences_are_drafted_from_memory_not_by_the_model(
 
 
 def test_nothing_is_taken_from_a_translation_not_approved(ws_with_models: Workspace) -> None:
+    """Machine drafts nobody approved, and an approved translation changed since its
+    approval, are not memory."""
     ws = ws_with_models
-    (outcome,) = ingest_files(ws, [EXAMPLES / "salang-tunnel.md"])
-    translate_articles(ws, [outcome.slug], ["dari"])  # machine drafts only
-    slug = write_article(ws, "roads.md", "Mountain Roads", [*REUSED, NEW])
-    translate_articles(ws, [slug], ["dari"])
+    salang = approved_salang(ws)
+    path = Queue(ws).po_path(salang, "dari")
+    catalog = load_po(path)
+    catalog[-1].msgstr += " تغییر"  # changed since approval
+    save_po(path, catalog)
+    (herat,) = ingest_files(ws, [EXAMPLES / "herat-saffron.txt"])
+    translate_articles(ws, [herat.slug], ["dari"])  # machine drafts only
+    herat_text = [u.english for u in Queue(ws).read(herat.slug, "dari").live][3:5]
+    slug = write_article(ws, "roads.md", "Mountain Roads", [*REUSED, *herat_text, NEW])
+    (report,) = translate_articles(ws, [slug], ["dari"])
     origins = {u.provenance.origin for u in Queue(ws).read(slug, "dari").live}
-    assert origins == {"machine"}
+    assert origins == {"machine"} and report.memory == 0
 
 
 def test_a_persons_text_is_never_replaced_by_a_memory_match(ws_with_models: Workspace) -> None:
