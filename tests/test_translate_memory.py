@@ -215,3 +215,17 @@ def test_machine_drafts_record_the_score_in_the_po_file(ws_with_models: Workspac
         units = Queue(ws).read(outcome.slug, lang).live
         assert units and all(u.provenance.score is not None for u in units if u.text)
         assert '"score": -' in text
+
+
+def test_the_translate_command_says_how_many_came_from_memory(
+    cli, ws_with_models: Workspace
+) -> None:
+    ws = ws_with_models
+    salang = approved_salang(ws)
+    slug = write_article(ws, "roads.md", "Mountain Roads", [*REUSED, NEW])
+    result = cli("translate", slug, "--lang", "dari")
+    assert result.code == 0, result.err
+    assert "2 segments sent to the model" in result.out
+    assert "2 drafted from the translation memory" in result.out
+    po_text = Queue(ws).po_path(slug, "dari").read_text(encoding="utf-8")
+    assert f'"memory": "{salang}/dari#b1.s1", "origin": "memory"' in po_text
