@@ -202,6 +202,16 @@ def test_the_score_is_the_mean_log_probability_per_token(ws_with_models: Workspa
         assert math.isclose(score, mean, rel_tol=0.02)
         raw = sum(check.log_probs) / len(check.log_probs) ** 0.2
         assert not math.isclose(score, raw, rel_tol=0.5)
+    # A forced target prefix (NLLB's language token) is in the length, not in the sum.
+    tokens = [engine.encode(NEW)]
+    first = engine.translator.translate_batch(tokens, beam_size=1)[0].hypotheses[0][0]
+    (result,) = engine.translator.translate_batch(
+        tokens, target_prefix=[[first]], beam_size=4, length_penalty=0.2, return_scores=True
+    )
+    (check,) = engine.translator.score_batch(tokens, [result.hypotheses[0]])
+    generated = check.log_probs[1:]
+    score = mean_log_prob(result.scores[0], len(result.hypotheses[0]), 0.2, forced=1)
+    assert math.isclose(score, sum(generated) / len(generated), rel_tol=0.02)
     # The raw CTranslate2 score is not length-normalised with a penalty of 0.2.
     assert mean_log_prob(-10.0, 9, 0.2) == pytest.approx(-10.0 * 10**0.2 / 10)
 

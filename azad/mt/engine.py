@@ -73,18 +73,21 @@ class ScoringBackend(Backend, Protocol):
         ...
 
 
-def mean_log_prob(ct2_score: float, hypothesis_tokens: int, length_penalty: float) -> float:
+def mean_log_prob(
+    ct2_score: float, hypothesis_tokens: int, length_penalty: float, forced: int = 0
+) -> float:
     """The model's mean log-probability per output token, from CTranslate2's score.
 
-    With ``return_scores`` CTranslate2 gives the hypothesis's summed token log-probabilities
-    divided by ``L ** length_penalty``, where ``L`` is the number of tokens it generated
-    (the hypothesis plus the end token; measured against ``score_batch``, which sums
-    the same log-probabilities). With the project's ``length_penalty`` of 0.2 that
-    number still grows with length, so it is undone and divided by ``L`` instead: a
-    length-independent figure in (-inf, 0]; ``exp`` of it is the geometric mean of the
-    tokens' probabilities (0 to 1), what the editor shows as "model confidence"."""
+    With ``return_scores`` CTranslate2 gives the summed log-probabilities of the tokens it
+    generated (the end token included, a forced target prefix such as NLLB's language token
+    not) divided by ``L ** length_penalty``, where ``L`` is the hypothesis's length (prefix
+    included) plus the end token; measured against ``score_batch``, which gives every
+    token's log-probability. With the project's ``length_penalty`` of 0.2 that number still
+    grows with length, so the penalty is undone and the sum divided by the number of
+    tokens it covers: a length-independent figure in (-inf, 0]; ``exp`` of it, 0 to 1, is
+    the geometric mean of the tokens' probabilities, the editor's "model confidence"."""
     length = hypothesis_tokens + 1
-    return ct2_score * length**length_penalty / length
+    return ct2_score * length**length_penalty / max(1, length - forced)
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,9 @@ class CT2Engine:
             for i, future in zip(chunk, futures, strict=True):
                 result = future.result()
                 tokens = result.hypotheses[0]
-                score = mean_log_prob(result.scores[0], len(tokens), opts.length_penalty)
+                score = mean_log_prob(
+                    result.scores[0], len(tokens), opts.length_penalty, 1 if prefix else 0
+                )
                 results[i] = (self.decode(tokens), score)
         return results
 
