@@ -17,7 +17,7 @@ from azad.errors import InputError
 from azad.review import login_limits
 from azad.review.web import views_auth
 from azad.review.web.app import create_app
-from azad.review.web.security import SESSION_COOKIE
+from azad.review.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from azad.workspace import Workspace
 
 NEWSROOM = ("198.51.100.7", 40000)
@@ -177,3 +177,15 @@ def test_settings_file_documents_the_login_settings() -> None:
     shipped = (Path(__file__).parent.parent / "azad" / "data" / "azad.toml").read_text()
     for key in ("trusted_proxies", "login_slowdown_s", "login_max_address_failures"):
         assert re.search(rf"(?m)^{key} = ", shipped), key
+
+
+def test_forwarded_proto_counts_only_from_a_listed_proxy(ws: Workspace) -> None:
+    """X-Forwarded-Proto makes cookies Secure only when a listed proxy says so."""
+
+    def login_cookie(c: TestClient) -> str:
+        r = c.get("/login", headers={"X-Forwarded-Proto": "https"})
+        return next(v for v in r.headers.get_list("set-cookie") if v.startswith(LOGIN_CSRF_COOKIE))
+
+    assert "Secure" not in login_cookie(browser(ws, PROXY))
+    ws = review_settings(ws, trusted_proxies=["10.0.0.2"])
+    assert "Secure" in login_cookie(browser(ws, PROXY))

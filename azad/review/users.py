@@ -1,4 +1,5 @@
-"""Accounts, roles, sessions and the login rate limit, in the review database.
+"""Accounts, roles and sessions, in the review database (the login rate limit:
+:mod:`azad.review.login_limits`).
 
 Roles: a *translator* edits the languages listed for them; an *editor* edits every
 language and approves, sends back and publishes; an *admin* can do all an editor can.
