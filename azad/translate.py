@@ -308,13 +308,17 @@ def update_translations(
     queue = Queue(ws)
     lang_code = jobs[0].lang_code
     provenance = provenance_of(backend)
-    if memory is None:
-        memory = approved_memory(ws, jobs[0].lang_key)
+    memories = [memory] if memory is not None else []
 
     def drafts_of(sentences: list[str]) -> dict[str, Draft]:
         """Drafts of ``sentences``: from the memory where it has one, the rest from the
-        model in one call."""
-        hits = {s: memory.get(s) for s in sentences}
+        model in one call. The memory is built on first need: a run with nothing to
+        draft does not read it."""
+        if not sentences:
+            return {}
+        if not memories:
+            memories.append(approved_memory(ws, jobs[0].lang_key))
+        hits = {s: memories[0].get(s) for s in sentences}
         out = {s: memory_draft(h) for s, h in hits.items() if h is not None}
         ask = [s for s in sentences if s not in out]
         out.update(zip(ask, draft_segments(ask, backend, lang_code, glossary), strict=True))

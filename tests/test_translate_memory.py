@@ -176,6 +176,8 @@ def test_one_memory_per_run_and_approved_files_parsed_once(
     reports = translate_articles(ws, slugs, ["dari"])
     assert built == ["dari"]  # one memory for the run's four articles
     assert all(r.memory == 2 for r in reports)
+    translate_articles(ws, slugs, ["dari"])
+    assert built == ["dari"]  # nothing to draft: the memory is not even read
     # Only the approved translation is read for the memory, and only the first time.
     memory_mod.approved_memory(ws, "dari")
     assert len(snapshots) <= 1
