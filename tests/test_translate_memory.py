@@ -5,6 +5,7 @@ model's own score."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import pytest
@@ -241,3 +242,22 @@ def test_the_translate_command_says_how_many_came_from_memory(
     assert "2 drafted from the translation memory" in result.out
     po_text = Queue(ws).po_path(slug, "dari").read_text(encoding="utf-8")
     assert f'"memory": "{salang}/dari#b1.s1", "origin": "memory"' in po_text
+
+
+def test_the_editor_names_where_a_memory_draft_came_from(ws_with_models: Workspace) -> None:
+    from starlette.testclient import TestClient
+    from test_review_support import add_users, login
+
+    from azad.review.web.app import create_app
+
+    ws = ws_with_models
+    salang = approved_salang(ws)
+    slug = write_article(ws, "roads.md", "Mountain Roads", [*REUSED, NEW])
+    translate_articles(ws, [slug], ["dari"])
+    add_users(ws)
+    c = TestClient(create_app(ws))
+    login(c, "dara")
+    page = c.get(f"/t/{slug}/dari").text
+    sources = re.findall(r'Draft from the translation memory: approved in <a href="([^"]+)"', page)
+    assert sources == [f"/t/{salang}/dari#seg-b1.s1", f"/t/{salang}/dari#seg-b1.s2"]
+    assert c.get(sources[0].split("#")[0]).status_code == 200
