@@ -6,6 +6,7 @@ touching code. Loading validates types and reports the first problem as one line
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -123,10 +124,35 @@ class ReviewSettings(BaseModel):
     """Always mark cookies Secure (behind an HTTPS proxy); they are anyway when the request
     itself is HTTPS."""
     login_max_failures: int = Field(default=5, ge=1)
-    """Failed logins allowed per user name and per client address within the window."""
+    """Failed logins allowed per user name *and* client address pair within the window;
+    past it that pair gets HTTP 429 (the same account from another address does not)."""
+    login_max_address_failures: int = Field(default=50, ge=1)
+    """Failed logins allowed per client address across all user names within the window
+    (password spraying); high, because a newsroom behind one NAT shares an address."""
     login_window_s: int = Field(default=300, ge=1)
+    login_slowdown_s: float = Field(default=1.0, ge=0)
+    """Per account: once an account has more than ``login_max_failures`` failures in the
+    window (from any address), every login attempt on it waits this long, doubled for
+    each further failure (capped by ``login_slowdown_max_s``). 0: no slow-down."""
+    login_slowdown_max_s: float = Field(default=15.0, ge=0)
+    trusted_proxies: list[str] = Field(default_factory=list)
+    """Addresses or networks (``127.0.0.1``, ``10.0.0.0/8``) of reverse proxies whose
+    ``X-Forwarded-For`` / ``X-Forwarded-Proto`` are believed; the client is the rightmost
+    address not in this list. Empty (the default): the direct peer is the client."""
     tm_min_similarity: float = Field(default=0.6, gt=0, le=1)
     """Fuzzy translation-memory matches below this similarity are not shown."""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/8)"
+                ) from None
+        return value
 
 
 class EditionSettings(BaseModel):

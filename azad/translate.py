@@ -9,6 +9,12 @@ translation a person wrote (reviewed, or edited but not yet confirmed) is never 
 by a machine draft: it stays as the unit's text, marked as a draft, with the new machine
 draft kept beside it. Units whose sentence disappeared stay as obsolete entries, and come
 back if the sentence does. A run with nothing to do for a file writes nothing.
+
+Before the model is asked, each new or changed sentence is looked up in the translation
+memory (:mod:`azad.queue.memory`, built once per run): the same English approved in any
+article of the language becomes the draft (provenance ``memory``, naming the segment it
+came from) and is not sent to the model. Every machine draft carries the model's score
+(:func:`azad.mt.engine.mean_log_prob`) in its provenance.
 """
 
 from __future__ import annotations
@@ -22,10 +28,11 @@ from typing import Literal
 from azad.glossary import Glossary, load_glossary
 from azad.lang import postprocess
 from azad.model import Article
-from azad.mt.engine import Backend
+from azad.mt.engine import Backend, Scored, ScoringBackend
 from azad.mt.protect import protect, restore
 from azad.mt.select import engine_for, select_model
 from azad.queue.articles import ArticleStore
+from azad.queue.memory import ApprovedMemory, MemoryHit, approved_memory
 from azad.queue.pofile import new_file
 from azad.queue.store import FileStamp, Queue
 from azad.queue.units import Provenance, TranslationFile, Unit
@@ -46,6 +53,10 @@ class Draft:
     text: str
     flags: list[str] = field(default_factory=list)
     substitutions: list[str] = field(default_factory=list)
+    score: float | None = None
+    """The model's mean log-probability per token (:func:`azad.mt.engine.mean_log_prob`)."""
+    memory: MemoryHit | None = None
+    """Set when the draft is an approved translation of the same English, not the model's."""
 
 
 def draft_segments(
@@ -53,9 +64,13 @@ def draft_segments(
 ) -> list[Draft]:
     """Protect, translate in one batch, post-process and restore every sentence."""
     protected = [protect(s, glossary, lang_code) for s in sentences]
-    raw = backend.translate([p.text for p in protected]) if protected else []
+    raw: list[Scored] = []
+    if protected and isinstance(backend, ScoringBackend):
+        raw = backend.translate_scored([p.text for p in protected])
+    elif protected:
+        raw = [(out, None) for out in backend.translate([p.text for p in protected])]
     drafts = []
-    for prot, out in zip(protected, raw, strict=True):
+    for prot, (out, score) in zip(protected, raw, strict=True):
         # Language post-processing runs while placeholders still stand for URLs, e-mails
         # and Latin names, so their punctuation and digits are never touched.
         post = postprocess(out, lang_code)
@@ -65,9 +80,20 @@ def draft_segments(
                 text=restored.text,
                 flags=list(restored.flags),
                 substitutions=[f"{s.before} → {s.after}" for s in post.substitutions],
+                score=None if score is None else round(score, 4),
             )
         )
     return drafts
+
+
+def memory_draft(hit: MemoryHit) -> Draft:
+    return Draft(text=hit.text, memory=hit)
+
+
+def _draft_provenance(draft: Draft, machine: Provenance) -> Provenance:
+    if draft.memory is not None:
+        return Provenance(origin="memory", memory=draft.memory.ref)
+    return replace(machine, score=draft.score)
 
 
 @dataclass
@@ -200,7 +226,7 @@ def build_file(
             english=item.english,
             text=draft.text,
             state="draft" if draft.text else "untranslated",
-            provenance=provenance,
+            provenance=_draft_provenance(draft, provenance),
             qa=tuple(draft.flags),
             substitutions=tuple(draft.substitutions),
         )
@@ -242,10 +268,12 @@ class TranslateReport:
     changed: int
     flagged: int
     written: bool
+    memory: int = 0
+    """New or changed sentences drafted from the translation memory (not sent to the model)."""
 
     @property
     def sent(self) -> int:
-        return self.new + self.changed
+        return self.new + self.changed - self.memory
 
 
 @dataclass
@@ -259,7 +287,11 @@ class Job:
 
 
 def update_translations(
-    ws: Workspace, jobs: Sequence[Job], backend: Backend, glossary: Glossary | None
+    ws: Workspace,
+    jobs: Sequence[Job],
+    backend: Backend,
+    glossary: Glossary | None,
+    memory: ApprovedMemory | None = None,
 ) -> list[TranslateReport]:
     """Update the translation files of ``jobs`` (all of one language) with one batched
     model call for all their new and changed segments.
@@ -267,6 +299,7 @@ def update_translations(
     Translation runs without holding the files' locks (it takes seconds); under its lock,
     a file that changed meanwhile is re-read and re-planned, so a translator's save in the
     meantime is kept. A file whose plan keeps everything as it is is not written.
+    ``memory``: the language's approved segments (built here, once, when not given).
     """
     if len({j.lang_code for j in jobs}) > 1:
         raise ValueError("update_translations takes jobs of one language")
@@ -275,6 +308,22 @@ def update_translations(
     queue = Queue(ws)
     lang_code = jobs[0].lang_code
     provenance = provenance_of(backend)
+    memories = [memory] if memory is not None else []
+
+    def drafts_of(sentences: list[str]) -> dict[str, Draft]:
+        """Drafts of ``sentences``: from the memory where it has one, the rest from the
+        model in one call. The memory is built on first need: a run with nothing to
+        draft does not read it."""
+        if not sentences:
+            return {}
+        if not memories:
+            memories.append(approved_memory(ws, jobs[0].lang_key))
+        hits = {s: memories[0].get(s) for s in sentences}
+        out = {s: memory_draft(h) for s, h in hits.items() if h is not None}
+        ask = [s for s in sentences if s not in out]
+        out.update(zip(ask, draft_segments(ask, backend, lang_code, glossary), strict=True))
+        return out
+
     wanted: dict[str, None] = {}
     first: list[tuple[FileStamp, TranslationFile | None, Plan]] = []
     for job in jobs:
@@ -283,9 +332,7 @@ def update_translations(
         plan = plan_update(job.article, existing)
         first.append((stamp, existing, plan))
         wanted.update((plan.entries[i].english, None) for i in plan.to_translate)
-    cache = dict(
-        zip(wanted, draft_segments(list(wanted), backend, lang_code, glossary), strict=True)
-    )
+    cache = drafts_of(list(wanted))
     reports = []
     for job, (stamp, existing, plan) in zip(jobs, first, strict=True):
         with queue.locked(job.slug, job.lang_key):
@@ -299,9 +346,7 @@ def update_translations(
                 if plan.entries[i].english not in cache
             ]
             if missing:  # the file changed under us in a way that needs more drafts
-                cache.update(
-                    zip(missing, draft_segments(missing, backend, lang_code, glossary), strict=True)
-                )
+                cache.update(drafts_of(missing))
             drafts = {i: cache[plan.entries[i].english] for i in plan.to_translate}
             meta = job.article.meta
             header = new_file(
@@ -328,6 +373,7 @@ def update_translations(
                 changed=states.count("changed"),
                 flagged=sum(1 for d in drafts.values() if d.flags),
                 written=written,
+                memory=sum(1 for d in drafts.values() if d.memory is not None),
             )
         )
     return reports

@@ -133,3 +133,5 @@ def translate(
         )
     console.print(table)
     console.print(f"{sum(r.sent for r in reports)} segments sent to the model")
+    if from_memory := sum(r.memory for r in reports):
+        console.print(f"{from_memory} drafted from the translation memory (approved elsewhere)")

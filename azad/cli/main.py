@@ -18,6 +18,7 @@ from azad.cli.flows import flows_app
 from azad.cli.flows import run as run_flow
 from azad.cli.models import models_app
 from azad.cli.publish import publish
+from azad.cli.report import report_app
 from azad.cli.review import review_app, users_app
 from azad.errors import AzadError, InputWarning, disk_full, disk_full_message
 from azad.text import visible
@@ -32,6 +33,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(flows_app, name="flows")
 app.add_typer(users_app, name="users")
 app.add_typer(review_app, name="review")
+app.add_typer(report_app, name="report")
 for command in (
     articles.init,
     articles.ingest,

@@ -15,6 +15,7 @@ from rich.table import Table
 from azad.cli.context import State, console, err_console
 from azad.errors import AzadError, InputError
 from azad.review.users import User
+from azad.settings import ReviewSettings
 from azad.workspace import Workspace
 
 users_app = typer.Typer(help="Accounts of the review app.", no_args_is_help=True)
@@ -95,10 +96,19 @@ def users_remove(name: str) -> None:
 # --- review ----------------------------------------------------------------------------
 
 
+# The help names the setting and its default. "[review]" escaped: Typer renders help as
+# Rich markup, which took "[review]" for a style tag and printed "( host)".
+_SERVE_HELP = {
+    name: f"{what} (azad.toml \\[review] {name}; "
+    f"default {ReviewSettings.model_fields[name].default})"
+    for name, what in (("host", "Address to bind"), ("port", "Port"))
+}
+
+
 @review_app.command("serve")
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to bind ([review] host).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port ([review] port).")] = None,
+    host: Annotated[str | None, typer.Option(help=_SERVE_HELP["host"])] = None,
+    port: Annotated[int | None, typer.Option(help=_SERVE_HELP["port"])] = None,
 ) -> None:
     """Serve the review web app (127.0.0.1:8750 unless told otherwise)."""
     import uvicorn
@@ -124,7 +134,9 @@ def serve(
     from flows.pipeline import publish_editions
 
     app = create_app(ws, publish_flow=publish_editions)
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1 (its default
+    # FORWARDED_ALLOW_IPS); the app applies [review] trusted_proxies itself.
+    uvicorn.run(app, host=host, port=port, proxy_headers=False, log_level="info")
 
 
 def _lang(ws: Workspace, lang: str) -> str:

@@ -23,7 +23,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from azad.mt.engine import Backend
+from azad.mt.engine import Backend, Scored, ScoringBackend
 
 
 @dataclass(eq=False)
@@ -31,7 +31,7 @@ class _Request:
     sentences: list[str]
     done: threading.Event = field(default_factory=threading.Event)
     lead: bool = False
-    result: list[str] | None = None
+    result: list[Scored] | None = None
     error: BaseException | None = None
 
 
@@ -63,6 +63,10 @@ class BatchingBackend:
         return self.engine.is_test_model
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
+        return [text for text, _ in self.translate_scored(sentences)]
+
+    def translate_scored(self, sentences: Sequence[str]) -> list[Scored]:
+        """Translations with the engine's scores (None where the engine gives none)."""
         request = _Request(list(sentences))
         if not request.sentences:
             return []
@@ -100,7 +104,7 @@ class BatchingBackend:
         # The same sentence in several articles (a standard closing line) goes once.
         unique = list(dict.fromkeys(s for r in batch for s in r.sentences))
         try:
-            translated = dict(zip(unique, self.engine.translate(unique), strict=True))
+            translated = dict(zip(unique, self._translate(unique), strict=True))
         except BaseException as exc:
             if len(batch) == 1:
                 batch[0].error = exc
@@ -114,6 +118,11 @@ class BatchingBackend:
         self.stats.requests += len(batch)
         self.stats.sentences += len(unique)
         self.stats.largest = max(self.stats.largest, len(batch))
+
+    def _translate(self, sentences: list[str]) -> list[Scored]:
+        if isinstance(self.engine, ScoringBackend):
+            return self.engine.translate_scored(sentences)
+        return [(text, None) for text in self.engine.translate(sentences)]
 
 
 # Weak: a queue lives while some task uses it (and keeps its engine, so the id is not

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import ctranslate2
 import sentencepiece as spm
@@ -57,6 +57,37 @@ class Backend(Protocol):
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """One translation per sentence, in order."""
         ...
+
+
+Scored = tuple[str, float | None]
+"""A translation and the model's confidence in it (:func:`mean_log_prob`); None where
+the engine gives no score."""
+
+
+@runtime_checkable
+class ScoringBackend(Backend, Protocol):
+    """A backend that also gives the model's own score of each translation."""
+
+    def translate_scored(self, sentences: Sequence[str]) -> list[Scored]:
+        """One (translation, mean log-probability per token) per sentence, in order."""
+        ...
+
+
+def mean_log_prob(
+    ct2_score: float, hypothesis_tokens: int, length_penalty: float, forced: int = 0
+) -> float:
+    """The model's mean log-probability per output token, from CTranslate2's score.
+
+    With ``return_scores`` CTranslate2 gives the summed log-probabilities of the tokens it
+    generated (the end token included, a forced target prefix such as NLLB's language token
+    not) divided by ``L ** length_penalty``, where ``L`` is the hypothesis's length (prefix
+    included) plus the end token; measured against ``score_batch``, which gives every
+    token's log-probability. With the project's ``length_penalty`` of 0.2 that number still
+    grows with length, so the penalty is undone and the sum divided by the number of
+    tokens it covers: a length-independent figure in (-inf, 0]; ``exp`` of it, 0 to 1, is
+    the geometric mean of the tokens' probabilities, the editor's "model confidence"."""
+    length = hypothesis_tokens + 1
+    return ct2_score * length**length_penalty / max(1, length - forced)
 
 
 @dataclass(frozen=True)
@@ -125,6 +156,13 @@ class CT2Engine:
     def translate(
         self, sentences: Sequence[str], options: DecodeOptions | None = None
     ) -> list[str]:
+        return [text for text, _ in self.translate_scored(sentences, options)]
+
+    def translate_scored(
+        self, sentences: Sequence[str], options: DecodeOptions | None = None
+    ) -> list[Scored]:
+        """Translations with the model's mean log-probability per token
+        (:func:`mean_log_prob`); returning scores costs CTranslate2 nothing extra."""
         opts = options or self.options
         tokenized = [self.encode(s) for s in sentences]
         prefix = self.model.target_prefix
@@ -142,13 +180,19 @@ class CT2Engine:
                 batch_type="tokens",
                 replace_unknowns=True,
                 max_decoding_length=math.ceil(longest * opts.max_decoding_ratio) + _DECODING_SLACK,
+                return_scores=True,
                 asynchronous=True,
             )
             jobs.append((chunk, futures))
-        results: list[str] = [""] * len(sentences)
+        results: list[Scored] = [("", None)] * len(sentences)
         for chunk, futures in jobs:
             for i, future in zip(chunk, futures, strict=True):
-                results[i] = self.decode(future.result().hypotheses[0])
+                result = future.result()
+                tokens = result.hypotheses[0]
+                score = mean_log_prob(
+                    result.scores[0], len(tokens), opts.length_penalty, 1 if prefix else 0
+                )
+                results[i] = (self.decode(tokens), score)
         return results
 
 

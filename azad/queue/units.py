@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -43,6 +44,12 @@ class Provenance:
     @property
     def is_machine(self) -> bool:
         return self.origin == "machine"
+
+    @property
+    def confidence(self) -> float | None:
+        """``exp(score)``: the geometric mean of the draft's token probabilities, 0 to 1
+        (the score is the mean log-probability per token); None without a score."""
+        return None if self.score is None else math.exp(self.score)
 
     def to_json(self) -> str:
         # Defaults are left out (``is``: a score of 0.0 equals False but is a score).

@@ -1,4 +1,5 @@
-"""Accounts, roles, sessions and the login rate limit, in the review database.
+"""Accounts, roles and sessions, in the review database (the login rate limit:
+:mod:`azad.review.login_limits`).
 
 Roles: a *translator* edits the languages listed for them; an *editor* edits every
 language and approves, sends back and publishes; an *admin* can do all an editor can.
@@ -185,31 +186,3 @@ def load_session(ws: Workspace, token: str) -> Session | None:
 def end_session(ws: Workspace, token: str) -> None:
     with connect(ws) as conn, conn:
         conn.execute("DELETE FROM sessions WHERE token_hash = ?", (_token_hash(token),))
-
-
-# --- login rate limit ------------------------------------------------------------------
-
-
-def login_blocked(ws: Workspace, keys: list[str]) -> bool:
-    """True if any of ``keys`` (user name, client address) failed too often lately."""
-    cfg = ws.settings.review
-    since = time.time() - cfg.login_window_s
-    with connect(ws) as conn:
-        for key in keys:
-            (count,) = conn.execute(
-                "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at > ?", (key, since)
-            ).fetchone()
-            if count >= cfg.login_max_failures:
-                return True
-    return False
-
-
-def record_login_failure(ws: Workspace, keys: list[str]) -> None:
-    now = time.time()
-    with connect(ws) as conn, conn:
-        conn.execute(
-            "DELETE FROM login_failures WHERE at < ?", (now - ws.settings.review.login_window_s,)
-        )
-        conn.executemany(
-            "INSERT INTO login_failures (key, at) VALUES (?, ?)", [(k, now) for k in keys]
-        )

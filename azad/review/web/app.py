@@ -16,9 +16,10 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from azad.errors import AzadError
 from azad.review.publishing import PublishFlow, use_flow
@@ -29,6 +30,7 @@ from azad.review.web import (
     views_editions,
     views_editor,
     views_queue,
+    views_reports,
 )
 from azad.review.web.common import handle_disk_full, handle_error
 from azad.review.web.limits import BodyLimit
@@ -43,6 +45,15 @@ T = "/t/{slug}/{lang}"
 def openapi_json(request: Request) -> Response:
     """The app's OpenAPI document, built from the route table (public: no workspace data)."""
     return JSONResponse(openapi_schema(request.app.routes))
+
+
+def favicon(request: Request) -> Response:
+    """The icon browsers and crawlers ask for at ``/favicon.ico`` (public, cached)."""
+    return FileResponse(
+        STATIC / "favicon.ico",
+        media_type="image/vnd.microsoft.icon",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 ROUTES = [
@@ -64,6 +75,8 @@ ROUTES = [
     Route("/editions", views_editions.editions_root, methods=["GET"]),
     Route("/editions/{path:path}", views_editions.edition_file, methods=["GET"]),
     Route("/openapi.json", openapi_json, methods=["GET"]),
+    Route("/favicon.ico", favicon, methods=["GET"]),
+    Route("/reports/post-edits", views_reports.post_edits, methods=["GET"]),
 ]
 
 
@@ -74,7 +87,13 @@ def create_app(ws: Workspace, publish_flow: PublishFlow | None = None) -> Starle
     ws.settings  # noqa: B018 -- read the settings now: a broken azad.toml fails at start
     app = Starlette(
         routes=ROUTES,
-        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit)],
+        middleware=[
+            # X-Forwarded-For / -Proto believed only from [review] trusted_proxies (none by
+            # default); uvicorn's own, so the rightmost untrusted hop is the client.
+            Middleware(ProxyHeadersMiddleware, trusted_hosts=ws.settings.review.trusted_proxies),
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit),
+        ],
         exception_handlers={
             AzadError: handle_error,
             OSError: handle_disk_full,

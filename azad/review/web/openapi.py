@@ -296,6 +296,16 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "security": [],
         "responses": {"200": _resp("OpenAPI 3.0", JSON)},
     },
+    ("GET", "/reports/post-edits"): {
+        "summary": "Editors' report: how much machine drafts were changed before approval",
+        "security": COOKIE,
+        "responses": {"200": _resp("the report page", HTML), **LOGIN_REDIRECT, **HTML_ERRORS},
+    },
+    ("GET", "/favicon.ico"): {
+        "summary": "The app's icon",
+        "security": [],
+        "responses": {"200": _resp("the icon", "image/vnd.microsoft.icon")},
+    },
 }
 
 _CONVERTER = re.compile(r"\{(\w+)(:\w+)?\}")

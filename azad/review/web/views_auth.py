@@ -1,15 +1,19 @@
-"""Logging in and out. Failed logins are counted per user name and per client address;
-past ``[review] login_max_failures`` within the window, the form answers 429."""
+"""Logging in and out. Failed logins are counted per user name + client address pair
+(429 past ``[review] login_max_failures``), per address across names, and per account,
+which slows down rather than locks (``azad.review.login_limits``). The client address is
+``request.client``: the app's proxy-headers middleware sets it from ``X-Forwarded-For``
+only when the peer is one of ``[review] trusted_proxies``."""
 
 from __future__ import annotations
 
 import secrets
+from asyncio import sleep
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from azad.review import users
+from azad.review import login_limits, users
 from azad.review.web.common import chrome, render, safe_next
 from azad.review.web.pages import LoginPage
 from azad.review.web.security import (
@@ -50,12 +54,16 @@ async def login(request: Request) -> Response:
     name = str(form.get("name", "")).strip()[:64]
     password = str(form.get("password", ""))[:1024]
     ws = workspace(request)
-    keys = [f"user:{name}", f"addr:{request.client.host if request.client else '?'}"]
-    if await run_in_threadpool(users.login_blocked, ws, keys):
+    address = request.client.host if request.client else "?"
+    if await run_in_threadpool(login_limits.login_blocked, ws, name, address):
         return _login_page(request, "Too many failed logins: wait a few minutes.", name, 429)
+    # The account's slow-down: awaited, so a waiting attempt holds no thread.
+    delay = await run_in_threadpool(login_limits.slowdown_s, ws, name, address)
+    if delay:
+        await sleep(delay)
     user = await run_in_threadpool(users.authenticate, ws, name, password)
     if user is None:
-        await run_in_threadpool(users.record_login_failure, ws, keys)
+        await run_in_threadpool(login_limits.record_login_failure, ws, name, address)
         return _login_page(request, "Wrong name or password.", name, 401)
     token, _ = await run_in_threadpool(users.create_session, ws, user)
     # A login always starts a new session under a new cookie (an attacker-chosen cookie
