@@ -402,7 +402,7 @@ def test_a_database_of_the_first_schema_is_migrated_keeping_its_data(tmp_path: P
     conn.execute("INSERT INTO status_cache VALUES ('a', 'dari', 'k', 1, 0, 'sha', 0.0, '{}')")
     conn.commit()
     assert migrate(conn) == 0
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert conn.execute("SELECT name FROM users").fetchall() == [("dara",)]
     assert conn.execute("SELECT new FROM changes").fetchall() == [("x",)]
     columns = [r[1] for r in conn.execute("PRAGMA table_info(status_cache)")]

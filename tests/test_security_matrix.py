@@ -252,7 +252,7 @@ ARTICLE_ROWS: list[tuple[str, str, str, Kind, Expect, bool, Setup | None, Effect
 ]
 EFFECTS = {
     "/approve": _status_is("approved"),
-    "/send-back": _status_is("in review"),
+    "/send-back": _status_is("sent back"),
     "/publish": _submitted_by_user,
 }
 
