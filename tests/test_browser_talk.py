@@ -4,6 +4,7 @@ sends that one segment back, the translator sees it as needing editing and fixes
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -15,8 +16,9 @@ import pytest
 from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from test_review_support import PASSWORD, SALANG, add_users, make_queue, review_everything
 
-from azad.queue.status import translation_status
+from azad.queue.status import claim, translation_status
 from azad.review.segments import read_segments
+from azad.review.users import add_user
 from azad.review.web.app import create_app
 from azad.workspace import Workspace
 
@@ -120,3 +122,41 @@ def test_a_comment_an_editor_sends_back_and_the_translator_fixes(
         browser.close()
     assert errors == []
     assert read_segments(ws, SALANG, "dari")[2].reviewed
+
+
+def test_a_dismissed_warning_and_a_save_into_another_claim(served: tuple[Workspace, str]) -> None:
+    """The page's script: "dismiss" moves a warning to the dismissed list at once; a save
+    into a translation another translator holds says so in the segment's status and at
+    the top of the page."""
+    from playwright.sync_api import expect, sync_playwright
+
+    ws, base = served
+    add_user(ws, "dina", "translator", ["dari"], PASSWORD)
+    claim(ws, SALANG, "dari", "dina")
+    seg = read_segments(ws, SALANG, "dari")[1]
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = log_in(browser, base, "dara")
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        expect(page.locator("#claim-warning")).to_contain_text("Claimed by dina")
+        row = page.locator(f'[data-ctx="{seg.ctx}"]')
+        warnings = row.locator("ul.qa > li")
+        n = warnings.count()
+        assert n > 0
+        first = warnings.first
+        message = first.evaluate("li => li.firstChild.textContent")
+        first.get_by_role("button", name="dismiss").click()
+        expect(row.locator(".state")).to_have_text("warning dismissed")
+        expect(warnings).to_have_count(n - 1)
+        expect(row.locator("ul.dismissed li")).to_have_text(
+            re.compile(re.escape(message) + r" · dismissed by dara")
+        )
+
+        area = row.locator("textarea")
+        area.fill("متن دارا")
+        area.press("Control+S")
+        expect(row.locator(".state")).to_contain_text("draft saved · claimed by dina")
+        browser.close()
+    assert errors == []
+    assert read_segments(ws, SALANG, "dari")[1].text == "متن دارا"
