@@ -409,6 +409,8 @@ def test_a_database_of_the_first_schema_is_migrated_keeping_its_data(tmp_path: P
     assert "rev" in columns and "in_sync" in columns
     assert conn.execute("SELECT count(*) FROM status_cache").fetchone()[0] == 0  # a cache
     assert conn.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 0
+    for table in ("segment_comments", "qa_dismissals"):  # version 3: talking, dismissals
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
     assert migrate(conn) == SCHEMA_VERSION  # nothing left to do
     conn.close()
 
