@@ -14,7 +14,15 @@ from urllib.parse import unquote
 import pytest
 from helpers import approve
 from starlette.testclient import TestClient
-from test_review_support import PASSWORD, SALANG, add_users, login, make_queue, review_everything
+from test_review_support import (
+    PASSWORD,
+    SALANG,
+    add_users,
+    login,
+    make_queue,
+    register_cli,
+    review_everything,
+)
 
 from azad.cli import run
 from azad.glossary import load_glossary
@@ -365,3 +373,24 @@ def test_an_editor_takes_a_claim_over(ws: Workspace) -> None:
     # Nothing to take over from oneself.
     assert flash(ed.post(url, data={"csrf": csrf})).startswith("Not done:")
     assert get_user(ws, "eddie") is not None
+
+
+def test_segments_are_sent_back_from_the_command_line(
+    ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    register_cli()
+    review_everything(ws, SALANG, "dari")
+    ctxs = [u.ctx for u in read_segments(ws, SALANG, "dari")][2:4]
+    args = ["--workspace", str(ws.root), "review", "send-back", SALANG, "--lang", "dari"]
+    capsys.readouterr()
+    assert run([*args, "--as", "dara", "--comment", "x", "--segment", ctxs[0]]) == 2
+    assert "only editors" in capsys.readouterr().err
+    seg_args = ["--segment", ctxs[0], "--segment", ctxs[1]]
+    assert run([*args, "--as", "eddie", "--comment", "numbers", *seg_args]) == 0
+    assert capsys.readouterr().out.strip() == f"{SALANG} (dari): sent back"
+    units = read_segments(ws, SALANG, "dari")
+    assert [u.ctx for u in units if u.state == "draft"] == ctxs
+    assert [c.text for t in threads(ws, SALANG, "dari", units).values() for c in t] == [
+        "numbers",
+        "numbers",
+    ]
