@@ -33,6 +33,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
+from filelock import FileLock
+
 from azad.errors import InputError
 from azad.fsutil import atomic_write_text
 from azad.lang.common import DARI, check_lang
@@ -284,3 +286,42 @@ def dump_glossary(glossary: Glossary) -> str:
 def save_glossary(glossary: Glossary, path: Path) -> None:
     """Write ``glossary`` to ``path`` atomically (readers see the old file or the new)."""
     atomic_write_text(path, dump_glossary(glossary))
+
+
+def add_term(path: Path, english: str, lang: str, form: str, note: str = "") -> GlossaryEntry:
+    """Add ``english`` → ``form`` in ``lang`` (``fa-AF``/``ps-AF``) to the glossary at
+    ``path``, under a lock (two editors adding at once both land) and atomically.
+
+    A term already in the glossary gets the form only where it has none in ``lang``; a
+    different form there is refused (:class:`InputError`), never replaced silently. The
+    text is kept as typed (no letter folding: Pashto's letters are not Dari's)."""
+    english = _SPACE.sub(" ", english).strip()
+    form, note = form.strip(), _SPACE.sub(" ", note).strip()
+    for name, cell in (("english", english), ("form", form), ("note", note)):
+        if any(c in cell for c in "\t\r\n") or any(ord(c) < 32 for c in cell):
+            raise InputError(name, "holds a tab, a line break or a control character")
+    if not english or not form:
+        raise InputError("term", "both the English term and its form are needed")
+    if english.startswith("#"):
+        raise InputError("english", "a term cannot start with # (it would read as a comment)")
+    if len(english) > 200 or len(form) > 200 or len(note) > 500:
+        raise InputError("term", "too long for a glossary entry")
+    dari = check_lang(lang) == DARI
+    with FileLock(f"{path}.lock", timeout=30):
+        glossary = load_glossary(path)
+        old = glossary.get(english)
+        if old is not None and old.english == english:
+            have = old.dari if dari else old.pashto
+            if have and have != form:
+                raise InputError(english, f"already in the glossary as {have}")
+            entry = replace(
+                old,
+                dari=form if dari else old.dari,
+                pashto=old.pashto if dari else form,
+                note=old.note or note,
+            )
+        else:
+            entry = GlossaryEntry(english, form if dari else "", "" if dari else form, note=note)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_glossary(glossary.with_entry(entry), path)
+    return entry

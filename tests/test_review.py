@@ -166,7 +166,7 @@ def test_status_approve_send_back_from_the_command_line(ws: Workspace, azad) -> 
     )
     assert code == 0
     st = translation_status(ws, SALANG, "dari")
-    assert st.status == "in review" and st.record.sent_back.comment == "b3 is wrong"
+    assert st.status == "sent back" and st.record.sent_back.comment == "b3 is wrong"
 
 
 def test_path_like_slug_is_refused_on_the_command_line(ws: Workspace, azad) -> None:

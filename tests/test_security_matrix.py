@@ -44,6 +44,7 @@ from azad.render.styles import load_styles
 from azad.review import publishing, users
 from azad.review.db import connect
 from azad.review.publishing import PublishRun
+from azad.review.qa import check_segment
 from azad.review.segments import read_segments
 from azad.review.web.app import ROUTES, create_app
 from azad.review.web.openapi import route_operations
@@ -121,7 +122,14 @@ def state_of(ws: Workspace) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     with connect(ws) as conn:
         tables = {
             t: sorted(tuple(row) for row in conn.execute(f"SELECT * FROM {t}"))
-            for t in ("users", "sessions", "login_failures", "changes")
+            for t in (
+                "users",
+                "sessions",
+                "login_failures",
+                "changes",
+                "segment_comments",
+                "qa_dismissals",
+            )
         }
     return files, tables
 
@@ -249,10 +257,18 @@ ARTICLE_ROWS: list[tuple[str, str, str, Kind, Expect, bool, Setup | None, Effect
     ("POST", "/{action}", "/approve", "form", Expect(303, "/t"), True, _reviewed, None),
     ("POST", "/{action}", "/send-back", "form", Expect(303, "/t"), True, _reviewed, None),
     ("POST", "/{action}", "/publish", "form", Expect(303, "/t"), True, _approved, None),
+    *[
+        (m, r, r, "form", Expect(303, "/t"), True, None, None)
+        for m, r in (
+            ("POST", "/segments/send-back"),
+            ("POST", "/claim/take-over"),
+            ("POST", "/glossary/add"),
+        )
+    ],
 ]
 EFFECTS = {
     "/approve": _status_is("approved"),
-    "/send-back": _status_is("in review"),
+    "/send-back": _status_is("sent back"),
     "/publish": _submitted_by_user,
 }
 
@@ -296,6 +312,17 @@ def _rows() -> list[Row]:
         rows.append(
             Row("POST", api, api, _article(lang, OK, False, api=True), "json", lang, None, _saved)
         )
+        for suffix in ("/comments", "/dismiss"):
+            rows.append(
+                Row(
+                    "POST",
+                    api + suffix,
+                    api + suffix,
+                    _article(lang, OK, False, True),
+                    "json",
+                    lang,
+                )
+            )
     return rows
 
 
@@ -339,6 +366,9 @@ def send(
     if row.kind == "json":
         seg = read_segments(ws, SALANG, row.lang)[0]
         body = {"text": f"متن {USER_OF.get(role, '')}", "rev": seg.rev, "reviewed": True}
+        if url.endswith("/dismiss"):  # the segment's first QA warning
+            code = ws.settings.languages[row.lang].code
+            body["check"] = check_segment(seg.english, seg.text, code)[0].kind
         if token is not None:
             headers["X-CSRF-Token"] = token
         return c.post(url, json=body, headers=headers)

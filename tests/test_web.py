@@ -164,7 +164,7 @@ def test_only_editors_approve_send_back_and_publish(
     r = ed.post(f"/t/{SALANG}/dari/send-back", data={"csrf": ed_csrf, "comment": "check b2"})
     assert r.status_code == 200
     status = translation_status(ws, SALANG, "dari")
-    assert status.status == "in review" and status.record.sent_back.comment == "check b2"
+    assert status.status == "sent back" and status.record.sent_back.comment == "check b2"
 
 
 # --- security of sessions and writes ------------------------------------------------------

@@ -281,13 +281,22 @@ def send_back(
     lang: Annotated[str, typer.Option()],
     as_user: Annotated[str, typer.Option("--as", help="The editor.")],
     comment: Annotated[str, typer.Option(help="What needs work.")],
+    segment: Annotated[
+        list[str] | None,
+        typer.Option(help="Send only this segment back (needs editing); repeatable."),
+    ] = None,
 ) -> None:
-    """Send a reviewed or approved translation back to the translators (editors only)."""
-    from azad.review import actions
+    """Send a reviewed or approved translation back to the translators, or only some of
+    its segments, which then need editing (editors only)."""
+    from azad.review import actions, talk
     from azad.review.users import require_user
 
     ws = _ws()
-    st = actions.send_back(ws, _slug(ws, slug), _lang(ws, lang), require_user(ws, as_user), comment)
+    slug_, key, user = _slug(ws, slug), _lang(ws, lang), require_user(ws, as_user)
+    if segment:
+        st = talk.send_back_segments(ws, slug_, key, segment, user, comment)
+    else:
+        st = actions.send_back(ws, slug_, key, user, comment)
     console.print(f"{st.slug} ({st.lang_key}): {st.status}")
 
 

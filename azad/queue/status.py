@@ -4,8 +4,10 @@
                                               ↘ changed since approval
 
 * *machine draft*: nothing reviewed yet and nobody holds it;
-* *in review*: someone claimed it or reviewed some units, or an editor sent it back and
-  it has not been edited since;
+* *in review*: someone claimed it or reviewed some units;
+* *sent back*: an editor sent the article (or some of its segments) back, and it has not
+  been reviewed again since: either nothing changed since the send-back, or some units
+  still need editing (a segment sent back is a draft until a translator confirms it);
 * *reviewed*: every unit reviewed and the units are exactly the English article's;
 * *approved*: an editor approved exactly the current content revision;
 * *published*: editions were built from exactly the current content revision;
@@ -20,7 +22,7 @@ expire with time); nothing needs to be reset by hand.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,11 +32,18 @@ from azad.queue.store import Queue, Snapshot
 from azad.workspace import Workspace
 
 Status = Literal[
-    "machine draft", "in review", "reviewed", "approved", "changed since approval", "published"
+    "machine draft",
+    "in review",
+    "sent back",
+    "reviewed",
+    "approved",
+    "changed since approval",
+    "published",
 ]
 STATUSES: tuple[Status, ...] = (
     "machine draft",
     "in review",
+    "sent back",
     "reviewed",
     "approved",
     "changed since approval",
@@ -78,10 +87,14 @@ def derive(counts: Counts, record: ReviewRecord) -> Status:
     if record.sent_back is None and (record.approved or record.published):
         # Approved or published once, not as it is now, and not sent back since.
         return "changed since approval"
-    if ok and not sent_back:
+    # Sent back and not reviewed again since: the editor's send-back stands until every
+    # unit is confirmed again after it (an approval clears it).
+    if sent_back or (record.sent_back is not None and not ok):
+        return "sent back"
+    if ok:
         return "reviewed"
     claimed = record.claimed_by is not None
-    if sent_back or claimed or counts.unreviewed < counts.total:
+    if claimed or counts.unreviewed < counts.total:
         return "in review"
     return "machine draft"
 
@@ -171,6 +184,23 @@ def claim(
     return _update(ws, slug, lang_key, change)
 
 
+def take_over(
+    ws: Workspace, slug: str, lang_key: str, editor: str, hours: float = CLAIM_HOURS
+) -> TranslationStatus:
+    """An editor takes the translation over from whoever holds it (recorded, naming the
+    holder)."""
+
+    def change(record: ReviewRecord, current: TranslationStatus) -> None:
+        holder = current.claimed_by
+        if holder is None or holder == editor:
+            raise AzadError(f"{slug} ({lang_key}) is not claimed by anyone else")
+        t = now()
+        record.claim = Claim(by=editor, at=t, expires=t + dt.timedelta(hours=hours))
+        record.history.append(Event(at=t, by=editor, action="take over", comment=f"from {holder}"))
+
+    return _update(ws, slug, lang_key, change)
+
+
 def release(ws: Workspace, slug: str, lang_key: str, user: str) -> TranslationStatus:
     def change(record: ReviewRecord, current: TranslationStatus) -> None:
         record.claim = None
@@ -208,15 +238,27 @@ def approve(
 
 
 def send_back(
-    ws: Workspace, slug: str, lang_key: str, editor: str, comment: str
+    ws: Workspace,
+    slug: str,
+    lang_key: str,
+    editor: str,
+    comment: str,
+    *,
+    segments: Sequence[str] = (),
 ) -> TranslationStatus:
+    """Send the translation back with the editor's ``comment``. With ``segments`` (their
+    ids), those segments were sent back (made drafts, by the caller, before): that is
+    possible in any state; the whole article only once it was reviewed."""
+    sendable = ("reviewed", "approved", "published", "changed since approval", "sent back")
+
     def change(record: ReviewRecord, current: TranslationStatus) -> None:
-        if current.status not in ("reviewed", "approved", "published", "changed since approval"):
+        if not segments and current.status not in sendable:
             raise AzadError(f"{slug} ({lang_key}) is {current.status}: nothing to send back")
         t = now()
         record.sent_back = Stamp(by=editor, at=t, rev=current.rev, comment=comment)
         record.approved = None
-        record.history.append(Event(at=t, by=editor, action="send back", comment=comment))
+        what = f"{', '.join(segments)}: {comment}" if segments else comment
+        record.history.append(Event(at=t, by=editor, action="send back", comment=what))
 
     return _update(ws, slug, lang_key, change)
 

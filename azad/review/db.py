@@ -110,7 +110,39 @@ CREATE TABLE IF NOT EXISTS snapshots (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, MIGRATION_V2)
+# Version 3: translators and editors talk per segment (comments, and the editor's note when
+# a segment is sent back), and a translator may dismiss a QA warning. Both are keyed by the
+# segment's English (its hash) as well as its id, so after the English is re-segmented a
+# comment or a dismissal never lands on another sentence; a dismissal also names the hash
+# of the exact text it was made on, so changing the text brings the warning back.
+MIGRATION_V3 = """
+CREATE TABLE IF NOT EXISTS segment_comments (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    ctx TEXT NOT NULL,
+    english_sha TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    role TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS segment_comments_key ON segment_comments(slug, lang, english_sha);
+CREATE TABLE IF NOT EXISTS qa_dismissals (
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    ctx TEXT NOT NULL,
+    english_sha TEXT NOT NULL,
+    text_sha TEXT NOT NULL,
+    check_name TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (slug, lang, english_sha, text_sha, check_name)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, MIGRATION_V2, MIGRATION_V3)
 """``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

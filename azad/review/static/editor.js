@@ -116,6 +116,8 @@
     if (approveRev && approveRev.value === data.content_rev_before) {
       approveRev.value = data.content_rev;
     }
+    // talk.js shows a claim warning and offers dismissing the new warnings.
+    seg.dispatchEvent(new CustomEvent("azad:saved", { bubbles: true, detail: data }));
     return true;
   }
 

@@ -31,6 +31,7 @@ from azad.review.web import (
     views_editor,
     views_queue,
     views_reports,
+    views_talk,
 )
 from azad.review.web.common import handle_disk_full, handle_error
 from azad.review.web.limits import BodyLimit
@@ -67,9 +68,14 @@ ROUTES = [
     Route(T + "/publish-status", views_editor.publish_status, methods=["GET"]),
     Route(T + "/export.{fmt}", views_editor.export, methods=["GET"]),
     Route(T + "/history/{ctx}", views_editor.segment_history, methods=["GET"]),
+    Route(T + "/segments/send-back", views_talk.send_back, methods=["POST"]),
+    Route(T + "/claim/take-over", views_talk.take_over, methods=["POST"]),
+    Route(T + "/glossary/add", views_talk.glossary_add, methods=["POST"]),
     Route(T + "/{action}", views_actions.action, methods=["POST"]),
     Route("/api" + T + "/segments/{ctx}", views_api.get_segment, methods=["GET"]),
     Route("/api" + T + "/segments/{ctx}", views_api.save_segment, methods=["POST"]),
+    Route("/api" + T + "/segments/{ctx}/comments", views_talk.comment, methods=["POST"]),
+    Route("/api" + T + "/segments/{ctx}/dismiss", views_talk.dismiss_check, methods=["POST"]),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
     # Public: the readers' catalog and editions (output/), no session looked at.
     Route("/editions", views_editions.editions_root, methods=["GET"]),

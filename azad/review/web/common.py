@@ -13,6 +13,7 @@ from azad.queue.articles import SOURCE_FILE
 from azad.queue.status import StaleApproval
 from azad.review.actions import Forbidden, require_lang
 from azad.review.diff import diff_tokens
+from azad.review.dismissals import StaleText
 from azad.review.segments import Conflict, NotFound
 from azad.review.templating import templates
 from azad.review.users import Session
@@ -29,6 +30,7 @@ STATUS_OF: list[tuple[type[AzadError], int]] = [
     (NotFound, 404),
     (Conflict, 409),
     (StaleApproval, 409),
+    (StaleText, 409),
     (BodyTooLarge, 413),
     (InputError, 400),
     (AzadError, 400),

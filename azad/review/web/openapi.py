@@ -22,7 +22,11 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from azad.queue.status import STATUSES
 from azad.review.web.schemas import (
+    CommentRequest,
+    CommentsOut,
     ConflictOut,
+    DismissOut,
+    DismissRequest,
     ErrorOut,
     SavedOut,
     SaveRequest,
@@ -84,6 +88,15 @@ ERROR_JSON = openapi_schema_of(ErrorOut)
 SEGMENT = openapi_schema_of(SegmentOut)
 SAVED = openapi_schema_of(SavedOut)
 CONFLICT = openapi_schema_of(ConflictOut)
+COMMENT_IN, COMMENTS = openapi_schema_of(CommentRequest), openapi_schema_of(CommentsOut)
+DISMISS_IN, DISMISS = openapi_schema_of(DismissRequest), openapi_schema_of(DismissOut)
+CSRF_HEADER = {
+    "name": "X-CSRF-Token",
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "the session's token (the page's csrf-token meta element)",
+}
 
 # Answers every page shares: HTML views redirect an anonymous request to the login page
 # (303); errors are an HTML page (or Starlette's plain text for an unmatched path).
@@ -265,6 +278,40 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             **API_ERRORS,
             **TOO_LARGE_JSON,
         },
+    },
+    **{
+        ("POST", f"/api/t/{{slug}}/{{lang}}/segments/{{ctx}}/{name}"): {
+            "summary": summary,
+            "security": COOKIE,
+            "parameters": [*TARGET, _path("ctx", CTX), CSRF_HEADER],
+            "requestBody": {"required": True, "content": {JSON: {"schema": request}}},
+            "responses": {
+                "200": _resp(done, JSON, schema=answer),
+                "409": _resp("the segment changed since `rev`", JSON, schema=ERROR_JSON),
+                **API_ERRORS,
+                **TOO_LARGE_JSON,
+            },
+        }
+        for name, summary, request, done, answer in (
+            ("comments", "Comment on a segment", COMMENT_IN, "its comments", COMMENTS),
+            ("dismiss", "Dismiss a QA warning for the text", DISMISS_IN, "its warnings", DISMISS),
+        )
+    },
+    **{
+        ("POST", f"/t/{{slug}}/{{lang}}/{suffix}"): {
+            "summary": summary + " (editors); back to the editor page, with the reason if refused",
+            "security": COOKIE,
+            "parameters": TARGET,
+            "requestBody": _form_body(
+                ["csrf"], {"csrf": {"type": "string"}, **{f: {"type": "string"} for f in fields}}
+            ),
+            "responses": {"303": _resp("done or refused, or no session"), **HTML_ERRORS},
+        }
+        for suffix, summary, fields in (
+            ("segments/send-back", "Send segments (`ctx`, repeated) back", ["ctx", "comment"]),
+            ("claim/take-over", "Take the claim over from its holder", []),
+            ("glossary/add", "Add a glossary term", ["english", "form", "note"]),
+        )
     },
     ("GET", "/static/{path}"): {
         "summary": "The app's stylesheet and scripts",

@@ -13,10 +13,12 @@ from azad.queue.status import Status
 from azad.queue.units import Unit
 from azad.review.approvals import ChangedSegment
 from azad.review.chips import CharKey, Chip
+from azad.review.dismissals import Dismissed
 from azad.review.index import QueueRow
 from azad.review.publishing import PublishRun
 from azad.review.qa import QAWarning
 from azad.review.segments import Change
+from azad.review.talk import Comment
 from azad.review.tm import TMMatch
 from azad.review.users import User
 from azad.settings import Language
@@ -60,6 +62,8 @@ class QueuePage:
     pages: int
     total: int
     counts: dict[str, int]
+    comments: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(slug, language) → comments on its segments."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,22 @@ class SegmentRow:
     """(English term, its form in the language) found in the English."""
     tm: list[TMMatch]
     notes: list[str] = field(default_factory=list)
+    thread: list[Comment] = field(default_factory=list)
+    """Comments on the segment (and editors' send-back notes), oldest first."""
+    dismissed: list[Dismissed] = field(default_factory=list)
+    """QA warnings dismissed for exactly this text (not in ``warnings``)."""
     chips: list[Chip] = field(default_factory=list)
     """What the English holds that can be inserted with one click (:mod:`azad.review.chips`)."""
+
+    @property
+    def comments(self) -> int:
+        return len(self.thread)
+
+    @property
+    def sent_back(self) -> Comment | None:
+        """The latest send-back note, while the segment still needs editing."""
+        notes = [c for c in self.thread if c.kind == "send back"]
+        return notes[-1] if notes and self.segment.state == "draft" else None
 
 
 @dataclass(frozen=True)

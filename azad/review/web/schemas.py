@@ -33,6 +33,10 @@ class SegmentOut(BaseModel):
     state: Literal["untranslated", "draft", "reviewed"]
     reviewed: bool
     warnings: list[str]
+    checks: list[str] = Field(
+        default_factory=list, description="the check of each warning, in order (for dismissing)"
+    )
+    comments: int = Field(0, description="comments under the segment")
 
 
 class SavedOut(SegmentOut):
@@ -42,6 +46,50 @@ class SavedOut(SegmentOut):
     status: str = Field(description="the translation's status now")
     content_rev_before: str
     content_rev: str = Field(description="the translation's content revision after the save")
+    claimed_by: str | None = Field(None, description="who holds the translation")
+    warning: str = Field("", description="e.g. the translation is claimed by someone else")
+
+
+class CommentRequest(BaseModel):
+    """``POST /api/t/{slug}/{lang}/segments/{ctx}/comments``."""
+
+    model_config = ConfigDict(strict=True)
+    text: str = Field(max_length=4000)
+
+
+class CommentOut(BaseModel):
+    at: str
+    by: str
+    role: str
+    kind: Literal["comment", "send back"]
+    text: str
+
+
+class CommentsOut(BaseModel):
+    ctx: str
+    comments: list[CommentOut]
+
+
+class DismissRequest(BaseModel):
+    """``POST /api/t/{slug}/{lang}/segments/{ctx}/dismiss``."""
+
+    model_config = ConfigDict(strict=True)
+    check: str = Field(max_length=64, description="the check's name (`checks` of the segment)")
+    rev: str = Field(max_length=64, description="the segment's revision the warning was seen on")
+
+
+class DismissedOut(BaseModel):
+    check: str
+    message: str
+    by: str
+    at: str
+
+
+class DismissOut(BaseModel):
+    ctx: str
+    warnings: list[str]
+    checks: list[str]
+    dismissed: list[DismissedOut]
 
 
 class TheirText(BaseModel):

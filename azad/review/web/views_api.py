@@ -17,13 +17,16 @@ from starlette.responses import JSONResponse, Response
 
 from azad.errors import InputError
 from azad.glossary import load_glossary
+from azad.queue.store import Queue
 from azad.queue.units import Unit
 from azad.review.actions import claim_on_save
 from azad.review.approvals import remember
+from azad.review.dismissals import dismissals, split
 from azad.review.index import queue_rows
 from azad.review.qa import check_segment
 from azad.review.segments import Conflict, NotFound, apply_edits, last_change, read_segments
 from azad.review.segments import Edit as SegmentEdit
+from azad.review.talk import claim_warning, threads
 from azad.review.web.common import target
 from azad.review.web.limits import too_large
 from azad.review.web.schemas import SavedOut, SaveRequest, SegmentOut
@@ -33,9 +36,10 @@ from azad.workspace import Workspace
 MAX_BODY = 64_000
 
 
-def _segment_out(ws: Workspace, lang_key: str, seg: Unit) -> SegmentOut:
+def _segment_out(ws: Workspace, slug: str, lang_key: str, seg: Unit) -> SegmentOut:
     code = ws.settings.languages[lang_key].code
     warnings = check_segment(seg.english, seg.text, code, load_glossary(ws.glossary_path))
+    warnings, _ = split(seg, warnings, dismissals(ws, slug, lang_key))
     return SegmentOut(
         ctx=seg.ctx,
         english=seg.english,
@@ -44,6 +48,8 @@ def _segment_out(ws: Workspace, lang_key: str, seg: Unit) -> SegmentOut:
         state=seg.state,
         reviewed=seg.reviewed,
         warnings=[w.message for w in warnings],
+        checks=[w.kind for w in warnings],
+        comments=len(threads(ws, slug, lang_key, [seg]).get(seg.ctx, [])),
     )
 
 
@@ -53,7 +59,7 @@ def get_segment(request: Request) -> Response:
     ctx = request.path_params["ctx"]
     for seg in read_segments(ws, slug, lang_key):
         if seg.ctx == ctx:
-            return JSONResponse(_segment_out(ws, lang_key, seg).model_dump())
+            return JSONResponse(_segment_out(ws, slug, lang_key, seg).model_dump())
     raise NotFound(f"no segment {ctx}")
 
 
@@ -74,6 +80,8 @@ async def save_segment(request: Request) -> Response:
     text, rev, reviewed = data.text, data.rev, data.reviewed
 
     def save() -> dict[str, Any]:
+        # Saving into someone else's claim is allowed (nothing typed is lost) but said.
+        holder = Queue(ws).load_record(slug, lang_key).claimed_by
         report = apply_edits(
             ws,
             slug,
@@ -93,13 +101,15 @@ async def save_segment(request: Request) -> Response:
             remember(ws, slug, lang_key, report.rev_after, report.after)
         rows = queue_rows(ws, slug=slug, lang=lang_key)
         return SavedOut(
-            **_segment_out(ws, lang_key, result.segment).model_dump(),
+            **_segment_out(ws, slug, lang_key, result.segment).model_dump(),
             outcome="saved" if result.outcome == "saved" else "unchanged",
             total=report.total,
             reviewed_count=report.reviewed,
             status=rows[0].status if rows else "",
             content_rev_before=report.rev_before,
             content_rev=report.rev_after,
+            claimed_by=holder,
+            warning=claim_warning(holder, sess.user.name),
         ).model_dump()
 
     return JSONResponse(await run_in_threadpool(save))

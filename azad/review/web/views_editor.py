@@ -15,11 +15,13 @@ from azad.queue.store import Queue
 from azad.review import publishing
 from azad.review.approvals import remember
 from azad.review.chips import charbar, chips_for
+from azad.review.dismissals import dismissals, split
 from azad.review.exchange import Format, export_text
 from azad.review.index import queue_rows
 from azad.review.preview import font_file, preview_html
 from azad.review.qa import check_segment, summarize
 from azad.review.segments import NotFound, history, notes_of, read_segments
+from azad.review.talk import threads
 from azad.review.tm import lookup
 from azad.review.web.common import chrome, render, target
 from azad.review.web.pages import EditorPage, HistoryPage, Paragraph, SegmentRow
@@ -46,8 +48,12 @@ def editor(request: Request) -> Response:
     matches = lookup(ws, [s.english for s in segments], lang_key, exclude_slug=slug)
     paragraphs: list[Paragraph] = []
     all_warnings = []
+    found, talk = dismissals(ws, slug, lang_key), threads(ws, slug, lang_key, segments)
     for seg, tm in zip(segments, matches, strict=True):
-        warnings = check_segment(seg.english, seg.text, lang.code, glossary)
+        # Dismissed warnings (for exactly this text) are shown apart and counted nowhere.
+        warnings, dismissed = split(
+            seg, check_segment(seg.english, seg.text, lang.code, glossary), found
+        )
         all_warnings.append(warnings)
         hits = [
             (m.matched, m.entry.target(lang.code) or "")
@@ -57,7 +63,18 @@ def editor(request: Request) -> Response:
         if not paragraphs or paragraphs[-1].block_id != block_id:
             paragraphs.append(Paragraph(block_id, kinds.get(block_id, "paragraph"), []))
         chips = chips_for(seg.english, lang.code, glossary)
-        paragraphs[-1].rows.append(SegmentRow(seg, warnings, hits, tm, notes_of(seg), chips=chips))
+        paragraphs[-1].rows.append(
+            SegmentRow(
+                seg,
+                warnings,
+                hits,
+                tm,
+                notes_of(seg),
+                talk.get(seg.ctx, []),
+                dismissed,
+                chips=chips,
+            )
+        )
     page = EditorPage(
         chrome=chrome(request),
         slug=slug,

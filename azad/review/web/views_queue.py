@@ -11,6 +11,7 @@ from starlette.responses import Response
 from azad.errors import InputError
 from azad.queue.status import STATUSES
 from azad.review.index import queue_rows
+from azad.review.talk import comment_counts
 from azad.review.web.common import chrome, render
 from azad.review.web.pages import QueuePage
 from azad.review.web.security import require_session, workspace
@@ -52,5 +53,6 @@ def queue(request: Request) -> Response:
             pages=pages,
             total=len(rows),
             counts={s: counts.get(s, 0) for s in STATUSES},
+            comments=comment_counts(ws),
         ),
     )

@@ -1,0 +1,170 @@
+"""Talking about segments and checks on the editor page.
+
+JSON (the editor page's script, like saves; ``X-CSRF-Token`` header):
+
+* ``POST /api/t/{slug}/{lang}/segments/{ctx}/comments`` ``{"text"}``: comment on a
+  segment; answers the segment's comments.
+* ``POST /api/t/{slug}/{lang}/segments/{ctx}/dismiss`` ``{"check", "rev"}``: dismiss a
+  QA warning for the segment's text at ``rev`` (409 if it changed since).
+
+Forms (editors; ``csrf`` field), which go back to the editor page with a message, the
+reason included when the action is refused:
+
+* ``POST /t/{slug}/{lang}/segments/send-back``: ``ctx`` (one or more) and ``comment``;
+* ``POST /t/{slug}/{lang}/claim/take-over``: take the claim over from its holder;
+* ``POST /t/{slug}/{lang}/glossary/add``: ``english``, ``form``, ``note``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+from urllib.parse import quote
+
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from azad.errors import AzadError, InputError
+from azad.glossary import load_glossary
+from azad.queue import status as state
+from azad.review.actions import Forbidden, require_editor
+from azad.review.dismissals import dismiss, dismissals, split
+from azad.review.qa import check_segment
+from azad.review.talk import add_comment, live_unit, send_back_segments, threads
+from azad.review.terms import add_glossary_term
+from azad.review.users import User
+from azad.review.web.common import target
+from azad.review.web.limits import too_large
+from azad.review.web.schemas import (
+    CommentOut,
+    CommentRequest,
+    CommentsOut,
+    DismissedOut,
+    DismissOut,
+    DismissRequest,
+)
+from azad.review.web.security import check_csrf, require_session
+from azad.workspace import Workspace
+
+MAX_BODY = 16_000
+FORM_TEXT = 4000
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def _body(request: Request, model: type[M], expected: str) -> M:
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise too_large(MAX_BODY)
+    try:
+        return model.model_validate_json(body)
+    except ValidationError:
+        raise InputError("body", f"expected JSON {expected}") from None
+
+
+async def comment(request: Request) -> Response:
+    sess = require_session(request)
+    check_csrf(request, sess, request.headers.get("x-csrf-token"))
+    ws, slug, lang_key = target(request, sess)
+    ctx = request.path_params["ctx"]
+    data = await _body(request, CommentRequest, '{"text": str}')
+
+    def run() -> CommentsOut:
+        add_comment(ws, slug, lang_key, ctx, sess.user, data.text)
+        unit = live_unit(ws, slug, lang_key, ctx)
+        found = threads(ws, slug, lang_key, [unit]).get(ctx, [])
+        return CommentsOut(
+            ctx=ctx,
+            comments=[
+                CommentOut(at=c.at, by=c.by, role=c.role, kind=c.kind, text=c.text) for c in found
+            ],
+        )
+
+    return JSONResponse((await run_in_threadpool(run)).model_dump())
+
+
+async def dismiss_check(request: Request) -> Response:
+    sess = require_session(request)
+    check_csrf(request, sess, request.headers.get("x-csrf-token"))
+    ws, slug, lang_key = target(request, sess)
+    ctx = request.path_params["ctx"]
+    data = await _body(request, DismissRequest, '{"check": str, "rev": str}')
+
+    def run() -> DismissOut:
+        code = ws.settings.languages[lang_key].code
+        glossary = load_glossary(ws.glossary_path)
+        unit = live_unit(ws, slug, lang_key, ctx)
+        warnings = check_segment(unit.english, unit.text, code, glossary)
+        unit = dismiss(ws, slug, lang_key, ctx, data.rev, data.check, sess.user, warnings)
+        active, dismissed = split(unit, warnings, dismissals(ws, slug, lang_key))
+        return DismissOut(
+            ctx=ctx,
+            warnings=[w.message for w in active],
+            checks=[w.kind for w in active],
+            dismissed=[
+                DismissedOut(check=d.warning.kind, message=d.warning.message, by=d.by, at=d.at)
+                for d in dismissed
+            ],
+        )
+
+    return JSONResponse((await run_in_threadpool(run)).model_dump())
+
+
+FormAction = Callable[[Workspace, str, str, User, FormData], str]
+
+
+def _send_back(ws: Workspace, slug: str, lang: str, user: User, form: FormData) -> str:
+    ctxs = [str(c)[:64] for c in form.getlist("ctx")][:10_000]
+    send_back_segments(ws, slug, lang, ctxs, user, str(form.get("comment", ""))[:FORM_TEXT])
+    n = len(set(ctxs))
+    return f"Sent back {n} segment{'s' if n != 1 else ''}: {', '.join(dict.fromkeys(ctxs))}."
+
+
+def _take_over(ws: Workspace, slug: str, lang: str, user: User, form: FormData) -> str:
+    require_editor(user)
+    holder = state.translation_status(ws, slug, lang).claimed_by
+    state.take_over(ws, slug, lang, user.name, hours=ws.settings.review.claim_hours)
+    return f"You hold this translation now (taken over from {holder})."
+
+
+def _glossary_add(ws: Workspace, slug: str, lang: str, user: User, form: FormData) -> str:
+    entry = add_glossary_term(
+        ws,
+        lang,
+        user,
+        str(form.get("english", ""))[:FORM_TEXT],
+        str(form.get("form", ""))[:FORM_TEXT],
+        str(form.get("note", ""))[:FORM_TEXT],
+    )
+    return f"Added to the glossary: {entry.english}."
+
+
+async def _form_action(request: Request, run: FormAction) -> Response:
+    sess = require_session(request)
+    form = await request.form()
+    check_csrf(request, sess, str(form.get("csrf", "")))
+    ws, slug, lang = target(request, sess)
+    try:
+        message = await run_in_threadpool(run, ws, slug, lang, sess.user, form)
+    except Forbidden:
+        raise
+    except AzadError as exc:
+        # A refused action goes back to the article, saying why.
+        message = f"Not done: {exc}"
+    return RedirectResponse(f"/t/{slug}/{lang}?msg={quote(message[:300])}", status_code=303)
+
+
+async def send_back(request: Request) -> Response:
+    return await _form_action(request, _send_back)
+
+
+async def take_over(request: Request) -> Response:
+    return await _form_action(request, _take_over)
+
+
+async def glossary_add(request: Request) -> Response:
+    return await _form_action(request, _glossary_add)
