@@ -7,11 +7,13 @@ by mypy and the tests, as Datasette does with its view contexts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from azad.queue.record import ReviewRecord
 from azad.queue.status import Status
 from azad.queue.units import Unit
 from azad.review.approvals import ChangedSegment
+from azad.review.controls import Controls
 from azad.review.index import QueueRow
 from azad.review.publishing import PublishRun
 from azad.review.qa import QAWarning
@@ -19,6 +21,9 @@ from azad.review.segments import Change
 from azad.review.tm import TMMatch
 from azad.review.users import User
 from azad.settings import Language
+
+if TYPE_CHECKING:  # the module builds Paragraphs: imported for the annotation only
+    from azad.review.web.editor_work import WorkList
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class Chrome:
     user: User | None
     csrf: str = ""
     flash: str = ""
+    flash_error: bool = False
+    """The flash says why an action was refused (shown as an alert)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,18 @@ class Paragraph:
     kind: str
     rows: list[SegmentRow]
 
+    @property
+    def label(self) -> str:
+        """The block's heading on the editor page (one per block, so a screen reader can
+        jump from block to block): ``b3: paragraph``, ``b4: heading (level 2)``."""
+        if self.block_id in ("title", "subtitle"):
+            return self.block_id.capitalize()
+        if self.kind[:1] == "h" and self.kind[1:].isdigit():
+            what = f"heading (level {self.kind[1:]})"
+        else:
+            what = {"quote": "quotation"}.get(self.kind, self.kind)
+        return f"{self.block_id}: {what}"
+
 
 @dataclass(frozen=True)
 class EditorPage:
@@ -101,6 +120,10 @@ class EditorPage:
     """The latest publish run this process submitted for the translation."""
     editions: list[tuple[str, str]] = field(default_factory=list)
     """(format, URL under /editions/) of the published files."""
+    work: WorkList | None = None
+    """The filter bar and pager of the shown segments (:mod:`.editor_work`)."""
+    controls: Controls | None = None
+    """Which of Approve, Send back and Publish can succeed now (:mod:`.controls`)."""
 
     @property
     def percent(self) -> int:

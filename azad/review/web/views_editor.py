@@ -8,20 +8,19 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from azad.glossary import load_glossary
 from azad.queue.record import ReviewRecord
 from azad.queue.status import status_of, translation_status
 from azad.queue.store import Queue
 from azad.review import publishing
 from azad.review.approvals import remember
+from azad.review.controls import controls_for
 from azad.review.exchange import Format, export_text
 from azad.review.index import queue_rows
 from azad.review.preview import font_file, preview_html
-from azad.review.qa import check_segment, summarize
-from azad.review.segments import NotFound, history, notes_of, read_segments
-from azad.review.tm import lookup
+from azad.review.segments import NotFound, history, read_segments
+from azad.review.web import editor_work
 from azad.review.web.common import chrome, render, target
-from azad.review.web.pages import EditorPage, HistoryPage, Paragraph, SegmentRow
+from azad.review.web.pages import EditorPage, HistoryPage
 from azad.review.web.security import inline_style_csp, require_session, workspace
 from azad.workspace import Workspace
 
@@ -35,27 +34,12 @@ def editor(request: Request) -> Response:
     # One read: the segments shown, the status and the revision Approve sends agree.
     snap = Queue(ws).snapshot(slug, lang_key)
     current = status_of(snap)
-    segments = snap.file.live
-    remember(ws, slug, lang_key, snap.rev, segments)
+    if sess.user.is_editor:  # only an editor's page can approve: only it needs the snapshot
+        remember(ws, slug, lang_key, snap.rev, snap.file.live)
     lang = ws.settings.languages[lang_key]
     article = snap.article
-    kinds = {b.id: (b.kind if b.kind != "heading" else f"h{b.level or 2}") for b in article.blocks}
-    kinds.update(title="h1", subtitle="h2")  # the renderer's ids for the title's entries
-    glossary = load_glossary(ws.glossary_path)
-    matches = lookup(ws, [s.english for s in segments], lang_key, exclude_slug=slug)
-    paragraphs: list[Paragraph] = []
-    all_warnings = []
-    for seg, tm in zip(segments, matches, strict=True):
-        warnings = check_segment(seg.english, seg.text, lang.code, glossary)
-        all_warnings.append(warnings)
-        hits = [
-            (m.matched, m.entry.target(lang.code) or "")
-            for m in glossary.find(seg.english, lang.code)
-        ]
-        block_id = seg.ctx.split(".", 1)[0]
-        if not paragraphs or paragraphs[-1].block_id != block_id:
-            paragraphs.append(Paragraph(block_id, kinds.get(block_id, "paragraph"), []))
-        paragraphs[-1].rows.append(SegmentRow(seg, warnings, hits, tm, notes_of(seg)))
+    paragraphs, work, qa_summary = editor_work.build(request, ws, snap)
+    run = publishing.latest(ws, slug, lang_key)
     page = EditorPage(
         chrome=chrome(request),
         slug=slug,
@@ -68,11 +52,13 @@ def editor(request: Request) -> Response:
         paragraphs=paragraphs,
         total=current.total,
         reviewed=current.reviewed,
-        qa_summary=summarize(all_warnings),
+        qa_summary=qa_summary,
         rev=current.rev,
         in_sync=current.in_sync,
-        publish_run=publishing.latest(ws, slug, lang_key),
+        publish_run=run,
         editions=_edition_links(ws, current.record),
+        work=work,
+        controls=controls_for(sess.user, current, run),
     )
     return render("editor.html", page)
 
