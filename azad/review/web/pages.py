@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from azad.queue.record import ReviewRecord
 from azad.queue.status import Status
@@ -66,6 +67,29 @@ class QueuePage:
     pages: int
     total: int
     counts: dict[str, int]
+    q: str = ""
+    """The search: title, slug or English text."""
+    sort: str = "age"
+    sorts: dict[str, str] = field(default_factory=dict)
+    notice: str = ""
+    """What of the query was ignored, and why."""
+
+    def url(self, **changes: str | int) -> str:
+        """The queue's URL with this page's query and ``changes`` (empty values left out)."""
+        query: dict[str, str | int] = {
+            "lang": self.lang,
+            "status": self.status,
+            "q": self.q,
+            "sort": self.sort,
+            "page": self.page,
+        }
+        query.update(changes)
+        if query.get("sort") == "age":
+            query.pop("sort")
+        if query.get("page") == 1:
+            query.pop("page")
+        kept = {k: v for k, v in query.items() if v not in ("", None)}
+        return "/" + ("?" + urlencode(kept) if kept else "")
 
 
 @dataclass(frozen=True)
