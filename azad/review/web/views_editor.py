@@ -31,14 +31,15 @@ def editor(request: Request) -> Response:
     # Refreshing the queue's cache also brings the translation memory up to date.
     if not queue_rows(ws, slug=slug, lang=lang_key):
         raise NotFound(f"{slug}: no {lang_key} translation")
-    # One read: the segments shown, the status and the revision Approve sends agree.
-    snap = Queue(ws).snapshot(slug, lang_key)
-    current = status_of(snap)
-    if sess.user.is_editor:  # only an editor's page can approve: only it needs the snapshot
-        remember(ws, slug, lang_key, snap.rev, snap.file.live)
+    with editor_work.gc_paused():
+        # One read: the segments shown, the status and the revision Approve sends agree.
+        snap = Queue(ws).snapshot(slug, lang_key)
+        current = status_of(snap)
+        if sess.user.is_editor:  # only an editor's page can approve: only it needs this
+            remember(ws, slug, lang_key, snap.rev, snap.file.live)
+        paragraphs, work, qa_summary = editor_work.build(request, ws, snap)
     lang = ws.settings.languages[lang_key]
     article = snap.article
-    paragraphs, work, qa_summary = editor_work.build(request, ws, snap)
     run = publishing.latest(ws, slug, lang_key)
     page = EditorPage(
         chrome=chrome(request),
