@@ -359,3 +359,31 @@ def test_a_second_publish_while_one_runs_is_refused_politely(ws: Workspace) -> N
             break
         threading.Event().wait(0.05)
     assert len(calls) <= 1  # the flow started at most once (never twice)
+
+
+def test_an_editors_saves_keep_what_the_page_covers_as_changes(ws: Workspace) -> None:
+    """An editor's save keeps the content its page may approve as the saved segments over
+    the snapshot the page was shown (not a copy of every segment); a refused approval
+    still lists exactly what others changed."""
+    import sqlite3
+
+    from azad.review.db import db_path
+
+    review_everything(ws, SALANG, "dari")
+    ed, csrf = as_user(ws, "eddie")
+    ed.get(f"/t/{SALANG}/dari")  # the page's content is kept whole
+    a, b = read_segments(ws, SALANG, "dari")[2:4]
+    r = ed.post(
+        f"/api/t/{SALANG}/dari/segments/{a.ctx}",
+        json={"text": a.text + " (ویرایش)", "rev": a.rev, "reviewed": True},
+        headers={"X-CSRF-Token": csrf},
+    )
+    seen = r.json()["content_rev"]
+    with sqlite3.connect(db_path(ws)) as conn:
+        (stored,) = conn.execute("SELECT units FROM snapshots WHERE rev = ?", (seen,)).fetchone()
+    assert stored.startswith("{") and a.ctx in stored and b.ctx not in stored
+    save_segment(ws, SALANG, "dari", b.ctx, "متن همکار", b.rev, by="dara")
+    r = ed.post(f"/t/{SALANG}/dari/approve", data={"csrf": csrf, "rev": seen})
+    assert r.status_code == 409
+    listed = re.findall(r"<tr>\s*<td>([^<]+)</td>", r.text)
+    assert listed == [b.ctx]

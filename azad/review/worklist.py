@@ -14,7 +14,6 @@ of a segment run once per English, text, language and glossary version in a proc
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from azad.errors import InputError
 from azad.glossary import Glossary
 from azad.queue.record import ReviewRecord
 from azad.queue.units import Unit
+from azad.review.approvals import shown
 from azad.review.db import connect
 from azad.review.qa import QAWarning, check_segment
 from azad.workspace import Workspace
@@ -173,13 +173,7 @@ def approved_content(
         return None
     rev = max(stamps, key=lambda s: s.at).rev
     with connect(ws) as conn:
-        row = conn.execute(
-            "SELECT units FROM snapshots WHERE slug = ? AND lang = ? AND rev = ?",
-            (slug, lang_key, rev),
-        ).fetchone()
-    if row is None:
-        return None
-    return {ctx: (english, text, state) for ctx, english, text, state in json.loads(row[0])}
+        return shown(conn, slug, lang_key, rev)
 
 
 def changed_since(unit: Unit, approved: dict[str, tuple[str, str, str]] | None) -> bool:
