@@ -173,6 +173,17 @@ def test_saves_are_announced_and_publish_shows_progress_at_once(
             "document.getElementById('progress').getAttribute('aria-labelledby')).textContent"
         )
         assert "reviewed" in label
+        # A conflict panel on a phone: both texts and the diff, nothing wider than it.
+        second = read_segments(ws, SALANG, "dari")[1]
+        save_segment(ws, SALANG, "dari", second.ctx, "متن همکار " * 12, second.rev, by="eddie")
+        seg = page.locator(f'[data-ctx="{second.ctx}"]')
+        seg.locator("textarea").fill("متن من " * 12)
+        seg.locator("textarea").press("Control+Enter")
+        expect(seg.locator(".conflict")).to_be_visible()
+        expect(live).to_have_text(f"Segment {second.ctx}: conflict")
+        assert scroll_width(page) <= 375
+        seg.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "a11y-conflict-375.png"))
         page.close()
 
         review_everything(ws, SALANG, "dari")
@@ -182,6 +193,7 @@ def test_saves_are_announced_and_publish_shows_progress_at_once(
         expect(page.locator(".flash")).to_have_text("Approved.")
         # The Publish request is held: what the editor sees before any answer. (Read from
         # the page itself: Playwright's locators wait for the held navigation.)
+        page.wait_for_load_state("load")  # the deferred scripts have run
         page.route("**/publish", lambda route: None)
         state = page.evaluate(
             """async () => {
