@@ -136,7 +136,9 @@ def serve(ws: Workspace, source: Path | None = None) -> tuple[str, Callable[[], 
     if source is not None:
         env["PYTHONPATH"] = str(source)
         argv.append(PASSWORD)
-    proc = subprocess.Popen(argv, env=env)
+    # Started in the workspace: "python -c" puts its working folder first on sys.path,
+    # which must not be this checkout when a baseline's azad/ is to serve.
+    proc = subprocess.Popen(argv, env=env, cwd=source or ws.root)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, proc, 60)
