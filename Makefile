@@ -12,7 +12,14 @@ LOCK   := requirements.lock
 
 .PHONY: setup system-deps demo test test-nllb lint clean lock
 
-setup: system-deps $(STAMP)
+# axe-core (npm) for tests/test_a11y.py, which injects it into the review app's pages.
+AXE_VERSION := 4.14.1
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
+setup: system-deps $(STAMP) $(AXE)
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
 
 system-deps:
 	@bash scripts/system-deps.sh

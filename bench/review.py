@@ -10,15 +10,22 @@ logged-in editor:
 * the queue page (all 2,000 entries, cache warm), and the same after 50 PO files were
   rewritten outside the app (as a CAT tool would);
 * one segment save (JSON API), on random segments of random files;
-* the editor page of one article (glossary, QA, translation-memory lookups).
+* the editor page of one article (glossary, QA, translation-memory lookups), and the same
+  filtered to the segments failing a QA check;
+* a long article (``--long`` segments, 20,000 by default: a Markdown file of headings and
+  one-sentence paragraphs, as in issue 14) in the same queue: its editor page (the first
+  page of 200 segments), filtered and on a later page, ordered least confident first, and
+  a save into it.
 
 It prints median, 95th percentile and maximum per kind of request; the target is a p95
-under 150 ms for the queue page and a save.
+under 150 ms for every page and save of the ordinary queue; for the long article, under
+1 s for its page and what a short article's save costs for its saves.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import shutil
@@ -28,6 +35,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx2 as httpx
@@ -41,6 +49,7 @@ from azad.cli import run  # noqa: E402
 from azad.ingest import ingest_files  # noqa: E402
 from azad.queue.articles import ArticleStore  # noqa: E402
 from azad.queue.store import Queue  # noqa: E402
+from azad.queue.units import Unit  # noqa: E402
 from azad.review.index import queue_rows  # noqa: E402
 from azad.review.segments import read_segments  # noqa: E402
 from azad.review.users import add_user  # noqa: E402
@@ -49,6 +58,7 @@ from azad.workspace import Workspace  # noqa: E402
 
 PASSWORD = "benchmark password"
 TARGET_MS = 150.0
+LONG_MS = 1000.0
 
 
 class FixedDrafts:
@@ -79,33 +89,70 @@ def build(root: Path, articles: int) -> Workspace:
     return ws
 
 
+def add_long_article(ws: Workspace, segments: int) -> str:
+    """A Markdown article of ``segments`` segments (a heading and a one-sentence
+    paragraph per section), ingested and drafted in Dari; returns its slug."""
+    sections = max(1, (segments - 1) // 2)
+    parts = ["---\ntitle: The long report\nauthor: Bench\n---\n"]
+    for n in range(sections):
+        parts.append(
+            f"## Section {n}\n\nSection {n} says the road carried {1000 + n} trucks in "
+            f"{1960 + n % 60}.\n"
+        )
+    path = ws.root / "articles" / "long-report.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(parts), encoding="utf-8")
+    (outcome,) = ingest_files(ws, [path])
+    store = ArticleStore(ws)
+    code = ws.settings.languages["dari"].code
+    job = Job(outcome.slug, store.load(outcome.slug).article, "dari", code)
+    update_translations(ws, [job], FixedDrafts(), None)
+    return outcome.slug
+
+
 SERVER = """
 import sys, uvicorn
 from pathlib import Path
 from azad.review.web.app import create_app
 from azad.workspace import Workspace
-uvicorn.run(create_app(Workspace(Path(sys.argv[1]))), host="127.0.0.1", port=int(sys.argv[2]),
-            log_level="warning")
+ws = Workspace(Path(sys.argv[1]))
+if len(sys.argv) > 3:  # a baseline checkout on a copy of the workspace: its own database
+    from azad.review.users import add_user, get_user
+    if get_user(ws, "editor") is None:
+        add_user(ws, "editor", "editor", [], sys.argv[3])
+uvicorn.run(create_app(ws), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
 
 
-def serve(ws: Workspace) -> tuple[str, Callable[[], None]]:
+def serve(ws: Workspace, source: Path | None = None) -> tuple[str, Callable[[], None]]:
     """The app in its own process, as ``azad review serve`` runs it (the client's work in
-    this process does not compete with the server for the interpreter lock)."""
+    this process does not compete with the server for the interpreter lock); with
+    ``source``, the ``azad`` package of that folder (a baseline checkout) serves."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(ws.root), str(port)])
+    env = dict(os.environ)
+    argv = [sys.executable, "-c", SERVER, str(ws.root), str(port)]
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
+        argv.append(PASSWORD)
+    # Started in the workspace: "python -c" puts its working folder first on sys.path,
+    # which must not be this checkout when a baseline's azad/ is to serve.
+    proc = subprocess.Popen(argv, env=env, cwd=source or ws.root)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base, proc, 30)
+        wait_until_up(base, proc, 60)
     except SystemExit:
         proc.kill()
         raise
 
     def stop() -> None:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
     return base, stop
 
@@ -150,88 +197,170 @@ def row(name: str, times: list[float], target: float | None) -> str:
     )
 
 
+@dataclass
+class Server:
+    name: str
+    ws: Workspace
+    client: httpx.Client
+    csrf: str
+
+
+Measure = tuple[str, int, Callable[[Server], httpx.Response], float | None]
+
+
+def measures(args: argparse.Namespace, slugs: list[str], long_slug: str) -> list[Measure]:
+    rng = random.Random(4)
+    editor_url = f"/t/{slugs[0]}/dari"
+    long_url = f"/t/{long_slug}/dari"
+    seen: dict[tuple[str, str], list[Unit]] = {}
+
+    def save(server: Server, slug: str, lang: str) -> httpx.Response:
+        # The segments as the translator's page loaded them (kept up to date with the
+        # answers, so no save conflicts).
+        key = (server.name + slug, lang)
+        if key not in seen:
+            seen[key] = read_segments(server.ws, slug, lang)
+        segs = seen[key]
+        i = rng.randrange(len(segs))
+        seg = segs[i]
+        response = server.client.post(
+            f"/api/t/{slug}/{lang}/segments/{seg.ctx}",
+            json={"text": f"ترجمه {rng.random():.6f}", "rev": seg.rev, "reviewed": True},
+            headers={"X-CSRF-Token": server.csrf},
+        )
+        if response.status_code == 200:
+            segs[i] = replace(seg, text=response.json()["text"], state="reviewed")
+        return response
+
+    def save_any(server: Server) -> httpx.Response:
+        return save(server, rng.choice(slugs), rng.choice(["dari", "pashto"]))
+
+    n, n_long = args.requests, args.long_requests
+    return [
+        ("queue page (2,000 entries, warm)", n, lambda s: s.client.get("/"), TARGET_MS),
+        (
+            "queue page, one language and status",
+            n,
+            lambda s: s.client.get("/?lang=dari&status=machine+draft"),
+            TARGET_MS,
+        ),
+        ("queue page, search of the English", n, lambda s: s.client.get("/?q=saffron"), TARGET_MS),
+        ("segment save (JSON API)", n, save_any, TARGET_MS),
+        ("editor page (one article)", n // 2, lambda s: s.client.get(editor_url), TARGET_MS),
+        (
+            "editor page, failing a check",
+            n // 2,
+            lambda s: s.client.get(editor_url + "?filter=check:numbers"),
+            TARGET_MS,
+        ),
+        ("long article: 1st page, cold", 1, lambda s: s.client.get(long_url), None),
+        ("long article: page 1", n_long, lambda s: s.client.get(long_url), LONG_MS),
+        (
+            "long article: failing a check, page 3",
+            n_long,
+            lambda s: s.client.get(long_url + "?filter=check:numbers&page=3"),
+            LONG_MS,
+        ),
+        (
+            "long article: least confident first",
+            n_long,
+            lambda s: s.client.get(long_url + "?sort=confidence"),
+            LONG_MS,
+        ),
+        ("long article: segment save", n_long, lambda s: save(s, long_slug, "dari"), None),
+    ]
+
+
+def outside_edits(ws: Workspace, slugs: list[str]) -> None:
+    """50 PO files rewritten in place through polib, as a CAT tool would."""
+    for slug in random.Random(5).sample(slugs, min(50, len(slugs))):
+        path = Queue(ws).po_path(slug, "pashto")
+        catalog = polib.pofile(str(path), wrapwidth=0)
+        catalog[0].msgstr = "د بهر ژباړه"
+        catalog.save(str(path))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--long", type=int, default=20_000, help="segments of the long article")
+    parser.add_argument("--long-requests", type=int, default=10)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a folder holding another version's azad/ package (e.g. from 'git archive "
+        "COMMIT azad | tar -x -C DIR'): served on a copy of the workspace, every request "
+        "alternating between the two, ratios printed",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the workspace")
     args = parser.parse_args()
     root = ROOT / "bench" / "results" / "review-ws"
     t = time.perf_counter()
     ws = build(root, args.articles)
+    long_slug = add_long_article(ws, args.long)
     built_s = time.perf_counter() - t
     entries = len(queue_rows(ws))
     cold_s = time.perf_counter() - t - built_s
     print(
         f"queue: {entries} article × language entries (built in {built_s:.1f} s; "
-        f"cache filled in {cold_s:.2f} s)"
+        f"cache filled in {cold_s:.2f} s); long article: "
+        f"{len(read_segments(ws, long_slug, 'dari'))} segments"
     )
-    base, stop = serve(ws)
-    rng = random.Random(4)
-    slugs = ArticleStore(ws).slugs()
+    workspaces = [("this", ws, None)]
+    if args.baseline:
+        base_root = root.with_name("review-ws-baseline")
+        if base_root.exists():
+            shutil.rmtree(base_root)
+        shutil.copytree(root, base_root, ignore=shutil.ignore_patterns(".azad"))
+        workspaces.insert(0, ("baseline", Workspace(base_root.resolve()), args.baseline))
+    slugs = [s for s in ArticleStore(ws).slugs() if s != long_slug]
+    servers: list[Server] = []
+    stops = []
+    results: dict[str, dict[str, list[float]]] = {}
     try:
-        with httpx.Client(base_url=base) as client:
-            csrf = login(client)
-            results: list[tuple[str, list[float], float | None]] = []
-            results.append(
-                (
-                    "queue page (2,000 entries, warm)",
-                    timed(lambda: client.get("/"), args.requests),
-                    TARGET_MS,
-                )
-            )
-            results.append(
-                (
-                    "queue page, one language and status",
-                    timed(lambda: client.get("/?lang=dari&status=machine+draft"), args.requests),
-                    TARGET_MS,
-                )
-            )
-
-            # 50 files rewritten behind the app's back, then the queue again.
-            changed = []
-            for slug in rng.sample(slugs, min(50, len(slugs))):
-                # As a CAT tool would: in place, through polib, not through the queue.
-                path = Queue(ws).po_path(slug, "pashto")
-                catalog = polib.pofile(str(path), wrapwidth=0)
-                catalog[0].msgstr = "د بهر ژباړه"
-                catalog.save(str(path))
-                changed.append(slug)
-            results.append(
-                ("queue page after 50 outside edits (1st)", timed(lambda: client.get("/"), 1), None)
-            )
-
-            targets = []
-            for _ in range(args.requests):
-                slug = rng.choice(slugs)
-                lang = rng.choice(["dari", "pashto"])
-                targets.append((slug, lang))
-
-            def save_one() -> httpx.Response:
-                slug, lang = targets.pop()
-                segs = read_segments(ws, slug, lang)  # the page the translator loaded
-                seg = rng.choice(segs)
-                return client.post(
-                    f"/api/t/{slug}/{lang}/segments/{seg.ctx}",
-                    json={"text": f"ترجمه {rng.random():.6f}", "rev": seg.rev, "reviewed": True},
-                    headers={"X-CSRF-Token": csrf},
-                )
-
-            # Timing includes reading the segment's revision client-side; that read is small
-            # next to the save and is left in, so the figure is an upper bound.
-            results.append(("segment save (JSON API)", timed(save_one, args.requests), TARGET_MS))
-            editor_url = f"/t/{slugs[0]}/dari"
-            results.append(
-                ("editor page (one article)", timed(lambda: client.get(editor_url), 50), None)
-            )
+        for name, space, source in workspaces:
+            url, stop = serve(space, source)
+            stops.append(stop)
+            client = httpx.Client(base_url=url, timeout=300)
+            servers.append(Server(name, space, client, login(client)))
+        plan = measures(args, slugs, long_slug)
+        for title, count, fn, _ in plan:
+            results[title] = {s.name: [] for s in servers}
+            for _ in range(count):
+                for server in servers:  # alternating: both see the same machine load
+                    results[title][server.name] += timed(lambda s=server, f=fn: f(s), 1)
+            if title.startswith("queue page, search"):
+                for server in servers:
+                    outside_edits(server.ws, slugs)
+                title2 = "queue page after 50 outside edits (1st)"
+                results[title2] = {s.name: timed(lambda s=s: s.client.get("/"), 1) for s in servers}
     finally:
-        stop()
+        for server in servers:
+            server.client.close()
+        for stop in stops:
+            stop()
+    targets = {title: target for title, _, _, target in plan}
     print()
-    print(f"{'request':<44} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}")
-    for name, times, target in results:
-        print(row(name, times, target))
+    for server in servers:
+        print(f"{server.name}: {'request':<38} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}")
+        for title, by in results.items():
+            print(row(f"  {title}", by[server.name], targets.get(title)))
+    if len(servers) == 2:
+        print()
+        print(f"{'ratio baseline / this':<44} {'p50':>9} {'p95':>9}")
+        for title, by in results.items():
+            a, b = by["baseline"], by["this"]
+            print(f"{title:<44} {p(a, 50) / p(b, 50):>9.2f} {p(a, 95) / p(b, 95):>9.2f}")
     if not args.keep:
         shutil.rmtree(root)
+        shutil.rmtree(root.with_name("review-ws-baseline"), ignore_errors=True)
+
+
+def p(times: list[float], q: int) -> float:
+    if q == 50 or len(times) < 2:
+        return statistics.median(times)
+    return statistics.quantiles(times, n=20)[-1]
 
 
 if __name__ == "__main__":

@@ -402,11 +402,12 @@ def test_a_database_of_the_first_schema_is_migrated_keeping_its_data(tmp_path: P
     conn.execute("INSERT INTO status_cache VALUES ('a', 'dari', 'k', 1, 0, 'sha', 0.0, '{}')")
     conn.commit()
     assert migrate(conn) == 0
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert conn.execute("SELECT name FROM users").fetchall() == [("dara",)]
     assert conn.execute("SELECT new FROM changes").fetchall() == [("x",)]
     columns = [r[1] for r in conn.execute("PRAGMA table_info(status_cache)")]
-    assert "rev" in columns and "in_sync" in columns
+    assert "rev" in columns and "in_sync" in columns and "min_score" in columns
+    assert conn.execute("SELECT count(*) FROM article_text").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM status_cache").fetchone()[0] == 0  # a cache
     assert conn.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 0
     for table in ("segment_comments", "qa_dismissals"):  # version 3: talking, dismissals

@@ -16,12 +16,13 @@ the only place that knows how a unit's state and provenance are spelled in PO:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polib
 
 from azad.errors import InputError
-from azad.queue.units import Provenance, TranslationFile, Unit, state_of
+from azad.queue.units import Provenance, TranslationFile, Unit, UnitMemo, state_of
 
 PLURAL_FORMS = {
     # CLDR: Persian and Pashto both have "one" (n = 1, Persian also 0) and "other".
@@ -128,9 +129,47 @@ def render_po(tf: TranslationFile) -> bytes:
         for line in _comment_lines(tf.header).split("\n")
     )
     catalog.metadata = dict(tf.metadata)
-    for unit in tf.units:
-        catalog.append(_entry(unit))
-    return (str(catalog) + "\n").encode("utf-8")
+    # What polib's POFile.__str__ writes (header and metadata, then the live entries,
+    # then the obsolete ones, joined by newlines), with each entry's text remembered: a
+    # save of one segment of a 20,000-segment file renders one entry, not 20,000.
+    parts = [str(catalog)]
+    parts += [_entry_text.get(u) for u in tf.units if not u.obsolete]
+    parts += [_entry_text.get(u) for u in tf.units if u.obsolete]
+    return ("\n".join(parts) + "\n").encode("utf-8")
+
+
+# The file's wrap width (0: long lines unwrapped).
+_entry_text: UnitMemo[str] = UnitMemo(lambda unit: _entry(unit).__unicode__(0))
+
+
+_FLAG = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def round_trips(tf: TranslationFile) -> bool:
+    """Whether :func:`parse_po` of :func:`render_po`'s bytes gives ``tf`` back exactly
+    (conservatively: False for anything the PO syntax or polib changes on the way, such
+    as white space at the ends of comment lines, a title starting with "," or obsolete
+    entries' comments). Only then may a writer remember ``tf`` as the parse of what it
+    wrote (:mod:`azad.queue.store`)."""
+    header = tf.header.split("\n")
+    if any(
+        not line or line[:1] in (",", ":") or line != line.strip() or "\r" in line
+        for line in header
+    ):
+        return False
+    for key, value in tf.metadata.items():
+        both = key + value
+        if "\n" in both or "\r" in both or value != value.strip() or key != key.strip():
+            return False
+    seen_obsolete = False
+    for u in tf.units:
+        if u.obsolete:
+            seen_obsolete = True
+        elif seen_obsolete:
+            return False  # written after the live ones: read back in another order
+        if not _unit_round_trips.get(u):
+            return False
+    return True
 
 
 def _entry(unit: Unit) -> polib.POEntry:
@@ -182,3 +221,27 @@ def new_file(lang_code: str, title: str, metadata: dict[str, str]) -> Translatio
     meta.update(metadata)
     header = f"{title}\nAzad Press review queue: edit msgstr, clear the fuzzy flag when done."
     return TranslationFile(header=header, metadata=meta, units=[])
+
+
+def _unit_trips(u: Unit) -> bool:
+    if not u.english or u.state != state_of(u.text, u.state == "draft"):
+        return False
+    if u.obsolete:
+        if u.provenance != Provenance() or u.qa or u.substitutions or u.notes:
+            return False
+        if u.previous_english or u.extra_flags:
+            return False
+    for line in (*u.notes, *u.qa, *u.substitutions):
+        if not line or line != line.strip() or "\n" in line or "\r" in line:
+            return False
+    if any(n.startswith((_PROVENANCE, _QA, _LEXICON, _OLD_ENGINE)) for n in u.notes):
+        return False
+    if any(n.startswith(_OLD_DRAFT_TEXT) for n in u.notes):
+        return False
+    tc = u.translator_comment
+    if "\r" in tc or tc.startswith("\n") or any(x != x.strip() for x in tc.split("\n")):
+        return False
+    return all(_FLAG.fullmatch(f) and f != _DRAFT_FLAG for f in u.extra_flags)
+
+
+_unit_round_trips: UnitMemo[bool] = UnitMemo(_unit_trips)

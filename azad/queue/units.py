@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 UnitState = Literal["untranslated", "draft", "reviewed"]
 """``draft``: a translation nobody has confirmed (a machine or translation-memory draft,
@@ -214,6 +214,36 @@ class TranslationFile:
 
 def content_rev(article_sha: str, units: Iterable[Unit]) -> str:
     h = hashlib.sha256(article_sha.encode())
-    for u in units:
-        h.update("\x1e".join((u.ctx, u.english, u.text, u.state)).encode() + b"\x1d")
+    h.update(b"".join(_rev_bytes.get(u) for u in units))
     return h.hexdigest()[:20]
+
+
+T = TypeVar("T")
+
+
+class UnitMemo(Generic[T]):
+    """A value derived from a unit, remembered per unit *object* (units are immutable):
+    a 20,000-segment translation read from the parse cache is the same objects save after
+    save, so its content revision and PO text cost a lookup per unit, not a hash and an
+    encoding. Keyed by ``id``; the memo holds the unit itself, so while an entry exists no
+    other object can have its id."""
+
+    def __init__(self, compute: Callable[[Unit], T], size: int = 200_000) -> None:
+        self._compute = compute
+        self._size = size
+        self._items: dict[int, tuple[Unit, T]] = {}
+
+    def get(self, unit: Unit) -> T:
+        found = self._items.get(id(unit))
+        if found is not None and found[0] is unit:
+            return found[1]
+        value = self._compute(unit)
+        if len(self._items) >= self._size:
+            self._items = {}  # crude, and safe: the next reads fill it again
+        self._items[id(unit)] = (unit, value)
+        return value
+
+
+_rev_bytes: UnitMemo[bytes] = UnitMemo(
+    lambda u: "\x1e".join((u.ctx, u.english, u.text, u.state)).encode() + b"\x1d"
+)

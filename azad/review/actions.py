@@ -13,6 +13,7 @@ from azad.errors import AzadError
 from azad.queue import status as state
 from azad.queue.store import Queue
 from azad.review import publishing
+from azad.review.approvals import remember
 from azad.review.users import User
 from azad.workspace import Workspace
 
@@ -62,6 +63,13 @@ def approve(
     (:class:`azad.queue.status.StaleApproval` if it changed since)."""
     require_editor(user)
     Queue(ws).require(slug, lang_key)
+    # What the approval covers, kept (once per revision) so that the editor page can show
+    # which segments changed since (an approval from the command line too). The revision
+    # is a hash of the content, so units read with it are its content, whatever happens
+    # between this read and the approval.
+    snap = Queue(ws).snapshot(slug, lang_key)
+    if snap.rev == seen_rev:
+        remember(ws, slug, lang_key, snap.rev, snap.file.live)
     return state.approve(ws, slug, lang_key, user.name, seen_rev, comment)
 
 

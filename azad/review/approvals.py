@@ -10,6 +10,7 @@ that differ from what the editor saw, with who changed each and when.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 
 from azad.queue.units import Unit
@@ -35,6 +36,74 @@ def remember(ws: Workspace, slug: str, lang_key: str, rev: str, units: list[Unit
         )
 
 
+MAX_DELTAS = 50
+"""Snapshots stored as changes to an earlier one, at most this many in a row (then a whole
+one): resolving one costs a query per link."""
+
+
+def remember_change(
+    ws: Workspace,
+    slug: str,
+    lang_key: str,
+    rev_before: str,
+    rev_after: str,
+    changed: list[Unit],
+    after: list[Unit],
+) -> None:
+    """Keep the content under ``rev_after`` after an editor's save: as the ``changed``
+    units over the snapshot of ``rev_before`` when that is kept (a save of one segment of
+    a 20,000-segment article stores one segment, not all of them), else whole."""
+    with connect(ws) as conn, conn:
+        after_kept = conn.execute(
+            "SELECT 1 FROM snapshots WHERE slug = ? AND lang = ? AND rev = ?",
+            (slug, lang_key, rev_after),
+        ).fetchone()
+        if after_kept:
+            return
+        base = conn.execute(
+            "SELECT units FROM snapshots WHERE slug = ? AND lang = ? AND rev = ?",
+            (slug, lang_key, rev_before),
+        ).fetchone()
+        depth = _depth(base[0]) + 1 if base else MAX_DELTAS + 1
+        if depth > MAX_DELTAS:
+            data: object = [[u.ctx, u.english, u.text, u.state] for u in after]
+        else:
+            units = [[u.ctx, u.english, u.text, u.state] for u in changed]
+            data = {"base": rev_before, "depth": depth, "units": units}
+        conn.execute(
+            "INSERT OR IGNORE INTO snapshots (slug, lang, rev, units, at) VALUES (?, ?, ?, ?, ?)",
+            (slug, lang_key, rev_after, json.dumps(data, ensure_ascii=False), now_iso()),
+        )
+
+
+def _depth(stored: str) -> int:
+    return int(json.loads(stored).get("depth", 0)) if stored.startswith("{") else 0
+
+
+def shown(
+    conn: sqlite3.Connection, slug: str, lang_key: str, rev: str
+) -> dict[str, tuple[str, str, str]] | None:
+    """Segment id → (English, text, state) as kept under ``rev`` (changes resolved over
+    their base), in the file's order; None when it was never kept."""
+    changes: list[list[list[str]]] = []
+    for _ in range(MAX_DELTAS + 2):
+        row = conn.execute(
+            "SELECT units FROM snapshots WHERE slug = ? AND lang = ? AND rev = ?",
+            (slug, lang_key, rev),
+        ).fetchone()
+        if row is None:
+            return None
+        data = json.loads(row[0])
+        if isinstance(data, list):
+            out = {ctx: (english, text, state) for ctx, english, text, state in data}
+            for units in reversed(changes):
+                out.update({ctx: (english, text, state) for ctx, english, text, state in units})
+            return out
+        changes.append(data["units"])
+        rev = data["base"]
+    return None
+
+
 @dataclass(frozen=True)
 class ChangedSegment:
     ctx: str
@@ -52,13 +121,9 @@ def changes_since(ws: Workspace, slug: str, lang_key: str, seen_rev: str) -> lis
     """The segments that differ from what was shown under ``seen_rev`` (empty when that
     revision was never shown here, e.g. a revision typed on the command line)."""
     with connect(ws) as conn:
-        row = conn.execute(
-            "SELECT units FROM snapshots WHERE slug = ? AND lang = ? AND rev = ?",
-            (slug, lang_key, seen_rev),
-        ).fetchone()
-    if row is None:
+        seen = shown(conn, slug, lang_key, seen_rev)
+    if seen is None:
         return []
-    seen = {ctx: (english, text, state) for ctx, english, text, state in json.loads(row[0])}
     out = []
     current = read_segments(ws, slug, lang_key)
     for unit in current:

@@ -142,7 +142,21 @@ CREATE TABLE IF NOT EXISTS qa_dismissals (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, MIGRATION_V2, MIGRATION_V3)
+# Version 4 (issue 14, finding work): the queue searches the English of its articles
+# (article_text, filled with the title cache) and sorts by the model's lowest score of a
+# translation's machine drafts (status_cache.min_score). Both caches are emptied so that
+# the next refresh fills the new columns.
+MIGRATION_V4 = """
+ALTER TABLE status_cache ADD COLUMN min_score REAL;
+CREATE TABLE IF NOT EXISTS article_text (
+    slug TEXT PRIMARY KEY,
+    text TEXT NOT NULL
+);
+DELETE FROM status_cache;
+DELETE FROM title_cache;
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, MIGRATION_V2, MIGRATION_V3, MIGRATION_V4)
 """``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -47,6 +47,9 @@ class QueueRow:
     """The translation's units are exactly its English article's."""
     po_mtime: float
     record: ReviewRecord
+    min_score: float | None = None
+    """The model's lowest score among the translation's untouched machine drafts (None:
+    no scored draft): the queue's "least confident first"."""
 
     @property
     def claimed_by(self) -> str | None:
@@ -64,6 +67,7 @@ class _Entry:
     counts: Counts
     po_mtime: float
     record: ReviewRecord
+    min_score: float | None = None
 
 
 @dataclass
@@ -84,10 +88,11 @@ def _load_memory(conn: sqlite3.Connection) -> _Memory:
             Counts(total=r[3], unreviewed=r[4], rev=r[5], in_sync=bool(r[6]), file_sha=r[7]),
             r[8],
             ReviewRecord.model_validate_json(r[9]),
+            r[10],
         )
         for r in conn.execute(
             "SELECT slug, lang, stat_key, total, unreviewed, rev, in_sync, po_sha256, po_mtime,"
-            " record FROM status_cache"
+            " record, min_score FROM status_cache"
         )
     }
     titles = {
@@ -147,11 +152,15 @@ def _update(
             for key in stale:
                 entries[key] = _read_one(conn, ws, *key, stat_key=found[key])
             for slug in stale_titles:
-                title = _title(Queue(ws).source_path(slug))
+                title, text = _title(Queue(ws).source_path(slug))
                 titles[slug] = (sources[slug], title)
                 conn.execute(
                     "INSERT OR REPLACE INTO title_cache (slug, stat_key, title) VALUES (?, ?, ?)",
                     (slug, sources[slug], title),
+                )
+                # The English, for the queue's search (what a translator remembers of it).
+                conn.execute(
+                    "INSERT OR REPLACE INTO article_text (slug, text) VALUES (?, ?)", (slug, text)
                 )
     rows = []
     for slug, lang in found:
@@ -168,16 +177,19 @@ def _update(
                 in_sync=e.counts.in_sync,
                 po_mtime=e.po_mtime,
                 record=e.record,
+                min_score=e.min_score,
             )
         )
     return rows
 
 
-def _title(path: Path) -> str:
+def _title(path: Path) -> tuple[str, str]:
+    """The article's title and its English text."""
     try:
-        return Article.from_json(path.read_bytes()).meta.title
+        article = Article.from_json(path.read_bytes())
     except (OSError, ValueError):
-        return "(unreadable source.json)"
+        return "(unreadable source.json)", ""
+    return article.meta.title, "\n".join(english for _, english in article.units())
 
 
 def _read_one(
@@ -194,10 +206,15 @@ def _read_one(
         # than taking the whole queue down; opening it names the problem.
         counts = Counts(total=0, unreviewed=0, rev=f"error: {exc}", in_sync=False, file_sha="")
         mtime, record, live = 0.0, ReviewRecord(), []
-    entry = _Entry(stat_key, counts, mtime, record)
+    scores = [
+        u.provenance.score for u in live if u.is_machine_draft and u.provenance.score is not None
+    ]
+    min_score = min(scores) if scores else None
+    entry = _Entry(stat_key, counts, mtime, record, min_score)
     conn.execute(
         "INSERT OR REPLACE INTO status_cache (slug, lang, stat_key, total, unreviewed, rev,"
-        " in_sync, po_sha256, po_mtime, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " in_sync, po_sha256, po_mtime, record, min_score)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             slug,
             lang,
@@ -209,6 +226,7 @@ def _read_one(
             counts.file_sha,
             mtime,
             record.model_dump_json(),
+            min_score,
         ),
     )
     # The translation memory holds what editors approved: exactly the approved content.
@@ -219,6 +237,28 @@ def _read_one(
             [(slug, lang, u.ctx, u.english, u.text) for u in live],
         )
     return entry
+
+
+def search(ws: Workspace, rows: list[QueueRow], query: str) -> list[QueueRow]:
+    """The rows whose title, slug or English text holds ``query`` (case folded), in their
+    order. The English comes from the cache the refresh keeps (``article_text``)."""
+    needle = query.strip().casefold()
+    if not needle:
+        return rows
+    with connect(ws) as conn:
+        # SQLite's lower() folds ASCII only: the English is searched as it is, the
+        # title and slug (below) with Python's casefold.
+        in_text = {
+            r[0]
+            for r in conn.execute(
+                "SELECT slug FROM article_text WHERE instr(lower(text), ?) > 0", (needle,)
+            )
+        }
+    return [
+        r
+        for r in rows
+        if r.slug in in_text or needle in r.title.casefold() or needle in r.slug.casefold()
+    ]
 
 
 def queue_rows(

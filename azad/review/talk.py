@@ -115,6 +115,8 @@ def threads(
             " WHERE slug = ? AND lang = ? ORDER BY id",
             (slug, lang_key),
         ).fetchall()
+    if not rows:
+        return {}  # no hashing of a long article's English for nothing
     by_english: dict[str, list[str]] = {}
     for u in units:
         by_english.setdefault(text_sha(u.english), []).append(u.ctx)

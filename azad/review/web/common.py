@@ -48,6 +48,7 @@ def chrome(request: Request, flash: str = "") -> Chrome:
         user=sess.user if sess else None,
         csrf=sess.csrf if sess else "",
         flash=flash or request.query_params.get("msg", "")[:300],
+        flash_error=not flash and request.query_params.get("kind") == "error",
     )
 
 

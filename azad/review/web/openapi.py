@@ -163,6 +163,12 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
                 "only this status",
             ),
             _query("page", {"type": "integer", "minimum": 1}, "page of 100 rows"),
+            _query("q", {"type": "string"}, "search: title, slug or English text"),
+            _query(
+                "sort",
+                {"type": "string", "enum": ["age", "progress", "confidence"]},
+                "oldest first, least progress first or least confident first",
+            ),
             _query("msg", {"type": "string"}, "a message to show"),
         ],
         "responses": {"200": _resp("the queue", HTML), **LOGIN_REDIRECT, **HTML_ERRORS},
@@ -170,7 +176,18 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/t/{slug}/{lang}"): {
         "summary": "The editor page of an article in a language",
         "security": COOKIE,
-        "parameters": [*TARGET, _query("msg", {"type": "string"}, "a message to show")],
+        "parameters": [
+            *TARGET,
+            _query(
+                "filter",
+                {"type": "string"},
+                "untranslated, machine, draft, reviewed, comments, changed or check:KIND",
+            ),
+            _query("sort", {"type": "string", "enum": ["", "confidence"]}, "segment order"),
+            _query("page", {"type": "integer", "minimum": 1}, "page of 200 segments"),
+            _query("msg", {"type": "string"}, "a message to show"),
+            _query("kind", {"type": "string", "enum": ["error"]}, "the message is a refusal"),
+        ],
         "responses": {"200": _resp("the page", HTML), **LOGIN_REDIRECT, **HTML_ERRORS},
     },
     ("GET", "/t/{slug}/{lang}/preview"): {

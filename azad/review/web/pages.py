@@ -7,12 +7,15 @@ by mypy and the tests, as Datasette does with its view contexts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from azad.queue.record import ReviewRecord
 from azad.queue.status import Status
 from azad.queue.units import Unit
 from azad.review.approvals import ChangedSegment
 from azad.review.chips import CharKey, Chip
+from azad.review.controls import Controls
 from azad.review.dismissals import Dismissed
 from azad.review.index import QueueRow
 from azad.review.publishing import PublishRun
@@ -23,6 +26,9 @@ from azad.review.tm import TMMatch
 from azad.review.users import User
 from azad.settings import Language
 
+if TYPE_CHECKING:  # the module builds Paragraphs: imported for the annotation only
+    from azad.review.web.editor_work import WorkList
+
 
 @dataclass(frozen=True)
 class Chrome:
@@ -32,6 +38,8 @@ class Chrome:
     user: User | None
     csrf: str = ""
     flash: str = ""
+    flash_error: bool = False
+    """The flash says why an action was refused (shown as an alert)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,29 @@ class QueuePage:
     counts: dict[str, int]
     comments: dict[tuple[str, str], int] = field(default_factory=dict)
     """(slug, language) → comments on its segments."""
+    q: str = ""
+    """The search: title, slug or English text."""
+    sort: str = "age"
+    sorts: dict[str, str] = field(default_factory=dict)
+    notice: str = ""
+    """What of the query was ignored, and why."""
+
+    def url(self, **changes: str | int) -> str:
+        """The queue's URL with this page's query and ``changes`` (empty values left out)."""
+        query: dict[str, str | int] = {
+            "lang": self.lang,
+            "status": self.status,
+            "q": self.q,
+            "sort": self.sort,
+            "page": self.page,
+        }
+        query.update(changes)
+        if query.get("sort") == "age":
+            query.pop("sort")
+        if query.get("page") == 1:
+            query.pop("page")
+        kept = {k: v for k, v in query.items() if v not in ("", None)}
+        return "/" + ("?" + urlencode(kept) if kept else "")
 
 
 @dataclass(frozen=True)
@@ -98,6 +129,18 @@ class Paragraph:
     kind: str
     rows: list[SegmentRow]
 
+    @property
+    def label(self) -> str:
+        """The block's heading on the editor page (one per block, so a screen reader can
+        jump from block to block): ``b3: paragraph``, ``b4: heading (level 2)``."""
+        if self.block_id in ("title", "subtitle"):
+            return self.block_id.capitalize()
+        if self.kind[:1] == "h" and self.kind[1:].isdigit():
+            what = f"heading (level {self.kind[1:]})"
+        else:
+            what = {"quote": "quotation"}.get(self.kind, self.kind)
+        return f"{self.block_id}: {what}"
+
 
 @dataclass(frozen=True)
 class EditorPage:
@@ -124,6 +167,10 @@ class EditorPage:
     """(format, URL under /editions/) of the published files."""
     charbar: list[CharKey] = field(default_factory=list)
     """The character bar's buttons (:func:`azad.review.chips.charbar`)."""
+    work: WorkList | None = None
+    """The filter bar and pager of the shown segments (:mod:`.editor_work`)."""
+    controls: Controls | None = None
+    """Which of Approve, Send back and Publish can succeed now (:mod:`.controls`)."""
 
     @property
     def percent(self) -> int:

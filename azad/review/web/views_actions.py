@@ -11,9 +11,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from azad.errors import AzadError
 from azad.queue.status import StaleApproval
 from azad.review import actions, publishing
+from azad.review.actions import Forbidden
 from azad.review.approvals import changes_since
+from azad.review.segments import NotFound
 from azad.review.users import User
 from azad.review.web.common import chrome, render, target
 from azad.review.web.pages import StalePage
@@ -85,4 +88,12 @@ async def action(request: Request) -> Response:
         language = ws.settings.languages[lang]
         page = StalePage(chrome(request), slug, lang, language, str(exc), changes)
         return render("stale.html", page, status=409)
+    except (Forbidden, NotFound):
+        raise  # a role or a target that does not exist: the error page, as for any URL
+    except AzadError as exc:
+        # Refused as the translation stands (not reviewed, nothing to send back, already
+        # claimed…): back to the article, the reason in a banner.
+        return RedirectResponse(
+            f"/t/{slug}/{lang}?msg={quote(str(exc)[:300])}&kind=error", status_code=303
+        )
     return RedirectResponse(f"/t/{slug}/{lang}?msg={quote(message)}", status_code=303)

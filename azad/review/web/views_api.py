@@ -20,7 +20,7 @@ from azad.glossary import load_glossary
 from azad.queue.store import Queue
 from azad.queue.units import Unit
 from azad.review.actions import claim_on_save
-from azad.review.approvals import remember
+from azad.review.approvals import remember_change
 from azad.review.dismissals import dismissals, split
 from azad.review.index import queue_rows
 from azad.review.qa import check_segment
@@ -98,7 +98,10 @@ async def save_segment(request: Request) -> Response:
         if sess.user.is_editor and report.rev_before != report.rev_after:
             # The editor's page may approve this revision next: keep what it covers, so
             # a refusal can say what changed since.
-            remember(ws, slug, lang_key, report.rev_after, report.after)
+            saved = [r.segment for r in report.results if r.outcome == "saved"]
+            remember_change(
+                ws, slug, lang_key, report.rev_before, report.rev_after, saved, report.after
+            )
         rows = queue_rows(ws, slug=slug, lang=lang_key)
         return SavedOut(
             **_segment_out(ws, slug, lang_key, result.segment).model_dump(),

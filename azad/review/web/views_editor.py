@@ -8,23 +8,20 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from azad.glossary import load_glossary
 from azad.queue.record import ReviewRecord
 from azad.queue.status import status_of, translation_status
 from azad.queue.store import Queue
 from azad.review import publishing
 from azad.review.approvals import remember
-from azad.review.chips import charbar, chips_for
-from azad.review.dismissals import dismissals, split
+from azad.review.chips import charbar
+from azad.review.controls import controls_for
 from azad.review.exchange import Format, export_text
 from azad.review.index import queue_rows
 from azad.review.preview import font_file, preview_html
-from azad.review.qa import check_segment, summarize
-from azad.review.segments import NotFound, history, notes_of, read_segments
-from azad.review.talk import threads
-from azad.review.tm import lookup
+from azad.review.segments import NotFound, history, read_segments
+from azad.review.web import editor_work
 from azad.review.web.common import chrome, render, target
-from azad.review.web.pages import EditorPage, HistoryPage, Paragraph, SegmentRow
+from azad.review.web.pages import EditorPage, HistoryPage
 from azad.review.web.security import inline_style_csp, require_session, workspace
 from azad.workspace import Workspace
 
@@ -35,46 +32,16 @@ def editor(request: Request) -> Response:
     # Refreshing the queue's cache also brings the translation memory up to date.
     if not queue_rows(ws, slug=slug, lang=lang_key):
         raise NotFound(f"{slug}: no {lang_key} translation")
-    # One read: the segments shown, the status and the revision Approve sends agree.
-    snap = Queue(ws).snapshot(slug, lang_key)
-    current = status_of(snap)
-    segments = snap.file.live
-    remember(ws, slug, lang_key, snap.rev, segments)
+    with editor_work.gc_paused():
+        # One read: the segments shown, the status and the revision Approve sends agree.
+        snap = Queue(ws).snapshot(slug, lang_key)
+        current = status_of(snap)
+        if sess.user.is_editor:  # only an editor's page can approve: only it needs this
+            remember(ws, slug, lang_key, snap.rev, snap.file.live)
+        paragraphs, work, qa_summary = editor_work.build(request, ws, snap)
     lang = ws.settings.languages[lang_key]
     article = snap.article
-    kinds = {b.id: (b.kind if b.kind != "heading" else f"h{b.level or 2}") for b in article.blocks}
-    kinds.update(title="h1", subtitle="h2")  # the renderer's ids for the title's entries
-    glossary = load_glossary(ws.glossary_path)
-    matches = lookup(ws, [s.english for s in segments], lang_key, exclude_slug=slug)
-    paragraphs: list[Paragraph] = []
-    all_warnings = []
-    found, talk = dismissals(ws, slug, lang_key), threads(ws, slug, lang_key, segments)
-    for seg, tm in zip(segments, matches, strict=True):
-        # Dismissed warnings (for exactly this text) are shown apart and counted nowhere.
-        warnings, dismissed = split(
-            seg, check_segment(seg.english, seg.text, lang.code, glossary), found
-        )
-        all_warnings.append(warnings)
-        hits = [
-            (m.matched, m.entry.target(lang.code) or "")
-            for m in glossary.find(seg.english, lang.code)
-        ]
-        block_id = seg.ctx.split(".", 1)[0]
-        if not paragraphs or paragraphs[-1].block_id != block_id:
-            paragraphs.append(Paragraph(block_id, kinds.get(block_id, "paragraph"), []))
-        chips = chips_for(seg.english, lang.code, glossary)
-        paragraphs[-1].rows.append(
-            SegmentRow(
-                seg,
-                warnings,
-                hits,
-                tm,
-                notes_of(seg),
-                talk.get(seg.ctx, []),
-                dismissed,
-                chips=chips,
-            )
-        )
+    run = publishing.latest(ws, slug, lang_key)
     page = EditorPage(
         chrome=chrome(request),
         slug=slug,
@@ -87,12 +54,14 @@ def editor(request: Request) -> Response:
         paragraphs=paragraphs,
         total=current.total,
         reviewed=current.reviewed,
-        qa_summary=summarize(all_warnings),
+        qa_summary=qa_summary,
         rev=current.rev,
         in_sync=current.in_sync,
-        publish_run=publishing.latest(ws, slug, lang_key),
+        publish_run=run,
         editions=_edition_links(ws, current.record),
         charbar=charbar(lang.code),
+        work=work,
+        controls=controls_for(sess.user, current, run),
     )
     return render("editor.html", page)
 

@@ -1,0 +1,190 @@
+"""The editor page's segments: filtered, sorted and paged from the URL's query
+(:mod:`azad.review.worklist`), with glossary hits and translation-memory matches looked up
+for the shown page only, so a 20,000-segment article costs a page of lookups."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+
+from azad.errors import InputError
+from azad.glossary import load_glossary
+from azad.model import Article
+from azad.queue.store import Snapshot, stat_key
+from azad.review import worklist
+from azad.review.chips import chips_for
+from azad.review.dismissals import Dismissed, dismissals, split
+from azad.review.segments import notes_of
+from azad.review.talk import threads
+from azad.review.tm import lookup
+from azad.review.web.pages import Paragraph, SegmentRow
+from azad.review.worklist import SegmentView
+from azad.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class WorkList:
+    """The filter bar and pager of the editor page."""
+
+    base: str
+    """The editor page's path (``/t/slug/lang``)."""
+    filter: str
+    sort: str
+    page: int
+    pages: int
+    matching: int
+    total: int
+    filters: list[tuple[str, str, int]]
+    """(name, label, segments kept) of every fixed filter."""
+    checks: dict[str, int]
+    """QA check → segments failing it."""
+    sorts: list[tuple[str, str]]
+    notice: str = ""
+    """Why a part of the query was ignored (an unknown filter or sort)."""
+    first: int = 0
+    """Index (from 0) of the first shown segment among the matching ones."""
+    shown: int = 0
+
+    def url(self, **changes: str | int) -> str:
+        """This page's URL with ``changes`` to its query (empty values left out)."""
+        query: dict[str, str | int] = {"filter": self.filter, "sort": self.sort, "page": self.page}
+        query.update(changes)
+        if query.get("page") == 1:
+            query.pop("page")
+        kept = {k: v for k, v in query.items() if v not in ("", None)}
+        return self.base + ("?" + urlencode(kept) if kept else "")
+
+    @property
+    def filter_label(self) -> str:
+        found = worklist.FILTERS.get(self.filter)
+        if found:
+            return found.label
+        if self.filter.startswith(worklist.CHECK_PREFIX):
+            return f"failing the “{self.filter[len(worklist.CHECK_PREFIX) :]}” check"
+        return "all segments"
+
+
+_kinds_of: dict[int, tuple[Article, dict[str, str]]] = {}
+
+
+def _kinds(article: Article) -> dict[str, str]:
+    """Block id → what the block is (``paragraph``, ``h2``…), remembered per (cached,
+    read-only) article object."""
+    found = _kinds_of.get(id(article))
+    if found is not None and found[0] is article:
+        return found[1]
+    kinds = {b.id: (b.kind if b.kind != "heading" else f"h{b.level or 2}") for b in article.blocks}
+    kinds.update(title="h1", subtitle="h2")  # the renderer's ids for the title's entries
+    if len(_kinds_of) > 64:
+        _kinds_of.clear()
+    _kinds_of[id(article)] = (article, kinds)
+    return kinds
+
+
+def _page_number(request: Request) -> int:
+    try:
+        return max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: a page of a 20,000-segment article makes
+    tens of thousands of small acyclic objects, and each automatic collection they set
+    off walks every object of the process (the caches of parsed files included), which
+    more than doubled the page's time. Nothing made here forms a cycle."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def build(
+    request: Request, ws: Workspace, snap: Snapshot
+) -> tuple[list[Paragraph], WorkList, dict[str, int]]:
+    """The shown page's paragraphs, the filter bar and the QA summary (over every segment
+    of the translation, not only the shown page; warnings dismissed for exactly a
+    segment's text are shown apart and counted nowhere)."""
+    lang_key = snap.lang_key
+    lang = ws.settings.languages[lang_key]
+    units = snap.file.live
+    glossary = load_glossary(ws.glossary_path)
+    gkey = stat_key(str(ws.glossary_path)) or "none"
+    warnings = worklist.warnings_for(units, lang.code, glossary, gkey)
+    approved = worklist.approved_content(ws, snap.slug, lang_key, snap.record)
+    found, talk = dismissals(ws, snap.slug, lang_key), threads(ws, snap.slug, lang_key, units)
+    views: list[SegmentView] = []
+    dismissed: dict[str, list[Dismissed]] = {}
+    for u, w in zip(units, warnings, strict=True):
+        active = list(w)
+        if found:
+            active, dismissed[u.ctx] = split(u, w, found)
+        views.append(
+            SegmentView(
+                u, tuple(active), len(talk.get(u.ctx, [])), worklist.changed_since(u, approved)
+            )
+        )
+    notice = []
+    name = request.query_params.get("filter", "")
+    try:
+        chosen = worklist.find_filter(name)
+    except InputError:
+        chosen, name = None, ""
+        notice.append("an unknown filter was ignored: showing all segments")
+    sort = request.query_params.get("sort", "")
+    if sort not in worklist.SORTS:
+        sort = ""
+        notice.append("an unknown sort was ignored: article order")
+    kept = [v for v in views if chosen is None or chosen.keep(v)]
+    page = worklist.page_of(worklist.sort_views(kept, sort), _page_number(request))
+
+    shown = page.views
+    matches = lookup(ws, [v.unit.english for v in shown], lang_key, exclude_slug=snap.slug)
+    kinds = _kinds(snap.article)
+    paragraphs: list[Paragraph] = []
+    for view, tm in zip(shown, matches, strict=True):
+        seg = view.unit
+        hits = [
+            (m.matched, m.entry.target(lang.code) or "")
+            for m in glossary.find(seg.english, lang.code)
+        ]
+        block_id = seg.ctx.split(".", 1)[0]
+        if not paragraphs or paragraphs[-1].block_id != block_id:
+            paragraphs.append(Paragraph(block_id, kinds.get(block_id, "paragraph"), []))
+        paragraphs[-1].rows.append(
+            SegmentRow(
+                seg,
+                list(view.warnings),
+                hits,
+                tm,
+                notes_of(seg),
+                talk.get(seg.ctx, []),
+                dismissed.get(seg.ctx, []),
+                chips=chips_for(seg.english, lang.code, glossary),
+            )
+        )
+    work = WorkList(
+        base=f"/t/{snap.slug}/{lang_key}",
+        filter=name,
+        sort=sort,
+        page=page.number,
+        pages=page.pages,
+        matching=page.matching,
+        total=len(views),
+        filters=[(f.name, f.label, n) for f, n in worklist.filter_counts(views)],
+        checks=worklist.check_counts(views),
+        sorts=[(k, label) for k, (label, _) in worklist.SORTS.items()],
+        notice="; ".join(notice),
+        first=(page.number - 1) * worklist.PAGE_SIZE,
+        shown=len(shown),
+    )
+    return paragraphs, work, work.checks

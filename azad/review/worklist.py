@@ -1,0 +1,182 @@
+"""Finding work inside one translation: filters, sorts and pages of its segments.
+
+The editor page shows one page of an article's segments (:data:`PAGE_SIZE`), chosen by a
+filter and ordered by a sort, all three in the URL (``?filter=check:numbers&sort=
+confidence&page=2``), so a link to a filtered page can be shared and the save API stays
+what it was: one segment by its id.
+
+A filter is one entry of :data:`FILTERS`: a name, a label and a predicate over a
+:class:`SegmentView` (the unit, its QA warnings, its comment count and whether it changed
+since the approval). ``check:<kind>`` filters by a QA check. Counting every filter costs
+one pass over the views, which the QA cache (:func:`warnings_for`) keeps cheap: the checks
+of a segment run once per English, text, language and glossary version in a process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from azad.errors import InputError
+from azad.glossary import Glossary
+from azad.queue.record import ReviewRecord
+from azad.queue.units import Unit
+from azad.review.approvals import shown
+from azad.review.db import connect
+from azad.review.qa import QAWarning, check_segment
+from azad.workspace import Workspace
+
+PAGE_SIZE = 200
+
+
+class SegmentView(NamedTuple):
+    """What the filters see of a segment (a named tuple: 20,000 of them are made per
+    page view of a long article, and a frozen dataclass costs several times more)."""
+
+    unit: Unit
+    warnings: tuple[QAWarning, ...] = ()
+    comments: int = 0
+    """Comments on the segment (translator ↔ editor); 0 where nobody commented."""
+    changed: bool = False
+    """The segment differs from the content the last approval (or publication) covered."""
+
+    @property
+    def score(self) -> float | None:
+        """The model's score of the segment's machine draft, where there is one."""
+        return self.unit.provenance.score
+
+
+Predicate = Callable[[SegmentView], bool]
+
+
+@dataclass(frozen=True)
+class Filter:
+    name: str
+    label: str
+    keep: Predicate
+
+
+FILTERS: dict[str, Filter] = {
+    f.name: f
+    for f in (
+        Filter("untranslated", "untranslated", lambda v: v.unit.state == "untranslated"),
+        Filter("machine", "machine draft", lambda v: v.unit.is_machine_draft),
+        Filter("draft", "needs editing", lambda v: v.unit.state == "draft"),
+        Filter("reviewed", "reviewed", lambda v: v.unit.reviewed),
+        Filter("comments", "with comments", lambda v: v.comments > 0),
+        Filter("changed", "changed since approval", lambda v: v.changed),
+    )
+}
+CHECK_PREFIX = "check:"
+
+
+def find_filter(name: str) -> Filter | None:
+    """The filter called ``name`` (``""``: none); ``check:<kind>`` keeps segments with a
+    warning of that kind. :class:`InputError` for an unknown name."""
+    if not name:
+        return None
+    if name in FILTERS:
+        return FILTERS[name]
+    if name.startswith(CHECK_PREFIX) and 0 < len(name) - len(CHECK_PREFIX) <= 40:
+        kind = name[len(CHECK_PREFIX) :]
+        return Filter(name, f"failing “{kind}”", lambda v: any(w.kind == kind for w in v.warnings))
+    raise InputError("filter", f"unknown filter {name[:40]!r}")
+
+
+def filter_counts(views: Sequence[SegmentView]) -> list[tuple[Filter, int]]:
+    """Every fixed filter with the number of segments it keeps (QA checks: see
+    :func:`check_counts`)."""
+    return [(f, sum(1 for v in views if f.keep(v))) for f in FILTERS.values()]
+
+
+def check_counts(views: Sequence[SegmentView]) -> dict[str, int]:
+    """Segments with each kind of QA warning (what the page's QA summary links)."""
+    counts: dict[str, int] = {}
+    for v in views:
+        for kind in {w.kind for w in v.warnings}:
+            counts[kind] = counts.get(kind, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _by_confidence(v: SegmentView) -> tuple[bool, float]:
+    score = v.score
+    return (score is None, score if score is not None else 0.0)
+
+
+SORTS: dict[str, tuple[str, Callable[[SegmentView], tuple[bool, float]] | None]] = {
+    "": ("article order", None),
+    "confidence": ("least confident first", _by_confidence),
+}
+
+
+def sort_views(views: list[SegmentView], sort: str) -> list[SegmentView]:
+    if sort not in SORTS:
+        raise InputError("sort", f"unknown sort {sort[:40]!r}")
+    key = SORTS[sort][1]
+    return views if key is None else sorted(views, key=key)  # stable: article order within
+
+
+@dataclass(frozen=True)
+class Page:
+    views: list[SegmentView]
+    number: int
+    pages: int
+    matching: int
+    """Segments the filter keeps (over every page)."""
+
+
+def page_of(views: Sequence[SegmentView], number: int, size: int = PAGE_SIZE) -> Page:
+    pages = max(1, -(-len(views) // size))
+    number = min(max(1, number), pages)
+    return Page(list(views[(number - 1) * size : number * size]), number, pages, len(views))
+
+
+# ---- QA warnings, cached ------------------------------------------------------------------
+
+_qa_cache: dict[tuple[str, str, str, str], tuple[QAWarning, ...]] = {}
+_qa_lock = threading.Lock()
+_QA_CACHE_MAX = 400_000
+
+
+def warnings_for(
+    units: Sequence[Unit], lang_code: str, glossary: Glossary, glossary_key: str
+) -> list[tuple[QAWarning, ...]]:
+    """QA warnings of each unit, from this process's cache where the same English and
+    text were checked against the same glossary (``glossary_key``: its file's version)."""
+    out = []
+    for u in units:
+        key = (lang_code, glossary_key, u.english, u.text)
+        found = _qa_cache.get(key)
+        if found is None:
+            found = tuple(check_segment(u.english, u.text, lang_code, glossary))
+            with _qa_lock:
+                if len(_qa_cache) >= _QA_CACHE_MAX:
+                    _qa_cache.clear()  # a crude bound: refilled by the next pages
+                _qa_cache[key] = found
+        out.append(found)
+    return out
+
+
+# ---- changed since approval -----------------------------------------------------------------
+
+
+def approved_content(
+    ws: Workspace, slug: str, lang_key: str, record: ReviewRecord
+) -> dict[str, tuple[str, str, str]] | None:
+    """Segment id → (English, text, state) as the last approval (or publication, if
+    newer) covered it, from the snapshot of what the editor was shown; None when there is
+    no approval or its content was never shown here."""
+    stamps = [s for s in (record.approved, record.published) if s is not None]
+    if not stamps:
+        return None
+    rev = max(stamps, key=lambda s: s.at).rev
+    with connect(ws) as conn:
+        return shown(conn, slug, lang_key, rev)
+
+
+def changed_since(unit: Unit, approved: dict[str, tuple[str, str, str]] | None) -> bool:
+    if approved is None:
+        return False
+    return approved.get(unit.ctx) != (unit.english, unit.text, unit.state)
