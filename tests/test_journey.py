@@ -96,10 +96,14 @@ class Checks:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def __call__(self, page: Any, step: str) -> None:
+    def __call__(self, page: Any, step: str, at: Any = None) -> None:
+        """``at``: the part of the page the step is about, scrolled to (the screenshots at
+        1280 px show the window, those at 375 px the whole page)."""
         size = page.viewport_size
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 800 if width < 1000 else 900})
+            if at is not None:
+                at.scroll_into_view_if_needed()
             found = axe(page, step, width, prefix="journey")
             if found:
                 self.problems.append(f"{step}@{width}: {summary(found)}")
@@ -160,7 +164,7 @@ def test_journey_from_a_translators_keyboard_to_published_editions(
         assert shown.count() >= 1
         for i in range(shown.count()):
             assert shown.nth(i).locator(f'ul.qa > li[data-check="{kind}"]').count() == 1
-        check(tr, "filtered")
+        check(tr, "filtered", at=seg)
 
         # To the segment; Alt+T takes the best near match (shown with its score).
         seg = tr.locator(seg_sel)
@@ -184,7 +188,7 @@ def test_journey_from_a_translators_keyboard_to_published_editions(
         tr.keyboard.press("Control+s")  # a draft for now
         expect(seg.locator(".state")).to_have_text("draft saved")
         assert entry(ws, NEAR, "dari", CTX).msgstr == typed
-        check(tr, "typing")
+        check(tr, "typing", at=seg)
 
         # Dismiss a check still standing (Tab to its button, Enter).
         warnings = seg.locator("ul.qa > li")
@@ -214,7 +218,7 @@ def test_journey_from_a_translators_keyboard_to_published_editions(
         saved = entry(ws, NEAR, "dari", CTX)
         assert saved.msgstr == typed and ZWNJ in saved.msgstr
         assert "fuzzy" not in saved.flags
-        check(tr, "saved")
+        check(tr, "saved", at=seg)
 
         # ---- 2. The editor sees the comment and sends that one segment back -------------
         ectx = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
@@ -230,7 +234,7 @@ def test_journey_from_a_translators_keyboard_to_published_editions(
         expect(eseg.locator(".thread li")).to_contain_text(question)
         expect(eseg.locator(".thread li strong")).to_have_text("dara")
         expect(eseg.locator("ul.dismissed li")).to_contain_text("dismissed by dara")
-        check(ed, "editor-sees-comment")
+        check(ed, "editor-sees-comment", at=eseg)
         note = "The year is 1964: write it in Eastern digits"
         eseg.get_by_label(f"What needs work in {CTX}").fill(note)
         eseg.get_by_role("button", name="Send this segment back").click()
@@ -239,7 +243,7 @@ def test_journey_from_a_translators_keyboard_to_published_editions(
         assert translation_status(ws, NEAR, "dari").status == "sent back"
         assert "fuzzy" in entry(ws, NEAR, "dari", CTX).flags  # a draft again
         assert entry(ws, NEAR, "dari", CTX).msgstr == typed  # the text kept
-        check(ed, "sent-back")
+        check(ed, "sent-back", at=ed.locator(seg_sel))
 
         # ---- 3. The translator sees it needs editing and fixes it (keyboard) ------------
         # Back on the article's page, the "needs editing" filter link (Tab, Enter).
@@ -251,7 +255,7 @@ def test_journey_from_a_translators_keyboard_to_published_editions(
         expect(seg.locator(".needs-editing")).to_contain_text("sent back by eddie")
         expect(seg.locator(".needs-editing")).to_contain_text(note)
         expect(seg.locator(".state")).to_have_text("draft")
-        check(tr, "needs-editing")
+        check(tr, "needs-editing", at=seg)
         tab_to(tr, TEXTAREA)
         tr.keyboard.press("Control+End")
         tr.keyboard.type(" ۱۹۶۴")
@@ -305,6 +309,11 @@ def test_journey_from_a_translators_keyboard_to_published_editions(
         expect(ed.locator("#publish-run .label")).to_have_text(
             "Completed: PDF, EPUB, HTML", timeout=PUBLISH_WAIT_MS
         )
+        # The run is over: the button can be pressed again, without a reload.
+        button = ed.locator("#publish-form button")
+        expect(button).to_have_text("Publish again")
+        expect(button).to_be_enabled()
+        expect(ed.locator("#status")).to_have_text("published")
         status = translation_status(ws, NEAR, "dari")
         assert status.status == "published"
         assert status.record.published is not None and status.record.published.by == "eddie"
