@@ -111,6 +111,12 @@ class Checks:
                 wide = page.evaluate("document.documentElement.scrollWidth")
                 if wide > width:
                     self.problems.append(f"{step}@{width}: {wide} px wide")
+                if at is not None:
+                    # One column: the translation under its English, nearly full width.
+                    en = at.locator(".en").bounding_box()
+                    ta = at.locator("textarea").bounding_box()
+                    if ta["y"] < en["y"] + en["height"] - 1 or ta["width"] < 0.7 * width:
+                        self.problems.append(f"{step}@{width}: two columns: {en}, {ta}")
         page.set_viewport_size(size)
 
 
