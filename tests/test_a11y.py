@@ -45,13 +45,14 @@ def log_in(page: Any, base: str, name: str, then: str = "/") -> None:
     page.wait_for_url(f"{base}{then}")
 
 
-def axe(page: Any, name: str, width: int) -> list[dict[str, Any]]:
-    """Run axe-core on the page; keep its findings and a screenshot; return the serious
-    and critical violations."""
+def axe(page: Any, name: str, width: int, prefix: str = "a11y") -> list[dict[str, Any]]:
+    """Run axe-core on the page; keep its findings and a screenshot
+    (``<prefix>-<name>-<width>.json`` / ``.png``); return the serious and critical
+    violations."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    stem = ARTIFACTS / f"a11y-{name}-{width}"
+    stem = ARTIFACTS / f"{prefix}-{name}-{width}"
     stem.with_suffix(".json").write_text(
         json.dumps(
             {"url": page.url, "width": width, "violations": result["violations"]},

@@ -27,7 +27,22 @@
       status.textContent = data.status;
       status.className = "badge status-" + data.status.replace(/ /g, "-");
     }
-    if (data.run && data.run.active) window.setTimeout(poll, POLL_MS);
+    if (data.run && data.run.active) {
+      window.setTimeout(poll, POLL_MS);
+    } else {
+      release(data.status);
+    }
+  }
+
+  // The run is over (completed or failed): Publish can be pressed again without a reload
+  // (workbench.js disabled it, or the server rendered it disabled while the run went).
+  function release(state) {
+    const form = document.getElementById("publish-form");
+    const button = form && form.querySelector("button");
+    if (!button) return;
+    delete form.dataset.sent;
+    button.disabled = false;
+    button.textContent = state === "published" ? "Publish again" : "Publish";
   }
 
   window.setTimeout(poll, POLL_MS);
