@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from azad.errors import AzadError
 from azad.queue.record import Claim, Event, ReviewRecord, Stamp, now
@@ -40,15 +40,7 @@ Status = Literal[
     "changed since approval",
     "published",
 ]
-STATUSES: tuple[Status, ...] = (
-    "machine draft",
-    "in review",
-    "sent back",
-    "reviewed",
-    "approved",
-    "changed since approval",
-    "published",
-)
+STATUSES: tuple[Status, ...] = get_args(Status)
 CLAIM_HOURS = 8
 
 

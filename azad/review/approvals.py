@@ -22,18 +22,7 @@ from azad.workspace import Workspace
 def remember(ws: Workspace, slug: str, lang_key: str, rev: str, units: list[Unit]) -> None:
     """Keep the content shown under ``rev`` (once per revision: a page shown again costs
     one lookup, not a dump of every segment)."""
-    with connect(ws) as conn, conn:
-        kept = conn.execute(
-            "SELECT 1 FROM snapshots WHERE slug = ? AND lang = ? AND rev = ?",
-            (slug, lang_key, rev),
-        ).fetchone()
-        if kept:
-            return
-        data = [[u.ctx, u.english, u.text, u.state] for u in units]
-        conn.execute(
-            "INSERT OR IGNORE INTO snapshots (slug, lang, rev, units, at) VALUES (?, ?, ?, ?, ?)",
-            (slug, lang_key, rev, json.dumps(data, ensure_ascii=False), now_iso()),
-        )
+    remember_change(ws, slug, lang_key, "", rev, [], units)  # no base: kept whole
 
 
 MAX_DELTAS = 50
@@ -68,8 +57,8 @@ def remember_change(
         if depth > MAX_DELTAS:
             data: object = [[u.ctx, u.english, u.text, u.state] for u in after]
         else:
-            units = [[u.ctx, u.english, u.text, u.state] for u in changed]
-            data = {"base": rev_before, "depth": depth, "units": units}
+            rows = [[u.ctx, u.english, u.text, u.state] for u in changed]
+            data = {"base": rev_before, "depth": depth, "units": rows}
         conn.execute(
             "INSERT OR IGNORE INTO snapshots (slug, lang, rev, units, at) VALUES (?, ?, ?, ?, ?)",
             (slug, lang_key, rev_after, json.dumps(data, ensure_ascii=False), now_iso()),

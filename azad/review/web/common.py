@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
@@ -17,11 +18,26 @@ from azad.review.dismissals import StaleText
 from azad.review.segments import Conflict, NotFound
 from azad.review.templating import templates
 from azad.review.users import Session
-from azad.review.web.limits import BodyTooLarge
+from azad.review.web.limits import BodyTooLarge, too_large
 from azad.review.web.pages import Chrome, ErrorPage
 from azad.review.web.schemas import ConflictOut, DiffToken, TheirText, YourText
 from azad.review.web.security import CsrfError, LoginRequired, session, workspace
 from azad.workspace import Workspace, is_valid_slug
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def json_body(request: Request, model: type[M], expected: str, max_bytes: int) -> M:
+    """The request's JSON body as ``model``: over ``max_bytes`` is a 413; malformed JSON,
+    wrong types or nesting too deep get one answer naming ``expected``."""
+    body = await request.body()
+    if len(body) > max_bytes:
+        raise too_large(max_bytes)
+    try:
+        return model.model_validate_json(body)
+    except ValidationError:
+        raise InputError("body", f"expected JSON {expected}") from None
+
 
 STATUS_OF: list[tuple[type[AzadError], int]] = [
     (LoginRequired, 401),

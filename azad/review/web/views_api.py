@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from azad.errors import InputError
 from azad.glossary import load_glossary
 from azad.queue.store import Queue
 from azad.queue.units import Unit
@@ -27,8 +25,7 @@ from azad.review.qa import check_segment
 from azad.review.segments import Conflict, NotFound, apply_edits, last_change, read_segments
 from azad.review.segments import Edit as SegmentEdit
 from azad.review.talk import claim_warning, threads
-from azad.review.web.common import target
-from azad.review.web.limits import too_large
+from azad.review.web.common import json_body, target
 from azad.review.web.schemas import SavedOut, SaveRequest, SegmentOut
 from azad.review.web.security import check_csrf, require_session
 from azad.workspace import Workspace
@@ -68,15 +65,8 @@ async def save_segment(request: Request) -> Response:
     check_csrf(request, sess, request.headers.get("x-csrf-token"))
     ws, slug, lang_key = target(request, sess)
     ctx = request.path_params["ctx"]
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise too_large(MAX_BODY)
-    try:
-        data = SaveRequest.model_validate_json(body)
-    except ValidationError:  # malformed JSON, wrong types, nesting too deep: one answer
-        raise InputError(
-            "body", 'expected JSON {"text": str, "rev": str, "reviewed": bool}'
-        ) from None
+    expected = '{"text": str, "rev": str, "reviewed": bool}'
+    data = await json_body(request, SaveRequest, expected, MAX_BODY)
     text, rev, reviewed = data.text, data.rev, data.reviewed
 
     def save() -> dict[str, Any]:

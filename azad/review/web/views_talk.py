@@ -18,16 +18,14 @@ reason included when the action is refused:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 from urllib.parse import quote
 
-from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from azad.errors import AzadError, InputError
+from azad.errors import AzadError
 from azad.glossary import load_glossary
 from azad.queue import status as state
 from azad.review.actions import Forbidden, require_editor
@@ -36,8 +34,7 @@ from azad.review.qa import check_segment
 from azad.review.talk import add_comment, live_unit, send_back_segments, threads
 from azad.review.terms import add_glossary_term
 from azad.review.users import User
-from azad.review.web.common import target
-from azad.review.web.limits import too_large
+from azad.review.web.common import json_body, target
 from azad.review.web.schemas import (
     CommentOut,
     CommentRequest,
@@ -53,25 +50,12 @@ MAX_BODY = 16_000
 FORM_TEXT = 4000
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
-async def _body(request: Request, model: type[M], expected: str) -> M:
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise too_large(MAX_BODY)
-    try:
-        return model.model_validate_json(body)
-    except ValidationError:
-        raise InputError("body", f"expected JSON {expected}") from None
-
-
 async def comment(request: Request) -> Response:
     sess = require_session(request)
     check_csrf(request, sess, request.headers.get("x-csrf-token"))
     ws, slug, lang_key = target(request, sess)
     ctx = request.path_params["ctx"]
-    data = await _body(request, CommentRequest, '{"text": str}')
+    data = await json_body(request, CommentRequest, '{"text": str}', MAX_BODY)
 
     def run() -> CommentsOut:
         add_comment(ws, slug, lang_key, ctx, sess.user, data.text)
@@ -92,7 +76,7 @@ async def dismiss_check(request: Request) -> Response:
     check_csrf(request, sess, request.headers.get("x-csrf-token"))
     ws, slug, lang_key = target(request, sess)
     ctx = request.path_params["ctx"]
-    data = await _body(request, DismissRequest, '{"check": str, "rev": str}')
+    data = await json_body(request, DismissRequest, '{"check": str, "rev": str}', MAX_BODY)
 
     def run() -> DismissOut:
         code = ws.settings.languages[lang_key].code
