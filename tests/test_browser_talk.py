@@ -5,63 +5,23 @@ sends that one segment back, the translator sees it as needing editing and fixes
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import pytest
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
-from test_review_support import PASSWORD, SALANG, add_users, make_queue, review_everything
+from test_browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    log_in,
+    pytestmark,
+    served,
+)
+from test_review_support import PASSWORD, SALANG, review_everything
 
 from azad.queue.status import claim, translation_status
 from azad.review.segments import read_segments
 from azad.review.users import add_user
-from azad.review.web.app import create_app
 from azad.workspace import Workspace
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason="Debian's chromium is not installed (make test does it)",
-)
-
-
-@pytest.fixture
-def served(workspace: Workspace) -> Iterator[tuple[Workspace, str]]:
-    import uvicorn
-
-    make_queue(workspace)
-    add_users(workspace)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(workspace), log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield workspace, f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-
-
-def log_in(browser: Any, base: str, name: str) -> Any:
-    """A new page (its own context: its own cookies), logged in as ``name``, on the Dari
-    editor page of the Salang article."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{base}/login?next=/t/{SALANG}/dari")
-    page.fill('input[name="name"]', name)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('button[type="submit"]')
-    page.wait_for_url(f"{base}/t/{SALANG}/dari")
-    return page
+__all__ = ["pytestmark", "served"]  # the fixture and the skip mark come from test_browser
 
 
 def test_a_comment_an_editor_sends_back_and_the_translator_fixes(

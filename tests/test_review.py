@@ -4,7 +4,6 @@ exchange (XLIFF 1.2, PO, TMX), the translation memory and QA checks."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,11 @@ from test_review_support import (
     HERAT,
     PASSWORD,
     SALANG,
-    add_users,
+    copy_workspace,
     entry,
-    make_queue,
     msgfmt_check,
     po,
+    queue_template,
     register_cli,
     review_everything,
 )
@@ -37,19 +36,12 @@ register_cli()
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("template") / "ws"
-    assert run(["init", str(root)]) == 0
-    ws = Workspace(root.resolve())
-    make_queue(ws)
-    add_users(ws)
-    return root
+    return queue_template(tmp_path_factory.mktemp("template") / "ws")
 
 
 @pytest.fixture
 def ws(template: Path, tmp_path: Path) -> Workspace:
-    root = tmp_path / "ws"
-    shutil.copytree(template, root)
-    return Workspace(root.resolve())
+    return copy_workspace(template, tmp_path / "ws")
 
 
 @pytest.fixture

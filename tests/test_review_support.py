@@ -4,6 +4,7 @@ logging in through the real login form, and the CLI's review commands."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,8 +13,10 @@ import polib
 from helpers import EXAMPLES, load_po, po_path, save_po
 from starlette.testclient import TestClient
 
+from azad.cli import run
 from azad.ingest import ingest_files
 from azad.queue.articles import ArticleStore
+from azad.review.web.app import create_app
 from azad.translate import Job, update_translations
 from azad.workspace import Workspace
 
@@ -79,6 +82,27 @@ def add_users(ws: Workspace) -> None:
 
     for name, (role, langs) in USERS.items():
         add_user(ws, name, role, langs, PASSWORD)
+
+
+def queue_template(root: Path) -> Path:
+    """A workspace at ``root`` with the example articles translated and three users: made
+    once per module, copied for each test with :func:`copy_workspace`."""
+    assert run(["init", str(root)]) == 0
+    ws = Workspace(root.resolve())
+    make_queue(ws)
+    add_users(ws)
+    return root
+
+
+def copy_workspace(template: Path, dest: Path) -> Workspace:
+    shutil.copytree(template, dest)
+    return Workspace(dest.resolve())
+
+
+def as_user(ws: Workspace, name: str, **client_kwargs: object) -> tuple[TestClient, str]:
+    """A test client of the app logged in as ``name``, and its CSRF token."""
+    client = TestClient(create_app(ws), **client_kwargs)  # type: ignore[arg-type]
+    return client, login(client, name)
 
 
 def login(client: TestClient, name: str, password: str = PASSWORD) -> str:

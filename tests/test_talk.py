@@ -5,7 +5,6 @@ saves into someone else's claim."""
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,13 @@ from starlette.testclient import TestClient
 from test_review_support import (
     PASSWORD,
     SALANG,
-    add_users,
-    login,
-    make_queue,
+    copy_workspace,
+    queue_template,
     register_cli,
     review_everything,
+)
+from test_review_support import (
+    as_user as support_as_user,
 )
 
 from azad.cli import run
@@ -31,31 +32,24 @@ from azad.review.index import queue_rows
 from azad.review.segments import history, read_segments, save_segment
 from azad.review.talk import threads
 from azad.review.users import add_user, get_user
-from azad.review.web.app import create_app
 from azad.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("talk") / "ws"
-    assert run(["init", str(root)]) == 0
+    root = queue_template(tmp_path_factory.mktemp("talk") / "ws")
     ws = Workspace(root.resolve())
-    make_queue(ws)
-    add_users(ws)
     add_user(ws, "dina", "translator", ["dari"], PASSWORD)  # a second Dari translator
     return root
 
 
 @pytest.fixture
 def ws(template: Path, tmp_path: Path) -> Workspace:
-    root = tmp_path / "ws"
-    shutil.copytree(template, root)
-    return Workspace(root.resolve())
+    return copy_workspace(template, tmp_path / "ws")
 
 
 def as_user(ws: Workspace, name: str) -> tuple[TestClient, str]:
-    c = TestClient(create_app(ws), follow_redirects=False)
-    return c, login(c, name)
+    return support_as_user(ws, name, follow_redirects=False)
 
 
 def api(ctx: str, what: str = "") -> str:

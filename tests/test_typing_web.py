@@ -6,25 +6,21 @@ near matches. The same in a browser: test_browser_typing.py."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 from test_review_support import (
     SALANG,
-    add_users,
+    as_user,
+    copy_workspace,
     csrf_of,
-    login,
-    make_queue,
+    queue_template,
     review_everything,
     translate,
 )
 
-from azad.cli import run
 from azad.queue.articles import ArticleStore
 from azad.review.segments import read_segments, save_segment
-from azad.review.web.app import create_app
 from azad.workspace import Workspace
 
 XSS = '<script>alert("x")</script>'
@@ -32,24 +28,12 @@ XSS = '<script>alert("x")</script>'
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("typing") / "ws"
-    assert run(["init", str(root)]) == 0
-    ws = Workspace(root.resolve())
-    make_queue(ws)
-    add_users(ws)
-    return root
+    return queue_template(tmp_path_factory.mktemp("typing") / "ws")
 
 
 @pytest.fixture
 def ws(template: Path, tmp_path: Path) -> Workspace:
-    root = tmp_path / "ws"
-    shutil.copytree(template, root)
-    return Workspace(root.resolve())
-
-
-def as_user(ws: Workspace, name: str) -> tuple[TestClient, str]:
-    c = TestClient(create_app(ws))
-    return c, login(c, name)
+    return copy_workspace(template, tmp_path / "ws")
 
 
 def test_editor_page_has_the_character_bar_and_the_shortcuts(ws: Workspace) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sys
 import threading
 import xml.etree.ElementTree as ET
@@ -26,17 +25,17 @@ from test_review_support import (
     PASSWORD,
     SALANG,
     add_users,
+    copy_workspace,
     csrf_of,
     entry,
     login,
-    make_queue,
     msgfmt_check,
     po,
+    queue_template,
     review_everything,
     translate,
 )
 
-from azad.cli import run
 from azad.errors import InputError
 from azad.ingest import ingest_files
 from azad.queue.articles import ArticleStore
@@ -52,19 +51,12 @@ from azad.workspace import Workspace
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace with two translated articles and three users, made once per module."""
-    root = tmp_path_factory.mktemp("template") / "ws"
-    assert run(["init", str(root)]) == 0
-    ws = Workspace(root.resolve())
-    make_queue(ws)
-    add_users(ws)
-    return root
+    return queue_template(tmp_path_factory.mktemp("template") / "ws")
 
 
 @pytest.fixture
 def ws(template: Path, tmp_path: Path) -> Workspace:
-    root = tmp_path / "ws"
-    shutil.copytree(template, root)
-    return Workspace(root.resolve())
+    return copy_workspace(template, tmp_path / "ws")
 
 
 def client(ws: Workspace, **kwargs: object) -> TestClient:
@@ -780,3 +772,26 @@ def test_review_serve_binds_loopback_by_default(ws: Workspace) -> None:
         proc.terminate()
         out = proc.communicate(timeout=10)[0]
     assert f"http://127.0.0.1:{port}/" in out
+
+
+def test_request_bodies_over_their_limit_are_refused_and_nothing_is_written(
+    ws: Workspace,
+) -> None:
+    """A segment save over 64 kB, a comment over 16 kB, and any body over 1 MB (the login
+    form is open to anyone) answer 413; no file and no comment changes."""
+    c = client(ws)
+    csrf = login(c, "dara")
+    seg = read_segments(ws, SALANG, "dari")[0]
+    before = po(ws, SALANG, "dari").read_bytes()
+    headers = {"X-CSRF-Token": csrf}
+    save = {"text": "متن " * 20_000, "rev": seg.rev, "reviewed": True}
+    r = c.post(f"/api/t/{SALANG}/dari/segments/{seg.ctx}", json=save, headers=headers)
+    assert r.status_code == 413, r.text
+    url = f"/api/t/{SALANG}/dari/segments/{seg.ctx}/comments"
+    r = c.post(url, json={"text": "نظر " * 5_000}, headers=headers)
+    assert r.status_code == 413, r.text
+    r = c.post(url, json={"text": "نظر"}, headers=headers)  # a short one still goes in
+    assert r.status_code == 200 and len(r.json()["comments"]) == 1
+    r = client(ws).post("/login", data={"csrf": "x", "name": "a" * 1_100_000, "password": "p"})
+    assert r.status_code == 413
+    assert po(ws, SALANG, "dari").read_bytes() == before

@@ -6,7 +6,6 @@ its reason; a second Publish while one runs refused politely."""
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -17,14 +16,14 @@ from starlette.testclient import TestClient
 from test_review_support import (
     HERAT,
     SALANG,
-    add_users,
+    as_user,
+    copy_workspace,
     login,
-    make_queue,
+    queue_template,
     review_everything,
     translate,
 )
 
-from azad.cli import run
 from azad.ingest import ingest_files
 from azad.queue.store import Queue
 from azad.queue.units import Provenance, Unit
@@ -37,24 +36,12 @@ from azad.workspace import Workspace
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("worklist") / "ws"
-    assert run(["init", str(root)]) == 0
-    ws = Workspace(root.resolve())
-    make_queue(ws)
-    add_users(ws)
-    return root
+    return queue_template(tmp_path_factory.mktemp("worklist") / "ws")
 
 
 @pytest.fixture
 def ws(template: Path, tmp_path: Path) -> Workspace:
-    root = tmp_path / "ws"
-    shutil.copytree(template, root)
-    return Workspace(root.resolve())
-
-
-def as_user(ws: Workspace, name: str) -> tuple[TestClient, str]:
-    c = TestClient(create_app(ws))
-    return c, login(c, name)
+    return copy_workspace(template, tmp_path / "ws")
 
 
 def shown(html: str) -> list[str]:
