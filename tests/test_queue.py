@@ -491,3 +491,30 @@ def test_a_cat_tool_confirming_a_draft_unchanged_is_imported(ws: Workspace) -> N
     report = import_file(ws, path, by="dara")
     assert report.report.count("saved") == 1
     assert Queue(ws).read(SALANG, "dari").unit(seg.ctx).reviewed  # type: ignore[union-attr]
+
+
+def test_a_provenance_wrapped_by_a_po_tool_reads_the_same(workspace: Workspace) -> None:
+    """polib (and scripts built on it) wrap extracted comments at 78 columns, as xgettext
+    does: the provenance's one JSON line comes back as several, broken at spaces (dropped)
+    or after hyphens. The file still reads with every provenance as it was."""
+    import dataclasses
+
+    import polib
+
+    from azad.queue.pofile import parse_po, render_po
+
+    make_queue(workspace)
+    path = po_path(workspace.article_dir(SALANG), "dari")
+    before = parse_po(path.read_bytes(), path)
+    first = before.units[0]
+    long_name = "translate-" + "en_fa-" * 14 + "news"  # breaks after a hyphen when wrapped
+    renamed = dataclasses.replace(first.provenance, package=long_name)
+    units = [dataclasses.replace(first, provenance=renamed), *before.units[1:]]
+    path.write_bytes(render_po(dataclasses.replace(before, units=units)))
+    polib.pofile(str(path)).save(str(path))  # polib's default wrapping, as a CAT script saves
+    comments = [line for line in path.read_text(encoding="utf-8").splitlines() if line[:2] == "#."]
+    assert any(line.endswith("-") for line in comments)  # broken after a hyphen
+    assert not all(line.startswith(("#. provenance:", "#. azad", "#. qa:")) for line in comments)
+    after = parse_po(path.read_bytes(), path)
+    assert [u.provenance for u in after.units] == [u.provenance for u in units]
+    assert after.units[0].provenance.package == long_name

@@ -75,17 +75,38 @@ def parse_po(data: bytes, name: Path | str) -> TranslationFile:
     )
 
 
+_PREFIXES = (_PROVENANCE, _QA, _LEXICON, *_OLD_DRAFT_TEXT, _OLD_ENGINE)
+
+
+def _provenance(first: str, rest: list[str]) -> Provenance:
+    """The provenance JSON starting with ``first``, taking continuation lines from ``rest``
+    while it does not parse: tools that wrap extracted comments (polib and scripts built on
+    it wrap at 78 columns, as xgettext does) split the one line, dropping the space where
+    they broke it or breaking after a hyphen."""
+    text = first
+    while True:
+        try:
+            return Provenance.from_json(text)
+        except ValueError:
+            if not rest or not rest[0] or rest[0].startswith(_PREFIXES):
+                raise
+            more = rest.pop(0)
+            text += more if text.endswith("-") else " " + more
+
+
 def _unit(entry: polib.POEntry) -> Unit:
     prov = Provenance()
     qa: list[str] = []
     subs: list[str] = []
     notes: list[str] = []
     old_draft = ""
-    for line in (entry.comment or "").split("\n"):
+    lines = (entry.comment or "").split("\n")
+    while lines:
+        line = lines.pop(0)
         if not line:
             continue
         if line.startswith(_PROVENANCE):
-            prov = Provenance.from_json(line[len(_PROVENANCE) :])
+            prov = _provenance(line[len(_PROVENANCE) :], lines)
         elif line.startswith(_QA):
             qa.append(line[len(_QA) :])
         elif line.startswith(_LEXICON):
