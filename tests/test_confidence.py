@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 from helpers import EXAMPLES, load_po, save_po
 from starlette.testclient import TestClient
@@ -13,21 +12,10 @@ from test_review_support import add_users, login
 
 from azad.ingest import ingest_files
 from azad.queue.store import Queue
-from azad.review.confidence import (
-    NONE,
-    least_confident_first,
-    least_confident_segments,
-    translation_confidence,
-)
+from azad.review.index import queue_rows
 from azad.review.web.app import create_app
 from azad.translate import translate_articles
 from azad.workspace import Workspace
-
-
-@dataclass(frozen=True)
-class Row:
-    slug: str
-    lang_key: str
 
 
 def drafted(ws: Workspace) -> list[str]:
@@ -53,24 +41,30 @@ def test_the_editor_page_shows_the_models_confidence_per_segment(
     assert shown == expected and all(0 <= p <= 100 for p in shown)
 
 
-def test_lowest_and_mean_confidence_and_least_confident_first(ws_with_models: Workspace) -> None:
+def test_least_confident_first_orders_the_queue_and_the_segments(
+    ws_with_models: Workspace,
+) -> None:
+    """A translation's confidence is its lowest machine-draft score (the queue's cache);
+    "least confident first" orders the queue by it and an article's segments by theirs."""
     ws = ws_with_models
     salang, herat = drafted(ws)
-    figures = {s: translation_confidence(ws, s, "dari") for s in (salang, herat)}
-    for slug, conf in figures.items():
+    rows = {r.slug: r for r in queue_rows(ws, lang="dari")}
+    for slug in (salang, herat):
         units = Queue(ws).read(slug, "dari").live
-        values = [math.exp(u.provenance.score) for u in units]  # type: ignore[arg-type]
-        assert conf.scored == len(units)
-        assert conf.lowest == min(values)
-        assert math.isclose(conf.mean or 0, sum(values) / len(values))
-    rows = [Row(salang, "dari"), Row(herat, "dari"), Row("nothing-here", "dari")]
-    ordered = least_confident_first(ws, rows)
-    assert ordered[-1].slug == "nothing-here"
-    lowest = [figures[r.slug].lowest for r in ordered[:2]]
-    assert lowest == sorted(lowest)  # type: ignore[type-var]
-    segs = least_confident_segments(Queue(ws).read(salang, "dari").live)
-    confidences = [u.provenance.confidence for u in segs]
-    assert confidences == sorted(confidences)  # type: ignore[type-var]
+        assert rows[slug].min_score == min(u.provenance.score for u in units)  # type: ignore[type-var]
+    add_users(ws)
+    c = TestClient(create_app(ws))
+    login(c, "dara")
+    queue = c.get("/?lang=dari&sort=confidence").text
+    shown = list(dict.fromkeys(re.findall(r'href="/t/([a-z0-9-]+)/dari"', queue)))
+    assert shown == sorted((salang, herat), key=lambda s: rows[s].min_score or 0.0)
+    page = c.get(f"/t/{salang}/dari?sort=confidence").text
+    score = {u.ctx: u.provenance.score for u in Queue(ws).read(salang, "dari").live}
+    order = [
+        score[ctx]
+        for ctx in re.findall(r'<div class="seg[^"]*" id="seg-[^"]+" data-ctx="([^"]+)"', page)
+    ]
+    assert len(order) == len(score) and order == sorted(order)  # type: ignore[type-var]
 
 
 def test_reviewed_segments_no_longer_count(ws_with_models: Workspace) -> None:
@@ -81,4 +75,5 @@ def test_reviewed_segments_no_longer_count(ws_with_models: Workspace) -> None:
     for entry in catalog:
         entry.flags = [f for f in entry.flags if f != "fuzzy"]
     save_po(path, catalog)
-    assert translation_confidence(ws, salang, "dari") == NONE
+    (row,) = queue_rows(ws, slug=salang, lang="dari")
+    assert row.reviewed == row.total and row.min_score is None
