@@ -10,6 +10,7 @@ Layout (paths configurable in ``azad.toml``)::
     translations/glossary/glossary.tsv   names and terms, English → Dari → Pashto
     models/                         Argos packages (ARGOS_PACKAGES_DIR)
     output/                         editions and the readers' catalog
+    .azad/                          the review database, caches (.azad/cache/)
 """
 
 from __future__ import annotations
@@ -96,6 +97,11 @@ class Workspace:
     @property
     def glossary_path(self) -> Path:
         return self.translations_dir / "glossary" / "glossary.tsv"
+
+    @property
+    def cache_dir(self) -> Path:
+        """What can be rebuilt from the workspace's files (parsed PO files)."""
+        return self.root / ".azad" / "cache"
 
     def article_dir(self, slug: str) -> Path:
         return self.translations_dir / validate_slug(slug)

@@ -27,6 +27,7 @@ from azad.mt.select import select_model
 from azad.publish import PublishOutcome, publish_many, select_pairs
 from azad.queue.articles import ArticleStore
 from azad.queue.store import Queue
+from azad.review.qa_results import check_translation
 from azad.summary import TaskOutcome, publish_summary, translation_summary
 from azad.translate import translate_articles as translate_library
 from azad.workspace import Workspace
@@ -65,6 +66,10 @@ def translate(workspace: str | None, slug: str, lang_key: str) -> dict[str, Any]
     ws = _workspace(workspace)
     start = time.perf_counter()
     (report,) = translate_library(ws, [slug], [lang_key])
+    if report.written:
+        # Checked once here, so the editor page of even a 20,000-segment article needs
+        # no checks when a translator first opens it.
+        check_translation(ws, slug, lang_key)
     return {
         "slug": slug,
         "lang": lang_key,

@@ -8,6 +8,8 @@ import pytest
 from helpers import EXAMPLES, copy_file, snapshot
 
 from azad.queue.articles import ArticleStore
+from azad.queue.store import Queue
+from azad.review.db import connect
 from azad.workspace import Workspace
 
 
@@ -30,6 +32,16 @@ def test_run_twice_then_after_an_edit(prefect_api: None, ws_articles: Workspace)
     pos = sorted(ws_articles.translations_dir.glob("*/*.po"))
     assert [p.name for p in pos] == ["dari.po", "pashto.po", "dari.po", "pashto.po"]
     assert sum(o.sent for o in outcomes) == sum(o.segments for o in outcomes) > 0
+    # The new drafts were checked in the flow (azad.review.qa_results): the editor page
+    # will find every segment's warnings stored.
+    with connect(ws_articles) as conn:
+        stored = conn.execute("SELECT count(*) FROM qa_results").fetchone()[0]
+    distinct = {
+        (k, u.english, u.text)
+        for slug, k in Queue(ws_articles).pairs()
+        for u in Queue(ws_articles).read(slug, k).live
+    }
+    assert stored >= len(distinct)
 
     before = snapshot(ws_articles.translations_dir)
     again = run_flow(ws_articles)

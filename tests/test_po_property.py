@@ -35,6 +35,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from azad.ingest import ingest_files
+from azad.queue.parsed import from_bytes, to_bytes
 from azad.queue.pofile import new_file, parse_po, render_po
 from azad.queue.store import Queue
 from azad.queue.units import Provenance, TranslationFile, Unit, state_of
@@ -261,6 +262,8 @@ def test_po_round_trip_keeps_every_field(lang_code: str, title: str, entries: li
     assert loaded.metadata == tf.metadata
     # Read and written again, the file is the same: no churn, nothing rewritten.
     assert render_po(loaded) == data
+    # The parse's disk copy (azad.queue.parsed) gives back exactly the parse.
+    assert from_bytes(to_bytes(loaded)) == loaded
 
 
 def msgfmt_ok(path: Path) -> subprocess.CompletedProcess[str]:

@@ -402,7 +402,7 @@ def test_a_database_of_the_first_schema_is_migrated_keeping_its_data(tmp_path: P
     conn.execute("INSERT INTO status_cache VALUES ('a', 'dari', 'k', 1, 0, 'sha', 0.0, '{}')")
     conn.commit()
     assert migrate(conn) == 0
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert conn.execute("SELECT name FROM users").fetchall() == [("dara",)]
     assert conn.execute("SELECT new FROM changes").fetchall() == [("x",)]
     columns = [r[1] for r in conn.execute("PRAGMA table_info(status_cache)")]
@@ -410,7 +410,8 @@ def test_a_database_of_the_first_schema_is_migrated_keeping_its_data(tmp_path: P
     assert conn.execute("SELECT count(*) FROM article_text").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM status_cache").fetchone()[0] == 0  # a cache
     assert conn.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 0
-    for table in ("segment_comments", "qa_dismissals"):  # version 3: talking, dismissals
+    # version 3: talking, dismissals; version 5: QA results
+    for table in ("segment_comments", "qa_dismissals", "qa_results"):
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
     assert migrate(conn) == SCHEMA_VERSION  # nothing left to do
     conn.close()

@@ -106,6 +106,7 @@ def translate(
     """Write machine drafts into the review queue: translations/<slug>/<lang>.po."""
     from azad.glossary import load_glossary
     from azad.mt.select import select_model
+    from azad.review.qa_results import check_translation
     from azad.translate import translate_articles
 
     ws = State.workspace()
@@ -119,6 +120,9 @@ def translate(
             err_console.print(f"[yellow]warning:[/yellow] {warning}")
     with console.status("translating…"):
         reports = translate_articles(ws, names, keys)
+        for r in reports:
+            if r.written:  # checked now, not when a translator first opens it
+                check_translation(ws, r.slug, r.lang_key)
     table = Table("article", "language", "segments", "kept", "new", "changed", "flagged", "file")
     for r in reports:
         table.add_row(

@@ -26,9 +26,10 @@ from azad.errors import AzadError, InputError
 from azad.fsutil import atomic_write_bytes
 from azad.model import Article
 from azad.queue.articles import SOURCE_FILE, ArticleStore
-from azad.queue.pofile import parse_po, render_po, round_trips
+from azad.queue.parsed import ParsedFiles
+from azad.queue.pofile import render_po, round_trips
 from azad.queue.record import ReviewRecord
-from azad.queue.units import TranslationFile, Unit
+from azad.queue.units import TranslationFile
 from azad.workspace import Workspace
 
 LOCK_TIMEOUT_S = 30
@@ -126,11 +127,13 @@ class Queue:
     def read_bytes(self, slug: str, lang_key: str) -> tuple[bytes, TranslationFile]:
         path = self.require(slug, lang_key)
         data = path.read_bytes()
-        return data, _parsed.get(data, path)
+        return data, _parsed.get(data, path, self.ws.cache_dir)
 
     def read_optional(self, slug: str, lang_key: str) -> TranslationFile | None:
         path = self.po_path(slug, lang_key)
-        return _parsed.get(path.read_bytes(), path) if path.is_file() else None
+        if not path.is_file():
+            return None
+        return _parsed.get(path.read_bytes(), path, self.ws.cache_dir)
 
     def fingerprint(self, slug: str, lang_key: str) -> str:
         """SHA-256 of the PO file's bytes, or ``none`` when there is no file yet."""
@@ -208,7 +211,7 @@ class Queue:
                 return False
         atomic_write_bytes(path, data)
         if round_trips(tf):  # then tf is what parsing these bytes would give
-            _parsed.put(data, tf)  # the next read of them need not parse them again
+            _parsed.put(data, tf, path, self.ws.cache_dir)  # the next read need not parse them
         return True
 
     def save_record(self, slug: str, lang_key: str, record: ReviewRecord) -> bool:
@@ -223,42 +226,15 @@ class Queue:
 
 
 _CACHED_FILES = 16
+_parsed = ParsedFiles()
 
 
-class _ParseCache:
-    """Parsed PO files of this process, keyed by the SHA-256 of their bytes: a read still
-    reads the whole file (so nothing can be stale, whoever wrote it and however), but a
-    20,000-segment file is parsed once rather than on every save and page (~0.6 s).
-    Returns a new :class:`TranslationFile` each time (units are immutable; the list and
-    the header dictionary are copied), so a caller's changes never reach the cache."""
-
-    def __init__(self) -> None:
-        self._files: dict[bytes, tuple[str, dict[str, str], tuple[Unit, ...]]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, data: bytes, path: Path) -> TranslationFile:
-        key = hashlib.sha256(data).digest()
-        with self._lock:
-            found = self._files.get(key)
-        if found is None:
-            tf = parse_po(data, path)
-            self._store(key, tf)
-            return tf
-        header, metadata, units = found
-        return TranslationFile(header, dict(metadata), list(units))
-
-    def put(self, data: bytes, tf: TranslationFile) -> None:
-        self._store(hashlib.sha256(data).digest(), tf)
-
-    def _store(self, key: bytes, tf: TranslationFile) -> None:
-        with self._lock:
-            self._files.pop(key, None)
-            self._files[key] = (tf.header, dict(tf.metadata), tuple(tf.units))
-            while len(self._files) > _CACHED_FILES:
-                self._files.pop(next(iter(self._files)))
+def flush_caches() -> None:
+    """Write the disk copies of parsed files that are waiting for their file to be quiet
+    (a process writes them at exit anyway; benches call this before starting a server)."""
+    _parsed.flush()
 
 
-_parsed = _ParseCache()
 # Stored articles by the SHA-256 of source.json (parsing a 20,000-segment one takes
 # ~0.3 s). Shared, so read-only: nothing in the project changes an Article it read.
 _articles: dict[str, Article] = {}

@@ -156,7 +156,24 @@ DELETE FROM status_cache;
 DELETE FROM title_cache;
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, MIGRATION_V2, MIGRATION_V3, MIGRATION_V4)
+# Version 5: QA warnings remembered by the hash of what they were computed from (checks'
+# code, language, glossary, English, text), so a restarted app does not check a
+# 20,000-segment article again before showing it (azad.review.qa_results).
+MIGRATION_V5 = """
+CREATE TABLE IF NOT EXISTS qa_results (
+    id INTEGER PRIMARY KEY,
+    key BLOB NOT NULL UNIQUE,
+    warnings TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    SCHEMA_V1,
+    MIGRATION_V2,
+    MIGRATION_V3,
+    MIGRATION_V4,
+    MIGRATION_V5,
+)
 """``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -8,24 +8,22 @@ what it was: one segment by its id.
 A filter is one entry of :data:`FILTERS`: a name, a label and a predicate over a
 :class:`SegmentView` (the unit, its QA warnings, its comment count and whether it changed
 since the approval). ``check:<kind>`` filters by a QA check. Counting every filter costs
-one pass over the views, which the QA cache (:func:`warnings_for`) keeps cheap: the checks
-of a segment run once per English, text, language and glossary version in a process.
+one pass over the views; the warnings come from :mod:`azad.review.qa_results`, which
+checks a segment once per English, text, language, glossary and checks' version.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from azad.errors import InputError
-from azad.glossary import Glossary
 from azad.queue.record import ReviewRecord
 from azad.queue.units import Unit
 from azad.review.approvals import shown
 from azad.review.db import connect
-from azad.review.qa import QAWarning, check_segment
+from azad.review.qa import QAWarning
 from azad.workspace import Workspace
 
 PAGE_SIZE = 200
@@ -131,32 +129,6 @@ def page_of(views: Sequence[SegmentView], number: int, size: int = PAGE_SIZE) ->
     pages = max(1, -(-len(views) // size))
     number = min(max(1, number), pages)
     return Page(list(views[(number - 1) * size : number * size]), number, pages, len(views))
-
-
-# ---- QA warnings, cached ------------------------------------------------------------------
-
-_qa_cache: dict[tuple[str, str, str, str], tuple[QAWarning, ...]] = {}
-_qa_lock = threading.Lock()
-_QA_CACHE_MAX = 400_000
-
-
-def warnings_for(
-    units: Sequence[Unit], lang_code: str, glossary: Glossary, glossary_key: str
-) -> list[tuple[QAWarning, ...]]:
-    """QA warnings of each unit, from this process's cache where the same English and
-    text were checked against the same glossary (``glossary_key``: its file's version)."""
-    out = []
-    for u in units:
-        key = (lang_code, glossary_key, u.english, u.text)
-        found = _qa_cache.get(key)
-        if found is None:
-            found = tuple(check_segment(u.english, u.text, lang_code, glossary))
-            with _qa_lock:
-                if len(_qa_cache) >= _QA_CACHE_MAX:
-                    _qa_cache.clear()  # a crude bound: refilled by the next pages
-                _qa_cache[key] = found
-        out.append(found)
-    return out
 
 
 # ---- changed since approval -----------------------------------------------------------------

@@ -15,10 +15,11 @@ from starlette.requests import Request
 from azad.errors import InputError
 from azad.glossary import load_glossary
 from azad.model import Article
-from azad.queue.store import Snapshot, stat_key
+from azad.queue.store import Snapshot
 from azad.review import worklist
 from azad.review.chips import chips_for
 from azad.review.dismissals import Dismissed, dismissals, split
+from azad.review.qa_results import glossary_version, warnings_for
 from azad.review.segments import notes_of
 from azad.review.talk import threads
 from azad.review.tm import lookup
@@ -118,8 +119,8 @@ def build(
     lang = ws.settings.languages[lang_key]
     units = snap.file.live
     glossary = load_glossary(ws.glossary_path)
-    gkey = stat_key(str(ws.glossary_path)) or "none"
-    warnings = worklist.warnings_for(units, lang.code, glossary, gkey)
+    gkey = glossary_version(ws.glossary_path)
+    warnings = warnings_for(ws, units, lang.code, glossary, gkey)
     approved = worklist.approved_content(ws, snap.slug, lang_key, snap.record)
     found, talk = dismissals(ws, snap.slug, lang_key), threads(ws, snap.slug, lang_key, units)
     views: list[SegmentView] = []
