@@ -347,3 +347,55 @@ def test_the_editor_page_of_a_restarted_app_uses_the_stored_results(
     again = client.get(f"/t/{SLUG}/dari")
     assert again.status_code == 200
     assert qa_summary(again.text) == qa_summary(first.text)
+
+
+SERVER = """
+import sys, uvicorn
+from pathlib import Path
+from azad.queue import parsed
+parsed.DISK_MIN_BYTES = 0  # the example articles are small
+from azad.review.web.app import create_app
+from azad.workspace import Workspace
+uvicorn.run(create_app(Workspace(Path(sys.argv[1]))), host="127.0.0.1", port=int(sys.argv[2]),
+            log_level="warning")
+"""
+
+
+def test_the_served_app_stopped_by_sigterm_leaves_the_copies_of_what_it_read(
+    ws: Workspace,
+) -> None:
+    """As ``azad review serve`` under a service manager: uvicorn raises SIGTERM again once
+    it has shut down (atexit handlers never run), so the app's shutdown writes them."""
+    import signal
+    import socket
+    import time
+
+    import httpx2 as httpx
+    from test_review_support import PASSWORD
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(ws.root), str(port)])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(base + "/login", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        with httpx.Client(base_url=base, timeout=60) as client:
+            token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+            assert token
+            client.post(
+                "/login",
+                data={"csrf": token.group(1), "name": "dara", "password": PASSWORD, "next": "/"},
+            )
+            assert client.get(f"/t/{SLUG}/dari").status_code == 200
+        assert copies(ws) == []  # waiting for the file to be quiet
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert proc.returncode in (0, -signal.SIGTERM)  # uvicorn raises the signal again
+    assert any(from_bytes(c.read_bytes()) == Queue(ws).read(SLUG, "dari") for c in copies(ws))

@@ -10,10 +10,13 @@ a new route needs a row there, and an entry in :data:`.openapi.OPERATIONS`.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -22,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from azad.errors import AzadError
+from azad.queue.store import flush_caches
 from azad.review.publishing import PublishFlow, use_flow
 from azad.review.web import (
     views_actions,
@@ -86,6 +90,15 @@ ROUTES = [
 ]
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    yield
+    # uvicorn ends by raising again the signal that stopped it (SIGTERM from a service
+    # manager), so atexit handlers never run: the parses' disk copies are written here,
+    # for the restarted app to open long articles without parsing them.
+    await run_in_threadpool(flush_caches)
+
+
 def create_app(ws: Workspace, publish_flow: PublishFlow | None = None) -> Starlette:
     """The app serving ``ws``'s review queue; ``publish_flow`` (the ``publish_editions``
     flow) is what the Publish button runs in the app's process when no deployment of it
@@ -93,6 +106,7 @@ def create_app(ws: Workspace, publish_flow: PublishFlow | None = None) -> Starle
     ws.settings  # noqa: B018 -- read the settings now: a broken azad.toml fails at start
     app = Starlette(
         routes=ROUTES,
+        lifespan=_lifespan,
         middleware=[
             # X-Forwarded-For / -Proto believed only from [review] trusted_proxies (none by
             # default); uvicorn's own, so the rightmost untrusted hop is the client.
