@@ -32,6 +32,7 @@ DISK_MIN_BYTES = 256 * 1024
 DISK_FILES = 64
 """Disk copies kept per workspace, the most recently used."""
 WARM_AFTER_S = 1.0
+"""After a large file's first read, when its entries' PO text is prepared for its saves."""
 QUIET_S = 20.0
 """A disk copy is written once its file has not changed for this long, or at exit."""
 
@@ -69,7 +70,7 @@ def from_bytes(data: bytes) -> TranslationFile:
         for row in doc["units"]:
             key = tuple(row[prov_at])
             prov = provenances.get(key)
-            if prov is None:  # machine drafts of one run share most of theirs
+            if prov is None:  # equal provenances (same origin, no score) shared
                 prov = provenances[key] = Provenance(*key)
             row[prov_at] = prov
             for i in tuple_at:

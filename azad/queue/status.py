@@ -113,12 +113,12 @@ class TranslationStatus:
 
 
 def counts_of(snap: Snapshot) -> Counts:
-    live = snap.file.live
+    derived = snap.derived
     return Counts(
-        total=len(live),
-        unreviewed=len(snap.file.unreviewed),
-        rev=snap.rev,
-        in_sync=snap.in_sync,
+        total=derived.total,
+        unreviewed=len(derived.unreviewed),
+        rev=derived.rev,
+        in_sync=derived.in_sync,
         file_sha=snap.file_sha,
     )
 
@@ -131,7 +131,7 @@ def status_of(snap: Snapshot) -> TranslationStatus:
         status=derive(counts, snap.record),
         total=counts.total,
         reviewed=counts.total - counts.unreviewed,
-        unreviewed=snap.file.unreviewed,
+        unreviewed=list(snap.derived.unreviewed),
         rev=counts.rev,
         in_sync=counts.in_sync,
         file_sha=counts.file_sha,

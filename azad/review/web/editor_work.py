@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 
 from azad.errors import InputError
-from azad.glossary import load_glossary
+from azad.glossary import Glossary, load_glossary
 from azad.model import Article
 from azad.queue.store import Snapshot
 from azad.review import worklist
 from azad.review.chips import chips_for
 from azad.review.dismissals import Dismissed, dismissals, split
+from azad.review.qa import QAWarning
 from azad.review.qa_results import glossary_version, warnings_for
 from azad.review.segments import notes_of
 from azad.review.talk import threads
@@ -87,6 +90,29 @@ def _kinds(article: Article) -> dict[str, str]:
     return kinds
 
 
+_warnings_of: dict[tuple[Path, str, str, str], list[tuple[QAWarning, ...]]] = {}
+_warnings_lock = threading.Lock()
+
+
+def _warnings(
+    ws: Workspace, snap: Snapshot, lang_code: str, glossary: Glossary
+) -> list[tuple[QAWarning, ...]]:
+    """Every live unit's QA warnings (:mod:`azad.review.qa_results`), remembered for the
+    file's bytes and the glossary's: the filter bar counts them on every view, and even
+    looking 20,000 results up by their hash costs ~50 ms."""
+    gkey = glossary_version(ws.glossary_path)
+    key = (ws.root, snap.file_sha, lang_code, gkey)
+    with _warnings_lock:
+        found = _warnings_of.get(key)
+    if found is None:
+        found = warnings_for(ws, snap.file.live, lang_code, glossary, gkey)
+        with _warnings_lock:
+            if len(_warnings_of) >= 8:
+                _warnings_of.pop(next(iter(_warnings_of)))
+            _warnings_of[key] = found
+    return found
+
+
 def _page_number(request: Request) -> int:
     try:
         return max(1, int(request.query_params.get("page", "1")))
@@ -119,8 +145,7 @@ def build(
     lang = ws.settings.languages[lang_key]
     units = snap.file.live
     glossary = load_glossary(ws.glossary_path)
-    gkey = glossary_version(ws.glossary_path)
-    warnings = warnings_for(ws, units, lang.code, glossary, gkey)
+    warnings = _warnings(ws, snap, lang.code, glossary)
     approved = worklist.approved_content(ws, snap.slug, lang_key, snap.record)
     found, talk = dismissals(ws, snap.slug, lang_key), threads(ws, snap.slug, lang_key, units)
     views: list[SegmentView] = []
