@@ -295,6 +295,8 @@ def test_an_editor_adds_a_glossary_term_that_the_checks_then_use(ws: Workspace) 
     data = {"english": term, "form": "واژه‌نو", "note": "from the editor page"}
     assert tr.post(url, data={"csrf": tr_csrf, **data}).status_code == 403
     ed, csrf = as_user(ws, "eddie")
+    # Seen before the term exists: what the page remembers must not outlive the glossary.
+    assert f"glossary: {term}" not in seg_html(ed.get(f"/t/{SALANG}/dari").text, seg.ctx)
     assert flash(ed.post(url, data={"csrf": csrf, **data})) == f"Added to the glossary: {term}."
     entry = load_glossary(ws.glossary_path).get(term)
     assert entry is not None and entry.dari == "واژه‌نو" and entry.pashto == ""
