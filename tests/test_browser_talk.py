@@ -112,6 +112,14 @@ def test_a_dismissed_warning_and_a_save_into_another_claim(served: tuple[Workspa
         expect(row.locator("ul.dismissed li")).to_have_text(
             re.compile(re.escape(message) + r" · dismissed by dara")
         )
+        # Clicked by mistake: "restore" brings it back, and the thread says so.
+        row.locator("ul.dismissed li").get_by_role("button", name="restore").click()
+        expect(row.locator(".state")).to_have_text("warning restored")
+        expect(warnings).to_have_count(n)
+        expect(row.locator("ul.dismissed li")).to_have_count(0)
+        expect(row.locator(".talk .thread li")).to_contain_text(["had dismissed"])
+        warnings.first.get_by_role("button", name="dismiss").click()
+        expect(row.locator(".state")).to_have_text("warning dismissed")
 
         area = row.locator("textarea")
         area.fill("متن دارا")

@@ -43,6 +43,7 @@ from azad.queue.status import claim, translation_status
 from azad.render.styles import load_styles
 from azad.review import publishing, users
 from azad.review.db import connect
+from azad.review.dismissals import dismiss
 from azad.review.publishing import PublishRun
 from azad.review.qa import check_segment
 from azad.review.segments import read_segments
@@ -200,6 +201,15 @@ def _reviewed(ws: Workspace, lang: str) -> None:
     review_everything(ws, SALANG, lang)
 
 
+def _dismissed(ws: Workspace, lang: str) -> None:
+    """The first segment's first QA warning dismissed (by the editor), for a restore."""
+    seg = read_segments(ws, SALANG, lang)[0]
+    check = check_segment(seg.english, seg.text, ws.settings.languages[lang].code)[0].kind
+    editor = users.get_user(ws, USER_OF[EDITOR])
+    assert editor is not None
+    dismiss(ws, SALANG, lang, seg.ctx, seg.rev, check, editor)
+
+
 def _approved(ws: Workspace, lang: str) -> None:
     review_everything(ws, SALANG, lang)
     approve(ws, SALANG, lang, "eddie")
@@ -312,7 +322,7 @@ def _rows() -> list[Row]:
         rows.append(
             Row("POST", api, api, _article(lang, OK, False, api=True), "json", lang, None, _saved)
         )
-        for suffix in ("/comments", "/dismiss"):
+        for suffix in ("/comments", "/dismiss", "/restore"):
             rows.append(
                 Row(
                     "POST",
@@ -321,6 +331,7 @@ def _rows() -> list[Row]:
                     _article(lang, OK, False, True),
                     "json",
                     lang,
+                    _dismissed if suffix == "/restore" else None,
                 )
             )
     return rows
@@ -366,7 +377,7 @@ def send(
     if row.kind == "json":
         seg = read_segments(ws, SALANG, row.lang)[0]
         body = {"text": f"متن {USER_OF.get(role, '')}", "rev": seg.rev, "reviewed": True}
-        if url.endswith("/dismiss"):  # the segment's first QA warning
+        if url.endswith(("/dismiss", "/restore")):  # the segment's first QA warning
             code = ws.settings.languages[row.lang].code
             body["check"] = check_segment(seg.english, seg.text, code)[0].kind
         if token is not None:

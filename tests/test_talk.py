@@ -284,6 +284,38 @@ def test_a_translator_dismisses_a_warning_for_exactly_that_text(ws: Workspace) -
     assert "dismissed by" not in seg_html(tr.get(f"/t/{SALANG}/dari").text, ctx)
 
 
+def test_an_editor_brings_back_a_warning_a_translator_dismissed(ws: Workspace) -> None:
+    tr, tr_csrf = as_user(ws, "dara")
+    seg = _warned(tr, ws)
+    ctx, check, message = seg["ctx"], seg["checks"][0], seg["warnings"][0]
+    body = {"check": check, "rev": seg["rev"]}
+    r = tr.post(api(ctx, "dismiss"), json=body, headers={"X-CSRF-Token": tr_csrf})
+    assert r.status_code == 200, r.text
+
+    pasha, pasha_csrf = as_user(ws, "pasha")  # works on Pashto only
+    r = pasha.post(api(ctx, "restore"), json=body, headers={"X-CSRF-Token": pasha_csrf})
+    assert r.status_code == 403
+    ed, csrf = as_user(ws, "eddie")
+    headers = {"X-CSRF-Token": csrf}
+    stale = {"check": check, "rev": "stale"}
+    assert ed.post(api(ctx, "restore"), json=stale, headers=headers).status_code == 409
+    r = ed.post(api(ctx, "restore"), json=body, headers=headers)
+    assert r.status_code == 200, r.text
+    assert check in r.json()["checks"] and message in r.json()["warnings"]
+    assert r.json()["dismissed"] == []
+    # The thread says who brought it back, and whose dismissal it was.
+    (note,) = r.json()["comments"]
+    assert note["by"] == "eddie"
+    assert note["text"] == f"Restored the “{check}” warning that dara had dismissed."
+    # It counts again, and the translator sees it standing, with the note.
+    page = tr.get(f"/t/{SALANG}/dari").text
+    assert "dismissed by" not in seg_html(page, ctx)
+    assert check in tr.get(api(ctx)).json()["checks"]
+    assert "had dismissed" in seg_html(page, ctx)
+    # Nothing is left to restore.
+    assert ed.post(api(ctx, "restore"), json=body, headers=headers).status_code == 400
+
+
 # --- glossary terms from the editor page --------------------------------------------------
 
 

@@ -4,6 +4,9 @@ A dismissal names the check (:attr:`azad.review.qa.QAWarning.kind`), who and whe
 the hashes of the segment's English and of the exact text it was made on: it covers that
 text only, so once the text changes the warning comes back. Dismissed warnings stay on
 the page ("dismissed by X", for the editor to see) but count in no failing-check total.
+Anyone working on the language can bring a dismissed warning back (an editor who
+disagrees, a translator who clicked by mistake); the segment's thread then says who
+restored whose dismissal, in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from azad.queue.units import Unit
 from azad.review.actions import require_lang
 from azad.review.db import connect
 from azad.review.qa import QAWarning
-from azad.review.talk import live_unit, now_iso, text_sha
+from azad.review.talk import insert_comments, live_unit, now_iso, text_sha
 from azad.review.users import User
 from azad.workspace import Workspace
 
@@ -93,4 +96,27 @@ def dismiss(
             " check_name, by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (slug, lang_key, ctx, english, text, name, user.name, now_iso()),
         )
+    return unit
+
+
+def restore(
+    ws: Workspace, slug: str, lang_key: str, ctx: str, rev: str, check: str, user: User
+) -> Unit:
+    """``user`` brings back the dismissed warning ``check`` of segment ``ctx`` as it is at
+    revision ``rev`` (:class:`StaleText` if it changed since; :class:`InputError` if no
+    such warning is dismissed for its text)."""
+    require_lang(user, lang_key)
+    unit = live_unit(ws, slug, lang_key, ctx)
+    if unit.rev != rev:
+        raise StaleText(f"{ctx}: the segment changed since you loaded it; look at it again")
+    english, text, name = _key(unit, check)
+    where = "slug = ? AND lang = ? AND english_sha = ? AND text_sha = ? AND check_name = ?"
+    args = (slug, lang_key, english, text, name)
+    with connect(ws) as conn, conn:
+        row = conn.execute(f"SELECT by FROM qa_dismissals WHERE {where}", args).fetchone()
+        if row is None:
+            raise InputError("check", f"{ctx} has no dismissed {check!r} warning to restore")
+        conn.execute(f"DELETE FROM qa_dismissals WHERE {where}", args)
+        note = f"Restored the “{check}” warning that {row[0]} had dismissed."
+        insert_comments(conn, slug, lang_key, [unit], user, "comment", note)
     return unit

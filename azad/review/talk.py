@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -84,16 +85,29 @@ def _insert(
     kind: Kind,
     text: str,
 ) -> None:
-    at = now_iso()
     with connect(ws) as conn, conn:
-        conn.executemany(
-            "INSERT INTO segment_comments (slug, lang, ctx, english_sha, at, by, role, kind, text)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (slug, lang_key, u.ctx, text_sha(u.english), at, user.name, user.role, kind, text)
-                for u in units
-            ],
-        )
+        insert_comments(conn, slug, lang_key, units, user, kind, text)
+
+
+def insert_comments(
+    conn: sqlite3.Connection,
+    slug: str,
+    lang_key: str,
+    units: Iterable[Unit],
+    user: User,
+    kind: Kind,
+    text: str,
+) -> None:
+    """The same comment on each of ``units``, in the caller's transaction."""
+    at = now_iso()
+    conn.executemany(
+        "INSERT INTO segment_comments (slug, lang, ctx, english_sha, at, by, role, kind, text)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (slug, lang_key, u.ctx, text_sha(u.english), at, user.name, user.role, kind, text)
+            for u in units
+        ],
+    )
 
 
 def add_comment(ws: Workspace, slug: str, lang_key: str, ctx: str, user: User, text: str) -> None:

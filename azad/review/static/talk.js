@@ -55,6 +55,20 @@
       li.textContent = d.message + " · dismissed by " + d.by + " (" + d.at.replace("T", " ") + ")";
       return li;
     }));
+    addRestoreButtons(seg);
+  }
+
+  // A "restore" button after each dismissed warning: whoever disagrees brings it back.
+  function addRestoreButtons(seg) {
+    seg.querySelectorAll("ul.dismissed > li[data-check]").forEach((li) => {
+      if (li.querySelector("button.restore")) return;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "restore";
+      button.textContent = "restore";
+      button.setAttribute("aria-label", "Restore the “" + li.dataset.check + "” warning");
+      li.append(" ", button);
+    });
   }
 
   function showComments(seg, comments) {
@@ -74,7 +88,10 @@
     seg.querySelector(".comment-count").textContent = String(comments.length);
   }
 
-  root.querySelectorAll(".seg").forEach(addDismissButtons);
+  root.querySelectorAll(".seg").forEach((seg) => {
+    addDismissButtons(seg);
+    addRestoreButtons(seg);
+  });
 
   root.addEventListener("submit", async (ev) => {
     const form = ev.target;
@@ -96,20 +113,23 @@
   });
 
   root.addEventListener("click", async (ev) => {
-    const button = ev.target.closest("button.dismiss");
+    const button = ev.target.closest("button.dismiss, button.restore");
     if (!button) return;
+    const restoring = button.classList.contains("restore");
     const seg = button.closest(".seg");
     const li = button.closest("li");
-    const url = api + encodeURIComponent(seg.dataset.ctx) + "/dismiss";
+    const url = api + encodeURIComponent(seg.dataset.ctx) + (restoring ? "/restore" : "/dismiss");
     const r = await post(url, { check: li.dataset.check, rev: seg.dataset.rev }).catch(() => null);
     const state = seg.querySelector(".state");
     if (!r || !r.ok) {
-      state.textContent = "not dismissed: " + (r ? r.data.error || r.status : "no connection");
+      const what = restoring ? "not restored: " : "not dismissed: ";
+      state.textContent = what + (r ? r.data.error || r.status : "no connection");
       return;
     }
     showWarnings(seg, r.data.warnings, r.data.checks);
     showDismissed(seg, r.data.dismissed);
-    state.textContent = "warning dismissed";
+    if (r.data.comments) showComments(seg, r.data.comments);
+    state.textContent = restoring ? "warning restored" : "warning dismissed";
   });
 
   root.addEventListener("azad:saved", (ev) => {

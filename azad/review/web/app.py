@@ -80,6 +80,7 @@ ROUTES = [
     Route("/api" + T + "/segments/{ctx}", views_api.save_segment, methods=["POST"]),
     Route("/api" + T + "/segments/{ctx}/comments", views_talk.comment, methods=["POST"]),
     Route("/api" + T + "/segments/{ctx}/dismiss", views_talk.dismiss_check, methods=["POST"]),
+    Route("/api" + T + "/segments/{ctx}/restore", views_talk.restore_check, methods=["POST"]),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
     # Public: the readers' catalog and editions (output/), no session looked at.
     Route("/editions", views_editions.editions_root, methods=["GET"]),

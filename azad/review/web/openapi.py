@@ -247,6 +247,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         for name, summary, request, done, answer in (
             ("comments", "Comment on a segment", COMMENT_IN, "its comments", COMMENTS),
             ("dismiss", "Dismiss a QA warning for the text", DISMISS_IN, "its warnings", DISMISS),
+            ("restore", "Bring back a dismissed QA warning", DISMISS_IN, "its warnings", DISMISS),
         )
     },
     **{

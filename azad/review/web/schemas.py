@@ -71,7 +71,7 @@ class CommentsOut(BaseModel):
 
 
 class DismissRequest(BaseModel):
-    """``POST /api/t/{slug}/{lang}/segments/{ctx}/dismiss``."""
+    """``POST /api/t/{slug}/{lang}/segments/{ctx}/dismiss`` (and ``…/restore``)."""
 
     model_config = ConfigDict(strict=True)
     check: str = Field(max_length=64, description="the check's name (`checks` of the segment)")
@@ -90,6 +90,9 @@ class DismissOut(BaseModel):
     warnings: list[str]
     checks: list[str]
     dismissed: list[DismissedOut]
+    comments: list[CommentOut] | None = Field(
+        default=None, description="after a restore: the segment's thread, which records it"
+    )
 
 
 class TheirText(BaseModel):

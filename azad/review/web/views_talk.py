@@ -6,6 +6,8 @@ JSON (the editor page's script, like saves; ``X-CSRF-Token`` header):
   segment; answers the segment's comments.
 * ``POST /api/t/{slug}/{lang}/segments/{ctx}/dismiss`` ``{"check", "rev"}``: dismiss a
   QA warning for the segment's text at ``rev`` (409 if it changed since).
+* ``POST /api/t/{slug}/{lang}/segments/{ctx}/restore`` ``{"check", "rev"}``: bring a
+  dismissed warning back; the segment's thread records who did, and answers with it.
 
 Forms (editors; ``csrf`` field), which go back to the editor page with a message, the
 reason included when the action is refused:
@@ -29,7 +31,7 @@ from azad.errors import AzadError
 from azad.glossary import load_glossary
 from azad.queue import status as state
 from azad.review.actions import Forbidden, require_editor
-from azad.review.dismissals import dismiss, dismissals, split
+from azad.review.dismissals import dismiss, dismissals, restore, split
 from azad.review.qa import check_segment
 from azad.review.talk import add_comment, live_unit, send_back_segments, threads
 from azad.review.terms import add_glossary_term
@@ -72,6 +74,16 @@ async def comment(request: Request) -> Response:
 
 
 async def dismiss_check(request: Request) -> Response:
+    return await _check_action(request, restoring=False)
+
+
+async def restore_check(request: Request) -> Response:
+    return await _check_action(request, restoring=True)
+
+
+async def _check_action(request: Request, *, restoring: bool) -> Response:
+    """Dismiss a QA warning of a segment, or bring a dismissed one back; the answer is the
+    segment's warnings as they stand then (and, for a restore, its thread, which says so)."""
     sess = require_session(request)
     check_csrf(request, sess, request.headers.get("x-csrf-token"))
     ws, slug, lang_key = target(request, sess)
@@ -83,7 +95,10 @@ async def dismiss_check(request: Request) -> Response:
         glossary = load_glossary(ws.glossary_path)
         unit = live_unit(ws, slug, lang_key, ctx)
         warnings = check_segment(unit.english, unit.text, code, glossary)
-        unit = dismiss(ws, slug, lang_key, ctx, data.rev, data.check, sess.user, warnings)
+        if restoring:
+            unit = restore(ws, slug, lang_key, ctx, data.rev, data.check, sess.user)
+        else:
+            unit = dismiss(ws, slug, lang_key, ctx, data.rev, data.check, sess.user, warnings)
         active, dismissed = split(unit, warnings, dismissals(ws, slug, lang_key))
         return DismissOut(
             ctx=ctx,
@@ -93,9 +108,15 @@ async def dismiss_check(request: Request) -> Response:
                 DismissedOut(check=d.warning.kind, message=d.warning.message, by=d.by, at=d.at)
                 for d in dismissed
             ],
+            comments=[
+                CommentOut(at=c.at, by=c.by, role=c.role, kind=c.kind, text=c.text)
+                for c in threads(ws, slug, lang_key, [unit]).get(ctx, [])
+            ]
+            if restoring
+            else None,
         )
 
-    return JSONResponse((await run_in_threadpool(run)).model_dump())
+    return JSONResponse((await run_in_threadpool(run)).model_dump(exclude_none=True))
 
 
 FormAction = Callable[[Workspace, str, str, User, FormData], str]
