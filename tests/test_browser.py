@@ -3,6 +3,7 @@ app served by uvicorn on 127.0.0.1 (a free port), as a translator would use it."
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from helpers import ROOT
+from starlette.applications import Starlette
 from test_review_support import PASSWORD, SALANG, add_users, entry, make_queue
 
 from azad.review.segments import read_segments, save_segment
@@ -36,28 +38,35 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def served(workspace: Workspace) -> Iterator[tuple[Workspace, str]]:
+@contextlib.contextmanager
+def serving(app: Starlette) -> Iterator[str]:
+    """``app`` served by uvicorn on a thread, on a free port of 127.0.0.1; its base URL."""
     import uvicorn
 
-    make_queue(workspace)
-    add_users(workspace)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(workspace), log_level="warning", lifespan="off")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield workspace, f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture
+def served(workspace: Workspace) -> Iterator[tuple[Workspace, str]]:
+    make_queue(workspace)
+    add_users(workspace)
+    with serving(create_app(workspace)) as base:
+        yield workspace, base
 
 
 def test_translator_edits_a_dari_segment_with_the_keyboard(served: tuple[Workspace, str]) -> None:

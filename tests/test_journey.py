@@ -13,15 +13,12 @@ and 375 px and checked with axe-core (``tests/artifacts/journey-<step>-<width>.p
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from test_a11y import AXE, WIDTHS, axe, summary
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from test_browser import CHROMIUM, CHROMIUM_ARGS, serving
 from test_browser import pytestmark as needs_chromium
 from test_browser_typing import CTX, NEAR, ZWNJ, near_article, watch_errors
 from test_review_support import PASSWORD, add_users, entry, make_queue
@@ -42,27 +39,12 @@ PUBLISH_WAIT_MS = 180_000
 @pytest.fixture
 def served(workspace: Workspace, prefect_api: None) -> Iterator[tuple[Workspace, str]]:
     """The app with the real publish flow, as ``azad review serve`` builds it."""
-    import uvicorn
-
     from flows.pipeline import publish_editions
 
     make_queue(workspace)
     add_users(workspace)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = create_app(workspace, publish_flow=publish_editions)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield workspace, f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(create_app(workspace, publish_flow=publish_editions)) as base:
+        yield workspace, base
 
 
 def focused(page: Any, test: str) -> bool:

@@ -76,19 +76,6 @@ def now_iso() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _insert(
-    ws: Workspace,
-    slug: str,
-    lang_key: str,
-    units: Iterable[Unit],
-    user: User,
-    kind: Kind,
-    text: str,
-) -> None:
-    with connect(ws) as conn, conn:
-        insert_comments(conn, slug, lang_key, units, user, kind, text)
-
-
 def insert_comments(
     conn: sqlite3.Connection,
     slug: str,
@@ -114,7 +101,9 @@ def add_comment(ws: Workspace, slug: str, lang_key: str, ctx: str, user: User, t
     """``user`` comments on segment ``ctx`` (any user who works on the language)."""
     require_lang(user, lang_key)
     text = _clean(text)
-    _insert(ws, slug, lang_key, [live_unit(ws, slug, lang_key, ctx)], user, "comment", text)
+    unit = live_unit(ws, slug, lang_key, ctx)
+    with connect(ws) as conn, conn:
+        insert_comments(conn, slug, lang_key, [unit], user, "comment", text)
 
 
 def threads(
@@ -191,5 +180,6 @@ def send_back_segments(
             f"{slug} ({lang_key}): {', '.join(changed)} changed while you sent it back; "
             "look at it again"
         )
-    _insert(ws, slug, lang_key, units, user, "send back", comment)
+    with connect(ws) as conn, conn:
+        insert_comments(conn, slug, lang_key, units, user, "send back", comment)
     return state.send_back(ws, slug, lang_key, user.name, comment, segments=wanted)

@@ -61,16 +61,18 @@ async def comment(request: Request) -> Response:
 
     def run() -> CommentsOut:
         add_comment(ws, slug, lang_key, ctx, sess.user, data.text)
-        unit = live_unit(ws, slug, lang_key, ctx)
-        found = threads(ws, slug, lang_key, [unit]).get(ctx, [])
-        return CommentsOut(
-            ctx=ctx,
-            comments=[
-                CommentOut(at=c.at, by=c.by, role=c.role, kind=c.kind, text=c.text) for c in found
-            ],
-        )
+        return CommentsOut(ctx=ctx, comments=_thread(ws, slug, lang_key, ctx))
 
     return JSONResponse((await run_in_threadpool(run)).model_dump())
+
+
+def _thread(ws: Workspace, slug: str, lang_key: str, ctx: str) -> list[CommentOut]:
+    """The segment's comments as the API answers them, oldest first."""
+    unit = live_unit(ws, slug, lang_key, ctx)
+    return [
+        CommentOut(at=c.at, by=c.by, role=c.role, kind=c.kind, text=c.text)
+        for c in threads(ws, slug, lang_key, [unit]).get(ctx, [])
+    ]
 
 
 async def dismiss_check(request: Request) -> Response:
@@ -108,12 +110,7 @@ async def _check_action(request: Request, *, restoring: bool) -> Response:
                 DismissedOut(check=d.warning.kind, message=d.warning.message, by=d.by, at=d.at)
                 for d in dismissed
             ],
-            comments=[
-                CommentOut(at=c.at, by=c.by, role=c.role, kind=c.kind, text=c.text)
-                for c in threads(ws, slug, lang_key, [unit]).get(ctx, [])
-            ]
-            if restoring
-            else None,
+            comments=_thread(ws, slug, lang_key, ctx) if restoring else None,
         )
 
     return JSONResponse((await run_in_threadpool(run)).model_dump(exclude_none=True))
