@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import http.client
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import approve_translation
+from helpers import approve_translation, serving
 from starlette.testclient import TestClient
 from test_review_support import add_users, login, make_queue
 
@@ -63,28 +60,11 @@ def anon(ws: Workspace) -> TestClient:
 
 @contextmanager
 def serve(ws: Workspace) -> Iterator[str]:
-    """The app served by uvicorn on 127.0.0.1 (a free port) in a thread; its base URL."""
-    import uvicorn
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
+    """The app (publishing with the real flow) served on a free port; its base URL."""
     from flows.pipeline import publish_editions
 
-    app = create_app(ws, publish_flow=publish_editions)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serving(create_app(ws, publish_flow=publish_editions)) as base:
+        yield base
 
 
 def catalog_links(html: str) -> list[str]:

@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import serving
 from test_a11y import AXE, WIDTHS, axe, summary
-from test_browser import CHROMIUM, CHROMIUM_ARGS, serving
+from test_browser import CHROMIUM, CHROMIUM_ARGS
 from test_browser import pytestmark as needs_chromium
 from test_browser_typing import CTX, NEAR, ZWNJ, near_article, watch_errors
 from test_review_support import PASSWORD, add_users, entry, make_queue
