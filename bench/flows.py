@@ -48,10 +48,10 @@ os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 
 from azad.demo import MARKER, approve_everything  # noqa: E402
-from azad.ingest import ingest_each  # noqa: E402
 from azad.publish import pending, publish_many  # noqa: E402
 from azad.queue.articles import ArticleStore  # noqa: E402
-from azad.translate import translate_articles  # noqa: E402
+from azad.services.ingest import ingest_each  # noqa: E402
+from azad.services.translate import translate_articles  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 
 
@@ -109,8 +109,8 @@ def flow_side(ws: Workspace) -> dict[str, float]:
 def write_backlog(root: Path, n: int) -> None:
     distinct = _bench_mt().distinct
 
-    from azad.ingest import ingest_each, pending_files
     from azad.readers import ReadOptions, Source, read_source
+    from azad.services.ingest import ingest_each, pending_files
     from azad.workspace import Workspace
 
     ws = Workspace(root)

@@ -64,11 +64,11 @@ sys.path.insert(0, str(ROOT))
 
 from review import PASSWORD, build, wait_until_up  # noqa: E402  (bench/review.py: the same workspace)
 
+from azad.db.connection import connect  # noqa: E402
+from azad.db.users import add_user  # noqa: E402
 from azad.queue.articles import ArticleStore  # noqa: E402
 from azad.queue.store import Queue as ReviewQueue  # noqa: E402
-from azad.review.db import connect  # noqa: E402
-from azad.review.segments import read_segments  # noqa: E402
-from azad.review.users import add_user  # noqa: E402
+from azad.review.edits import read_segments  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 
 LANGS = ("dari", "pashto")

@@ -1,4 +1,4 @@
-"""Cost of the translation memory that machine drafting consults (azad/queue/memory.py).
+"""Cost of the translation memory that machine drafting consults (azad/translation_memory.py).
 
 Usage: .venv/bin/python bench/memory.py [--articles 1000] [--repeat 5]
 
@@ -27,13 +27,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from azad import translation_memory as memory_mod  # noqa: E402
 from azad.cli import run  # noqa: E402
-from azad.ingest import ingest_files  # noqa: E402
-from azad.queue import memory as memory_mod  # noqa: E402
+from azad.db.users import User  # noqa: E402
 from azad.queue.articles import ArticleStore  # noqa: E402
-from azad.queue.status import approve, translation_status  # noqa: E402
+from azad.queue.status import translation_status  # noqa: E402
 from azad.queue.store import Queue  # noqa: E402
-from azad.translate import Job, update_translations  # noqa: E402
+from azad.review.actions import approve  # noqa: E402
+from azad.services.ingest import ingest_files  # noqa: E402
+from azad.services.translate import Job, update_translations  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 
 
@@ -64,7 +66,8 @@ def build(root: Path, articles: int) -> tuple[Workspace, list[str]]:
         # Each copy's texts differ, so the memory holds many distinct entries.
         units = [u.with_text(f"{u.text} {i}", "reviewed") for u in tf.live]
         queue.write(slug, "dari", replace(tf, units=units + tf.obsolete))
-        approve(ws, slug, "dari", "editor", translation_status(ws, slug, "dari").rev)
+        rev = translation_status(ws, slug, "dari").rev
+        approve(ws, slug, "dari", User("editor", "editor"), rev)
     english = [u.english for u in queue.read(slugs[0], "dari").live]
     return ws, english
 

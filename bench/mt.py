@@ -48,8 +48,8 @@ from azad.mt.packages import install_file, use_packages_dir  # noqa: E402
 from azad.mt.testmodel import build_test_package  # noqa: E402
 from azad.readers import ReadOptions, Source, read_source  # noqa: E402
 from azad.readers.base import RawBlock, assemble  # noqa: E402
+from azad.services.translate import Job, update_translations  # noqa: E402
 from azad.settings import MTSettings, load_settings  # noqa: E402
-from azad.translate import Job, update_translations  # noqa: E402
 
 
 def examples() -> list[Article]:

@@ -16,7 +16,7 @@ Usage: .venv/bin/python bench/render.py [--articles 200] [--rounds 3] [--no-sequ
    atomic writes, review records, catalog — in its process pool (one worker per core),
    against (d) the direct WeasyPrint + pandoc calls in a pool of as many processes, and
    (e) the direct calls in a plain loop in one process.
-3. *Catalog of 1,000 editions* (``--catalog``): ``azad.catalog.write_catalog`` over
+3. *Catalog of 1,000 editions* (``--catalog``): ``azad.catalog.write.write_catalog`` over
    generated manifests (index and language pages, paged OPDS and Atom), from scratch and
    again unchanged; the time per edition and the first page's size.
 
@@ -48,11 +48,12 @@ from fontTools.ttLib import TTFont  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from azad.cli import run  # noqa: E402
+from azad.db.users import User  # noqa: E402
 from azad.model import Article  # noqa: E402
 from azad.publish import edition_id, publish_many  # noqa: E402
 from azad.queue.articles import ArticleStore  # noqa: E402
 from azad.queue.pofile import new_file  # noqa: E402
-from azad.queue.status import approve, translation_status  # noqa: E402
+from azad.queue.status import translation_status  # noqa: E402
 from azad.queue.store import Queue  # noqa: E402
 from azad.queue.units import Provenance, Unit  # noqa: E402
 from azad.readers import ReadOptions, Source, read_source  # noqa: E402
@@ -62,6 +63,7 @@ from azad.render.epub import epub_css, epub_inputs, pandoc_args, pandoc_path, te
 from azad.render.html import render_reading  # noqa: E402
 from azad.render.pdf import PDF_VARIANT, edition_pdf_html  # noqa: E402
 from azad.render.styles import Styles  # noqa: E402
+from azad.review.actions import approve  # noqa: E402
 from azad.settings import Settings, load_settings  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 
@@ -229,7 +231,7 @@ def make_workspace(n: int, root: Path) -> tuple[Workspace, list[tuple[str, str]]
         queue = Queue(ws)
         with queue.locked(slug, "dari"):
             queue.write(slug, "dari", tf)
-        approve(ws, slug, "dari", "bench", translation_status(ws, slug, "dari").rev)
+        approve(ws, slug, "dari", User("bench", "editor"), translation_status(ws, slug, "dari").rev)
         pairs.append((slug, "dari"))
         inputs.append(direct_inputs(article, "dari", ws.settings, styles))
     return ws, pairs, inputs
@@ -265,7 +267,7 @@ def bench_catalog(n: int) -> list[tuple[str, float, int]]:
     import datetime as dt
     import json
 
-    from azad.catalog import write_catalog
+    from azad.catalog.write import write_catalog
 
     tmp = Path(tempfile.mkdtemp(prefix="azad-bench-catalog-"))
     ws, pairs, _ = make_workspace(1, tmp / "ws")

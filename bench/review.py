@@ -51,17 +51,17 @@ sys.path.insert(0, str(ROOT))
 import polib  # noqa: E402
 
 from azad.cli import run  # noqa: E402
-from azad.ingest import ingest_files  # noqa: E402
+from azad.db.users import add_user  # noqa: E402
 from azad.queue.articles import ArticleStore  # noqa: E402
 from azad.queue.parsed import from_bytes, to_bytes  # noqa: E402
 from azad.queue.pofile import parse_po  # noqa: E402
 from azad.queue.store import Queue, flush_caches  # noqa: E402
 from azad.queue.units import Unit  # noqa: E402
+from azad.review.edits import read_segments  # noqa: E402
 from azad.review.index import queue_rows  # noqa: E402
 from azad.review.qa_results import check_translation  # noqa: E402
-from azad.review.segments import read_segments  # noqa: E402
-from azad.review.users import add_user  # noqa: E402
-from azad.translate import Job, update_translations  # noqa: E402
+from azad.services.ingest import ingest_files  # noqa: E402
+from azad.services.translate import Job, update_translations  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 
 PASSWORD = "benchmark password"
@@ -123,11 +123,11 @@ def add_long_article(ws: Workspace, segments: int) -> str:
 SERVER = """
 import sys, uvicorn
 from pathlib import Path
-from azad.review.web.app import create_app
+from azad.web.app import create_app
 from azad.workspace import Workspace
 ws = Workspace(Path(sys.argv[1]))
 if len(sys.argv) > 3:  # a baseline checkout on a copy of the workspace: its own database
-    from azad.review.users import add_user, get_user
+    from azad.db.users import add_user, get_user
     if get_user(ws, "editor") is None:
         add_user(ws, "editor", "editor", [], sys.argv[3])
 uvicorn.run(create_app(ws), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
@@ -392,7 +392,7 @@ def floors(ws: Workspace, slug: str, n: int, saves: list[float]) -> None:
     this process on the long article: a save must write the whole file (render it and
     write it atomically, with fsync), and a first open must have its parse (polib, or the
     disk copy of an earlier parse, azad.queue.parsed)."""
-    # As the app's editor page does (azad.review.web.editor_work.gc_paused): this process
+    # As the app's editor page does (azad.web.editor_work.gc_paused): this process
     # holds the whole benchmark's objects, and collections set off by the thousands of
     # units made here would walk all of them.
     gc.freeze()

@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from review import build, login, serve, timed  # noqa: E402
 
-from azad.review.db import connect  # noqa: E402
+from azad.db.connection import connect  # noqa: E402
+from azad.review.edits import read_segments  # noqa: E402
 from azad.review.index import queue_rows  # noqa: E402
-from azad.review.segments import read_segments  # noqa: E402
 from azad.review.talk import text_sha  # noqa: E402
 from azad.workspace import Workspace  # noqa: E402
 

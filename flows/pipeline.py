@@ -22,14 +22,14 @@ from prefect.context import TaskRunContext
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from azad.ingest import ingest_each, scan_files
 from azad.mt.select import select_model
 from azad.publish import PublishOutcome, publish_many, select_pairs
 from azad.queue.articles import ArticleStore
 from azad.queue.store import Queue
 from azad.review.qa_results import check_translation
-from azad.summary import TaskOutcome, publish_summary, translation_summary
-from azad.translate import translate_articles as translate_library
+from azad.services.ingest import ingest_each, scan_files
+from azad.services.summary import TaskOutcome, publish_summary, translation_summary
+from azad.services.translate import translate_articles as translate_library
 from azad.workspace import Workspace
 
 MT_CONCURRENCY_LIMIT = "azad-mt"

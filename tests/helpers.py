@@ -92,10 +92,12 @@ def mark_reviewed(po: Path) -> None:
 
 def approve(ws, slug: str, lang_key: str, editor: str, comment: str = ""):
     """An editor approves the translation as it stands now (having looked at it)."""
+    from azad.db.users import User
     from azad.queue import status
+    from azad.review.actions import approve as approve_
 
     current = status.translation_status(ws, slug, lang_key)
-    return status.approve(ws, slug, lang_key, editor, current.rev, comment)
+    return approve_(ws, slug, lang_key, User(editor, "editor"), current.rev, comment)
 
 
 def approve_translation(ws, slug: str, lang_key: str) -> None:
@@ -125,3 +127,16 @@ def serving(app: Starlette) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def save_segment(
+    ws, slug: str, lang_key: str, ctx: str, text: str, rev: str, *, by: str, reviewed=True
+):
+    """Save one segment as the user ``by`` through the web app's own save path
+    (:func:`azad.review.saving.save_segment`); returns the saved segment. ``by`` need not
+    have an account: without one it saves as a translator of every language."""
+    from azad.db.users import User, get_user
+    from azad.review.saving import save_segment as save
+
+    user = get_user(ws, by) or User(by, "translator", tuple(ws.settings.languages))
+    return save(ws, slug, lang_key, user, ctx, text, rev, reviewed=reviewed).result.segment

@@ -32,7 +32,7 @@ of a rename.
 
 **Acknowledged saves.**  The save child writes a ``begin`` line (one ``write(2)`` to an
 ``O_APPEND`` file outside the workspace) before each call to
-:func:`azad.review.segments.apply_edits` and an ``ack`` line per saved segment after it
+:func:`azad.review.edits.apply_edits` and an ``ack`` line per saved segment after it
 returned.  A SIGKILL cannot undo a completed ``write(2)`` (the page cache outlives the
 process), so no fsync is needed for these records.  Every acknowledged save must be in
 the PO file (unless a later acknowledged save of the same segment superseded it) and in
@@ -96,13 +96,13 @@ random hex digits, ``.tmp``)."""
 # ==== the zygote (its own process) and the children it forks ===============================
 
 PRELOAD: dict[str, tuple[str, ...]] = {
-    "ingest": ("azad.cli", "azad.ingest"),
-    "translate": ("azad.cli", "azad.translate", "azad.mt.engine", "azad.mt.select"),
-    "save": ("azad.review.segments", "azad.queue.status"),
+    "ingest": ("azad.cli", "azad.services.ingest"),
+    "translate": ("azad.cli", "azad.services.translate", "azad.mt.engine", "azad.mt.select"),
+    "save": ("azad.review.edits", "azad.queue.status"),
     "publish": (
         "azad.publish",
         "azad.catalog",
-        "azad.feeds",
+        "azad.catalog.feeds",
         "azad.render.pdf",
         "azad.render.epub",
         "azad.render.html",
@@ -370,7 +370,7 @@ def _op_translate(args: dict[str, Any]) -> int:
 def _op_save(args: dict[str, Any]) -> int:
     """A translator saving segments, one after the other, each against the revision just
     read; some saves carry several segments (one ``apply_edits`` call, one write)."""
-    from azad.review.segments import Edit, apply_edits, read_segments
+    from azad.review.edits import Edit, apply_edits, read_segments
     from azad.workspace import Workspace
 
     ws = Workspace(Path(args["ws"]))
@@ -971,8 +971,8 @@ class TranslateScenario(Scenario):
     op = "translate"
 
     def setup(self) -> None:
-        from azad.ingest import ingest_files
         from azad.mt.packages import install_file
+        from azad.services.ingest import ingest_files
 
         self.ws = new_workspace(self.workdir / "ws")
         for archive in self.packages.values():
@@ -993,8 +993,8 @@ class TranslateScenario(Scenario):
         return {ctx for ctx, _ in article.units()}
 
     def prepare(self) -> None:
-        from azad.ingest import ingest_files
-        from azad.review.segments import Edit, apply_edits, read_segments
+        from azad.review.edits import Edit, apply_edits, read_segments
+        from azad.services.ingest import ingest_files
 
         self.round += 1
         self.units_before = {s: self._units(s) for s in self.slugs}
@@ -1059,9 +1059,9 @@ class SaveScenario(Scenario):
     """The change-log rows of the children's saves."""
 
     def setup(self) -> None:
-        from azad.ingest import ingest_files
         from azad.queue.articles import ArticleStore
-        from azad.translate import Job, update_translations
+        from azad.services.ingest import ingest_files
+        from azad.services.translate import Job, update_translations
 
         self.ws = new_workspace(self.workdir / "ws")
         outcomes = ingest_files(self.ws, sorted(EXAMPLES.iterdir()))
@@ -1116,7 +1116,7 @@ class SaveScenario(Scenario):
                     self.unlogged.add((*key, rec["text"], int(rec["fuzzy"])))
 
     def after_kill(self) -> tuple[list[str], list[str]]:
-        from azad.review.db import db_path
+        from azad.db.connection import db_path
 
         self._read_acks()
         lost, broken = [], []
@@ -1194,9 +1194,9 @@ class PublishScenario(Scenario):
     op = "publish"
 
     def setup(self) -> None:
-        from azad.ingest import ingest_files
         from azad.queue.articles import ArticleStore
-        from azad.translate import Job, update_translations
+        from azad.services.ingest import ingest_files
+        from azad.services.translate import Job, update_translations
 
         self.ws = new_workspace(self.workdir / "ws")
         source = self.ws.articles_dir / "salang-weekly.md"
@@ -1207,14 +1207,14 @@ class PublishScenario(Scenario):
         for key, lang in self.ws.settings.languages.items():
             job = Job(self.slug, article, key, lang.code)
             update_translations(self.ws, [job], FixedDrafts(), None)
-            from azad.review.segments import Edit, apply_edits, read_segments
+            from azad.review.edits import Edit, apply_edits, read_segments
 
             edits = [Edit(u.ctx, u.text, u.rev) for u in read_segments(self.ws, self.slug, key)]
             apply_edits(self.ws, self.slug, key, edits, by="tr", via="harness")
             approve(self.ws, self.slug, key, "editor")
 
     def prepare(self) -> None:
-        from azad.review.segments import Edit, apply_edits, read_segments
+        from azad.review.edits import Edit, apply_edits, read_segments
 
         self.round += 1
         langs = list(self.ws.settings.languages)
@@ -1274,8 +1274,9 @@ class PublishScenario(Scenario):
 
 
 def expected_catalog(ws: Any) -> dict[Path, bytes]:
-    """The catalog files as :func:`azad.catalog.write_catalog` would write them now."""
-    from azad.catalog import catalog_files, load_entries
+    """The catalog files as :func:`azad.catalog.write.write_catalog` would write them now."""
+    from azad.catalog.entries import load_entries
+    from azad.catalog.write import catalog_files
 
     entries = load_entries(ws)
     if not entries:

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, save_segment
 from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, served  # noqa: F401 (fixture)
 from test_review_support import PASSWORD, SALANG, review_everything
 
-from azad.review.segments import read_segments, save_segment
+from azad.review.edits import read_segments
 from azad.workspace import Workspace
 
 AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"

@@ -24,11 +24,11 @@ from starlette.testclient import TestClient
 from test_review_support import add_users, make_queue, register_cli
 
 from azad.cli import run
+from azad.db.users import create_session, require_user
 from azad.queue.articles import ArticleStore
-from azad.review.users import create_session, require_user
-from azad.review.web.app import create_app
-from azad.review.web.security import SESSION_COOKIE
 from azad.settings import SETTINGS_FILE
+from azad.web.app import create_app
+from azad.web.security import SESSION_COOKIE
 from azad.workspace import Workspace
 
 register_cli()
@@ -310,8 +310,8 @@ def test_a_file_over_the_limit_in_articles_is_pending_without_being_read(
     ingest (too large) and never read into memory for its hash."""
     import hashlib
 
-    from azad import ingest
-    from azad.ingest import pending_files
+    from azad.services import ingest
+    from azad.services.ingest import pending_files
 
     big = shutil.copy(generated_dir / "ingest/over-20-mb.txt", workspace.articles_dir)
     small = shutil.copy(EXAMPLES / "herat-saffron.txt", workspace.articles_dir)

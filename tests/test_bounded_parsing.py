@@ -8,8 +8,8 @@ from pathlib import Path
 
 from helpers import EXAMPLES
 
-from azad.ingest import FAILURES_FILE, ingest_each, pending_files, scan_files
 from azad.readers import pandoc
+from azad.services.ingest import FAILURES_FILE, ingest_each, pending_files, scan_files
 from azad.workspace import Workspace
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs" / "ingest"

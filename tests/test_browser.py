@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, serving
+from helpers import ROOT, save_segment, serving
 from test_review_support import PASSWORD, SALANG, add_users, entry, make_queue
 
-from azad.review.segments import read_segments, save_segment
-from azad.review.web.app import create_app
+from azad.review.edits import read_segments
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 CHROMIUM = "/usr/bin/chromium"

@@ -255,7 +255,7 @@ def test_catalog_of_a_thousand_editions(
     from playwright.sync_api import sync_playwright
     from test_reading_editions import thousand
 
-    from azad.catalog import write_catalog
+    from azad.catalog.write import write_catalog
 
     thousand(workspace, published_workspace(tmp_path_factory))
     write_catalog(workspace)

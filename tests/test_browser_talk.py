@@ -16,9 +16,9 @@ from test_browser import (
 )
 from test_review_support import PASSWORD, SALANG, review_everything
 
+from azad.db.users import add_user
 from azad.queue.status import claim, translation_status
-from azad.review.segments import read_segments
-from azad.review.users import add_user
+from azad.review.edits import read_segments
 from azad.workspace import Workspace
 
 __all__ = ["pytestmark", "served"]  # the fixture and the skip mark come from test_browser

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpers import save_segment
 from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, log_in, pytestmark, served
 from test_review_support import SALANG, entry, review_everything, translate
 
 from azad.queue.articles import ArticleStore
-from azad.review.segments import read_segments, save_segment
+from azad.review.edits import read_segments
 from azad.workspace import Workspace
 
 __all__ = ["pytestmark", "served"]  # the fixture and the skip mark come from test_browser

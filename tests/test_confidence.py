@@ -10,11 +10,11 @@ from helpers import EXAMPLES, load_po, save_po
 from starlette.testclient import TestClient
 from test_review_support import add_users, login
 
-from azad.ingest import ingest_files
 from azad.queue.store import Queue
 from azad.review.index import queue_rows
-from azad.review.web.app import create_app
-from azad.translate import translate_articles
+from azad.services.ingest import ingest_files
+from azad.services.translate import translate_articles
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 

@@ -18,9 +18,9 @@ from starlette.testclient import TestClient
 from test_review_support import add_users, make_queue
 
 from azad.cli import run
-from azad.review.users import create_session, require_user
-from azad.review.web.app import create_app
-from azad.review.web.security import SESSION_COOKIE
+from azad.db.users import create_session, require_user
+from azad.web.app import create_app
+from azad.web.security import SESSION_COOKIE
 from azad.workspace import Workspace
 
 
@@ -94,7 +94,7 @@ def test_publish_on_a_full_disk_is_one_line_and_changes_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from azad.mt.packages import install_file
-    from azad.translate import translate_articles
+    from azad.services.translate import translate_articles
 
     root = small_disk / "ws"
     assert run(["init", str(root)]) == 0

@@ -21,7 +21,7 @@ from test_review_support import add_users, login, make_queue
 
 from azad.cli import run
 from azad.publish import PublishOutcome, edition_files, publish_many
-from azad.review.web.app import create_app
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 KEYS = ("dari", "pashto")
@@ -127,7 +127,7 @@ def test_media_types_and_downloads(ws: Workspace, anon: TestClient) -> None:
     assert font.headers["content-type"] == "font/woff2" and font.content[:4] == b"wOF2"
     assert len(font.content) < 60_000  # subset: the TrueType file is 123 KB
     # The feeds' further pages have the feeds' types.
-    from azad.catalog import media_type
+    from azad.catalog.entries import media_type
 
     assert media_type(ws.output_dir / "opds-2.xml") == OPDS_TYPE
     assert media_type(ws.output_dir / "feed-3.xml") == "application/atom+xml"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES, copy_file, snapshot
 
+from azad.db.connection import connect
 from azad.queue.articles import ArticleStore
 from azad.queue.store import Queue
-from azad.review.db import connect
 from azad.workspace import Workspace
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from helpers import approve_translation
 
-from azad.ingest import ingest_files
 from azad.publish import edition_files, publish_one
 from azad.queue.articles import ArticleStore
+from azad.services.ingest import ingest_files
+from azad.services.translate import translate_articles
 from azad.text import clean_source, xml_safe
-from azad.translate import translate_articles
 from azad.workspace import Workspace
 
 BAD = "\x01\x08\x0b\x1b\ufffe\uffff\ud800\u202e\u2066"

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers import serving
+from helpers import save_segment, serving
 from test_a11y import AXE, WIDTHS, axe, summary
 from test_browser import CHROMIUM, CHROMIUM_ARGS
 from test_browser import pytestmark as needs_chromium
@@ -25,8 +25,8 @@ from test_browser_typing import CTX, NEAR, ZWNJ, near_article, watch_errors
 from test_review_support import PASSWORD, add_users, entry, make_queue
 
 from azad.queue.status import translation_status
-from azad.review.segments import read_segments, save_segment
-from azad.review.web.app import create_app
+from azad.review.edits import read_segments
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 pytestmark = [

@@ -121,7 +121,7 @@ def test_the_checker_finds_damaged_files(save_scenario: SaveScenario) -> None:
 
 
 def test_a_lost_acknowledged_save_is_noticed(save_scenario: SaveScenario) -> None:
-    from azad.review.segments import Edit, apply_edits, read_segments
+    from azad.review.edits import Edit, apply_edits, read_segments
 
     ws = save_scenario.ws
     slug, lang = save_scenario.files[0]

@@ -13,11 +13,11 @@ from starlette.testclient import TestClient
 from test_review_support import PASSWORD, add_users
 
 from azad.cli import run
+from azad.db import login_limits
 from azad.errors import InputError
-from azad.review import login_limits
-from azad.review.web import views_auth
-from azad.review.web.app import create_app
-from azad.review.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE
+from azad.web import views_auth
+from azad.web.app import create_app
+from azad.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from azad.workspace import Workspace
 
 NEWSROOM = ("198.51.100.7", 40000)

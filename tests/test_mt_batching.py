@@ -96,7 +96,7 @@ def test_a_sentence_translates_the_same_in_any_company(engine: CT2Engine, worksp
     translated in shared calls gives the same PO files as one article at a time."""
     from helpers import EXAMPLES
 
-    from azad.ingest import read_article
+    from azad.services.ingest import read_article
 
     sentences = [
         s.text

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from helpers import EXAMPLES, snapshot
 
+from azad.db.users import validate_name
 from azad.mt.packaging import index_entry_problem, metadata_problem
-from azad.review.users import validate_name
 from azad.workspace import Workspace, is_valid_slug
 
 

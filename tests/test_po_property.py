@@ -34,12 +34,12 @@ import polib
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from azad.ingest import ingest_files
 from azad.queue.parsed import from_bytes, to_bytes
 from azad.queue.pofile import new_file, parse_po, render_po
 from azad.queue.store import Queue
 from azad.queue.units import Provenance, TranslationFile, Unit, state_of
-from azad.review.segments import Edit, apply_edits, read_segments
+from azad.review.edits import Edit, apply_edits, read_segments
+from azad.services.ingest import ingest_files
 from azad.workspace import Workspace
 
 # --- strategies ---------------------------------------------------------------------------

@@ -12,12 +12,12 @@ from helpers import EXAMPLES, approve
 from starlette.testclient import TestClient
 from test_review_support import add_users, login
 
-from azad.ingest import ingest_files
 from azad.queue.store import Queue
+from azad.review.edits import Edit, apply_edits
 from azad.review.postedits import post_edit_report
-from azad.review.segments import Edit, apply_edits
-from azad.review.web.app import create_app
-from azad.translate import translate_articles
+from azad.services.ingest import ingest_files
+from azad.services.translate import translate_articles
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 PACKAGE = "translate-en_fa 0.0.1 (test model)"

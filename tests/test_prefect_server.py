@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES, approve_translation
 
-from azad.translate import translate_articles
+from azad.services.translate import translate_articles
 from azad.workspace import Workspace
 
 BIN = Path(sys.executable).parent

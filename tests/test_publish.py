@@ -40,13 +40,13 @@ from test_render_tools import (
 )
 
 from azad.cli import app, run
-from azad.ingest import ingest_files
 from azad.lang import to_eastern_digits
 from azad.mt.packages import install_file
 from azad.publish import PublishOutcome, edition_files, pending, publish_many, publish_one
 from azad.queue.articles import ArticleStore
 from azad.queue.status import translation_status
-from azad.translate import translate_articles
+from azad.services.ingest import ingest_files
+from azad.services.translate import translate_articles
 from azad.workspace import Workspace
 
 KEYS = ("dari", "pashto")
@@ -603,7 +603,7 @@ def test_an_unknown_article_or_language(
 
 
 def test_public_files_of_the_catalog(published: Published) -> None:
-    from azad.catalog import media_type, public_file
+    from azad.catalog.entries import media_type, public_file
 
     ws = published.ws
     slug, key, _ = published.editions[0]

@@ -10,17 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EXAMPLES, approve, copy_file, load_po, po_path, save_po, snapshot
+from helpers import EXAMPLES, approve, copy_file, load_po, po_path, save_po, save_segment, snapshot
 from test_review_support import SALANG, add_users, make_queue, review_everything
 from test_web import as_user
 
-from azad.ingest import ingest_files
 from azad.queue.articles import ArticleStore
 from azad.queue.status import StaleApproval, translation_status
 from azad.queue.store import Queue
+from azad.review.edits import Edit, apply_edits, read_segments
 from azad.review.index import queue_rows
-from azad.review.segments import Edit, apply_edits, read_segments, save_segment
-from azad.translate import Job, update_translations
+from azad.services.ingest import ingest_files
+from azad.services.translate import Job, update_translations
 from azad.workspace import Workspace
 
 
@@ -95,7 +95,7 @@ def test_translating_other_articles_leaves_a_published_translation_byte_identica
     assert headers["Last-Translator"] == "dara" and "PO-Revision-Date" in headers
     (row,) = queue_rows(workspace, slug=slug, lang="dari")
     assert row.status == "approved"
-    from azad.review.db import connect
+    from azad.db.connection import connect
 
     with connect(workspace) as conn:
         n = conn.execute("SELECT count(*) FROM tm WHERE slug = ?", (slug,)).fetchone()[0]
@@ -194,9 +194,10 @@ def test_approve_after_a_translators_save_is_refused_with_what_changed(ws: Works
 def test_approve_without_the_revision_is_refused(ws: Workspace) -> None:
     review_everything(ws, SALANG, "dari")
     with pytest.raises(StaleApproval):
-        from azad.queue.status import approve as approve_
+        from azad.db.users import User
+        from azad.review.actions import approve as approve_
 
-        approve_(ws, SALANG, "dari", "eddie", "")
+        approve_(ws, SALANG, "dari", User("eddie", "editor"), "")
 
 
 def test_an_editors_own_save_on_the_page_moves_the_approval_with_it(ws: Workspace) -> None:
@@ -385,7 +386,7 @@ def test_two_processes_ingesting_same_titled_files_get_two_slugs(workspace: Work
 
 
 def test_a_database_of_the_first_schema_is_migrated_keeping_its_data(tmp_path: Path) -> None:
-    from azad.review.db import SCHEMA_V1, SCHEMA_VERSION, migrate
+    from azad.db.connection import SCHEMA_V1, SCHEMA_VERSION, migrate
 
     path = tmp_path / "review.sqlite3"
     conn = sqlite3.connect(path)
@@ -402,14 +403,14 @@ def test_a_database_of_the_first_schema_is_migrated_keeping_its_data(tmp_path: P
     conn.execute("INSERT INTO status_cache VALUES ('a', 'dari', 'k', 1, 0, 'sha', 0.0, '{}')")
     conn.commit()
     assert migrate(conn) == 0
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("SELECT name FROM users").fetchall() == [("dara",)]
     assert conn.execute("SELECT new FROM changes").fetchall() == [("x",)]
     columns = [r[1] for r in conn.execute("PRAGMA table_info(status_cache)")]
     assert "rev" in columns and "in_sync" in columns and "min_score" in columns
     assert conn.execute("SELECT count(*) FROM article_text").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM status_cache").fetchone()[0] == 0  # a cache
-    assert conn.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM shown_content").fetchone()[0] == 0
     # version 3: talking, dismissals; version 5: QA results
     for table in ("segment_comments", "qa_dismissals", "qa_results"):
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
@@ -417,9 +418,26 @@ def test_a_database_of_the_first_schema_is_migrated_keeping_its_data(tmp_path: P
     conn.close()
 
 
+def test_what_editors_were_shown_survives_the_table_rename(tmp_path: Path) -> None:
+    """Version 6 renames ``snapshots`` (what editors' pages showed) to ``shown_content``:
+    the rows a version-5 database holds are kept."""
+    from azad.db.connection import MIGRATIONS, SCHEMA_VERSION, migrate
+
+    conn = sqlite3.connect(tmp_path / "review.sqlite3")
+    for script in MIGRATIONS[:5]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 5")
+    conn.execute("INSERT INTO snapshots VALUES ('a', 'dari', 'r1', '[]', 'now')")
+    conn.commit()
+    assert migrate(conn) == 5
+    assert conn.execute("SELECT slug, rev FROM shown_content").fetchall() == [("a", "r1")]
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+
+
 def test_a_database_newer_than_the_code_is_refused(workspace: Workspace) -> None:
+    from azad.db.connection import connect, db_path
     from azad.errors import AzadError
-    from azad.review.db import connect, db_path
 
     path = db_path(workspace)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -470,7 +488,7 @@ def test_confirming_a_draft_changes_its_revision(ws: Workspace) -> None:
     assert seg.state == "draft"
     confirmed = save_segment(ws, SALANG, "dari", seg.ctx, seg.text, seg.rev, by="eddie")
     assert confirmed.reviewed and confirmed.rev != seg.rev
-    from azad.review.segments import Conflict
+    from azad.review.edits import Conflict
 
     with pytest.raises(Conflict):
         save_segment(ws, SALANG, "dari", seg.ctx, "متن دیگر", seg.rev, by="dara", reviewed=False)

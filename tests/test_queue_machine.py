@@ -42,13 +42,13 @@ from test_review_support import PASSWORD, add_users, csrf_of
 from translate.storage import xliff
 
 from azad.cli import run as azad
-from azad.ingest import ingest_files
 from azad.queue.status import translation_status
 from azad.queue.store import Queue
 from azad.review.exchange import export_text, import_file
 from azad.review.index import queue_rows
-from azad.review.web.app import create_app
-from azad.translate import translate_articles
+from azad.services.ingest import ingest_files
+from azad.services.translate import translate_articles
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 EXAMPLES = int(os.environ.get("AZAD_MACHINE_EXAMPLES", "4"))

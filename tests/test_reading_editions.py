@@ -20,11 +20,12 @@ from lxml import html as lxml_html
 from starlette.testclient import TestClient
 from test_editions import KEYS, published_workspace
 
-from azad.catalog import OPDS_ACQUISITION, PAGE_SIZE, load_entries, write_catalog
+from azad.catalog.entries import OPDS_ACQUISITION, PAGE_SIZE, load_entries
+from azad.catalog.write import write_catalog
 from azad.lang.digits import to_eastern_digits
 from azad.publish import edition_files, publish_many
 from azad.queue.store import Queue
-from azad.review.web.app import create_app
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 SLUGS = ("the-salang-tunnel", "red-gold-of-herat")
@@ -355,7 +356,7 @@ def test_feeds_keep_their_prefixes_after_a_pdf_was_written() -> None:
 
     from helpers import ROOT
 
-    from azad.feeds import render_atom
+    from azad.catalog.feeds import render_atom
     from azad.settings import load_settings
 
     site = load_settings(ROOT / "azad.toml").site

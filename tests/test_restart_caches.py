@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 from test_review_support import as_user, queue_template
 
+from azad.db.connection import connect
 from azad.glossary import load_glossary
 from azad.queue import parsed
 from azad.queue.parsed import ParsedFiles, from_bytes, to_bytes
 from azad.queue.store import Queue
 from azad.queue.units import Provenance, TranslationFile, Unit
 from azad.review import qa_results
-from azad.review.db import connect
 from azad.review.qa_results import glossary_version, warnings_for
 from azad.workspace import Workspace
 
@@ -320,7 +320,7 @@ def test_translating_checks_the_new_drafts(ws_with_models: Workspace) -> None:
     from helpers import EXAMPLES
 
     from azad.cli import run
-    from azad.ingest import ingest_files
+    from azad.services.ingest import ingest_files
 
     ws = ws_with_models
     ingest_files(ws, [EXAMPLES / "salang-tunnel.md"])
@@ -354,7 +354,7 @@ import sys, uvicorn
 from pathlib import Path
 from azad.queue import parsed
 parsed.DISK_MIN_BYTES = 0  # the example articles are small
-from azad.review.web.app import create_app
+from azad.web.app import create_app
 from azad.workspace import Workspace
 uvicorn.run(create_app(Workspace(Path(sys.argv[1]))), host="127.0.0.1", port=int(sys.argv[2]),
             log_level="warning")

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import load_po, save_po
+from helpers import load_po, save_po, save_segment
 from test_review_support import (
     HERAT,
     PASSWORD,
@@ -25,10 +25,10 @@ from translate.storage import tmx, xliff
 from azad.cli import run
 from azad.glossary import parse_glossary
 from azad.queue.status import translation_status
+from azad.review.edits import Conflict, history, read_segments
 from azad.review.index import queue_rows
 from azad.review.qa import check_segment
-from azad.review.segments import Conflict, history, read_segments, save_segment
-from azad.review.tm import lookup
+from azad.translation_memory import lookup
 from azad.workspace import Workspace
 
 register_cli()

@@ -14,10 +14,10 @@ from helpers import EXAMPLES, load_po, po_path, save_po
 from starlette.testclient import TestClient
 
 from azad.cli import run
-from azad.ingest import ingest_files
 from azad.queue.articles import ArticleStore
-from azad.review.web.app import create_app
-from azad.translate import Job, update_translations
+from azad.services.ingest import ingest_files
+from azad.services.translate import Job, update_translations
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 PASSWORD = "correct horse battery"
@@ -78,7 +78,7 @@ def make_queue(ws: Workspace, files: Sequence[Path] = ()) -> list[str]:
 
 
 def add_users(ws: Workspace) -> None:
-    from azad.review.users import add_user
+    from azad.db.users import add_user
 
     for name, (role, langs) in USERS.items():
         add_user(ws, name, role, langs, PASSWORD)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES, copy_file
 
-from azad.pending import translation_work
 from azad.queue.articles import ArticleStore
-from azad.translate import translate_articles
+from azad.services.pending import translation_work
+from azad.services.translate import translate_articles
 from azad.workspace import Workspace
 
 
@@ -63,7 +63,7 @@ def up_to_date(ws_with_models: Workspace) -> Workspace:
     ws = ws_with_models
     for name in ("herat-saffron.txt", "salang-tunnel.md"):
         copy_file(EXAMPLES / name, ws.articles_dir)
-    from azad.ingest import ingest_files, pending_files
+    from azad.services.ingest import ingest_files, pending_files
 
     ingest_files(ws, pending_files(ws))
     translate_articles(ws, ArticleStore(ws).slugs(), list(ws.settings.languages))

@@ -1,5 +1,5 @@
 """schemathesis against the review app's OpenAPI document (``/openapi.json``,
-:mod:`azad.review.web.openapi`), in process.
+:mod:`azad.web.openapi`), in process.
 
 Every operation, as an editor and as a Dari translator (a fresh session for each example,
 so a generated logout does not end the run), with positive examples (what the document
@@ -31,16 +31,17 @@ from schemathesis.specs.openapi.checks import (
 from starlette.routing import Route
 from test_review_support import PASSWORD, SALANG, add_users, make_queue
 
-from azad.catalog import write_catalog
+from azad.catalog.write import write_catalog
 from azad.cli import run
+from azad.db import users
+from azad.publish import submit as publishing
+from azad.publish.submit import PublishRun
 from azad.render.styles import load_styles
-from azad.review import publishing, users
-from azad.review.publishing import PublishRun
-from azad.review.segments import read_segments
-from azad.review.web.app import ROUTES, create_app
-from azad.review.web.openapi import OPERATIONS as SPECS
-from azad.review.web.openapi import openapi_schema, route_operations
-from azad.review.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE
+from azad.review.edits import read_segments
+from azad.web.app import ROUTES, create_app
+from azad.web.openapi import OPERATIONS as SPECS
+from azad.web.openapi import openapi_schema, route_operations
+from azad.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from azad.workspace import Workspace
 
 EXAMPLES = 12
@@ -91,7 +92,7 @@ def _publish_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_document_describes_every_route(env: Env) -> None:
     """Served to anyone, and built from the route table: a route without an entry in
-    azad.review.web.openapi.OPERATIONS cannot be published unnoticed."""
+    azad.web.openapi.OPERATIONS cannot be published unnoticed."""
     served = env.schema.raw_schema
     described = {(m.upper(), p) for p, ops in served["paths"].items() for m in ops}
     assert described == set(OPERATIONS)

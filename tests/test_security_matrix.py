@@ -1,6 +1,6 @@
 """Security of the review app, table-driven.
 
-* The role matrix: every route of :data:`azad.review.web.app.ROUTES` (every action of
+* The role matrix: every route of :data:`azad.web.app.ROUTES` (every action of
   the action route, every export format, both languages for the article routes) × the
   five roles (anonymous, translator for Dari, translator for Pashto, editor, admin) →
   the expected answer; each cell is its own test. Writes carry a valid CSRF token, so
@@ -35,23 +35,24 @@ from helpers import approve, snapshot
 from starlette.testclient import TestClient
 from test_review_support import PASSWORD, SALANG, add_users, make_queue, review_everything
 
-from azad.catalog import write_catalog
+from azad.catalog.write import write_catalog
 from azad.cli import run
+from azad.db import users
+from azad.db.connection import connect
 from azad.errors import InputError
 from azad.mt.packages import install_file
+from azad.publish import submit as publishing
+from azad.publish.submit import PublishRun
 from azad.queue.status import claim, translation_status
 from azad.render.styles import load_styles
-from azad.review import publishing, users
-from azad.review.db import connect
 from azad.review.dismissals import dismiss
-from azad.review.publishing import PublishRun
+from azad.review.edits import read_segments
 from azad.review.qa import check_segment
-from azad.review.segments import read_segments
-from azad.review.web.app import ROUTES, create_app
-from azad.review.web.openapi import route_operations
-from azad.review.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE
-from azad.review.web.views_actions import ACTIONS
-from azad.review.web.views_editor import MEDIA
+from azad.web.app import ROUTES, create_app
+from azad.web.openapi import route_operations
+from azad.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE
+from azad.web.views_actions import ACTIONS
+from azad.web.views_editor import MEDIA
 from azad.workspace import Workspace
 
 ANON, TR_DARI, TR_PASHTO, EDITOR, ADMIN = ROLES = (

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from azad.segment import normalize_space, split_sentences
+from azad.sentences import normalize_space, split_sentences
 
 
 @pytest.mark.parametrize(

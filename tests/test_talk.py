@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from helpers import approve
+from helpers import approve, save_segment
 from starlette.testclient import TestClient
 from test_review_support import (
     PASSWORD,
@@ -26,12 +26,12 @@ from test_review_support import (
 )
 
 from azad.cli import run
+from azad.db.users import add_user, get_user
 from azad.glossary import load_glossary
 from azad.queue.status import claim, translation_status
+from azad.review.edits import history, read_segments
 from azad.review.index import queue_rows
-from azad.review.segments import history, read_segments, save_segment
 from azad.review.talk import threads
-from azad.review.users import add_user, get_user
 from azad.workspace import Workspace
 
 

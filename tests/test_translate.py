@@ -10,7 +10,7 @@ from helpers import EXAMPLES, SHARED_SAMPLES, copy_file, load_po, needs_shared, 
 from azad.model import Article
 from azad.queue.articles import ArticleStore
 from azad.queue.store import Queue
-from azad.translate import Job, plan_update, update_translations
+from azad.services.translate import Job, plan_update, update_translations
 from azad.workspace import Workspace
 
 

@@ -11,14 +11,14 @@ from collections.abc import Sequence
 import pytest
 from helpers import EXAMPLES, approve, load_po, save_po
 
-from azad import translate as translate_mod
-from azad.ingest import ingest_files
+from azad import translation_memory as memory_mod
 from azad.mt.engine import Scored, get_engine, mean_log_prob
 from azad.mt.select import engine_for, select_model
-from azad.queue import memory as memory_mod
 from azad.queue.articles import ArticleStore
 from azad.queue.store import Queue
-from azad.translate import Job, translate_articles, update_translations
+from azad.services import translate as translate_mod
+from azad.services.ingest import ingest_files
+from azad.services.translate import Job, translate_articles, update_translations
 from azad.workspace import Workspace
 
 REUSED = [
@@ -248,7 +248,7 @@ def test_the_editor_names_where_a_memory_draft_came_from(ws_with_models: Workspa
     from starlette.testclient import TestClient
     from test_review_support import add_users, login
 
-    from azad.review.web.app import create_app
+    from azad.web.app import create_app
 
     ws = ws_with_models
     salang = approved_salang(ws)

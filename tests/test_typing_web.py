@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import save_segment
 from test_review_support import (
     SALANG,
     as_user,
@@ -20,7 +21,7 @@ from test_review_support import (
 )
 
 from azad.queue.articles import ArticleStore
-from azad.review.segments import read_segments, save_segment
+from azad.review.edits import read_segments
 from azad.workspace import Workspace
 
 XSS = '<script>alert("x")</script>'

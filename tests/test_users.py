@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 from test_review_support import PASSWORD, register_cli
 
-from azad.review.db import db_path
-from azad.review.users import authenticate, get_user, list_users
+from azad.db.connection import db_path
+from azad.db.users import authenticate, get_user, list_users
 from azad.workspace import Workspace
 
 register_cli()
@@ -84,7 +84,7 @@ def test_short_password_and_duplicate_are_refused(cli, workspace: Workspace, std
 
 
 def test_new_password_ends_sessions(cli, workspace: Workspace, stdin) -> None:
-    from azad.review.users import create_session, load_session
+    from azad.db.users import create_session, load_session
 
     stdin(PASSWORD + "\n")
     cli("users", "add", "eddie", "--role", "editor", "--password-stdin")

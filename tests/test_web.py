@@ -37,14 +37,14 @@ from test_review_support import (
 )
 
 from azad.errors import InputError
-from azad.ingest import ingest_files
+from azad.publish import submit as publishing
+from azad.publish.submit import PublishRun
 from azad.queue.articles import ArticleStore
 from azad.queue.status import translation_status
 from azad.queue.store import Queue
-from azad.review import publishing
-from azad.review.publishing import PublishRun
-from azad.review.segments import history, read_segments
-from azad.review.web.app import create_app
+from azad.review.edits import history, read_segments
+from azad.services.ingest import ingest_files
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 
@@ -357,7 +357,8 @@ KILL_SCRIPT = """
 import os, sys, time
 from pathlib import Path
 import azad.fsutil
-from azad.review.segments import save_segment
+from azad.db.users import User
+from azad.review.saving import save_segment
 from azad.workspace import Workspace
 
 real_fsync = os.fsync
@@ -368,7 +369,8 @@ def fsync_then_hang(fd):
         time.sleep(60)  # killed here: new content written to the temporary file only
 azad.fsutil.os.fsync = fsync_then_hang
 ws = Workspace(Path(sys.argv[1]))
-save_segment(ws, sys.argv[2], "dari", sys.argv[3], "متن تازه", sys.argv[4], by="dara")
+dara = User("dara", "translator", ("dari",))
+save_segment(ws, sys.argv[2], "dari", dara, sys.argv[3], "متن تازه", sys.argv[4])
 """
 
 
@@ -513,7 +515,7 @@ def test_xss_payloads_render_as_text(ws: Workspace) -> None:
 def test_xss_payloads_in_request_parameters_are_not_reflected_as_markup(ws: Workspace) -> None:
     """What a link can carry: the queue's filters and message, the login page's name
     and ``next``, ids in the path; a user name cannot hold markup at all."""
-    from azad.review.users import add_user
+    from azad.db.users import add_user
 
     with pytest.raises(InputError):
         add_user(ws, EVIL, "translator", ["dari"], PASSWORD)
@@ -551,7 +553,7 @@ def test_xss_payloads_in_request_parameters_are_not_reflected_as_markup(ws: Work
 def test_xss_payloads_in_the_public_catalog(ws: Workspace) -> None:
     """A published edition's title and author (from the article) in the readers'
     catalog page and feeds: text, and a CSP that allows no script."""
-    from azad.catalog import write_catalog
+    from azad.catalog.write import write_catalog
 
     folder = ws.output_dir / "dari"
     folder.mkdir(parents=True, exist_ok=True)
@@ -663,7 +665,7 @@ def test_claims(ws: Workspace) -> None:
     r = c.post(f"/t/{SALANG}/dari/claim", data={"csrf": csrf})
     assert r.status_code == 200 and "You hold this translation" in r.text
     assert translation_status(ws, SALANG, "dari").claimed_by == "dara"
-    from azad.review.users import add_user
+    from azad.db.users import add_user
 
     add_user(ws, "dina", "translator", ["dari"], PASSWORD)
     other, other_csrf = as_user(ws, "dina")

@@ -12,8 +12,8 @@ from helpers import approve, load_po, save_po
 from starlette.testclient import TestClient
 from test_review_support import SALANG, add_users, login, make_queue, po, review_everything
 
-from azad.review.segments import read_segments
-from azad.review.web.app import create_app
+from azad.review.edits import read_segments
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -17,9 +17,9 @@ from starlette.testclient import TestClient
 from test_review_support import SALANG, add_users, login, make_queue, review_everything
 
 from azad.errors import AzadError
+from azad.publish import submit as publishing
 from azad.queue.status import translation_status
-from azad.review import publishing
-from azad.review.web.app import create_app
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 WAIT_S = 120
@@ -134,7 +134,7 @@ def test_publish_refusals_come_before_any_run(ws: Workspace) -> None:
 
 
 def test_the_page_polls_with_a_script_of_its_own() -> None:
-    from azad.review.web.app import STATIC
+    from azad.web.app import STATIC
 
     script = (STATIC / "publish.js").read_text()
     assert "publish-run" in script and "textContent" in script and "innerHTML" not in script

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import save_segment
 from starlette.testclient import TestClient
 from test_review_support import (
     HERAT,
@@ -24,13 +25,14 @@ from test_review_support import (
     translate,
 )
 
-from azad.ingest import ingest_files
+from azad.publish import submit as publishing
 from azad.queue.store import Queue
 from azad.queue.units import Provenance, Unit
-from azad.review import publishing, worklist
-from azad.review.segments import read_segments, save_segment
-from azad.review.web.app import create_app
+from azad.review import worklist
+from azad.review.edits import read_segments
 from azad.review.worklist import SegmentView
+from azad.services.ingest import ingest_files
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 
@@ -131,9 +133,9 @@ def test_changed_since_approval_lists_the_segments_changed_after_it(ws: Workspac
 
 
 def test_an_approval_from_the_command_line_is_remembered_too(ws: Workspace) -> None:
+    from azad.db.users import get_user
     from azad.queue.status import translation_status
     from azad.review.actions import approve
-    from azad.review.users import get_user
 
     review_everything(ws, SALANG, "dari")
     editor = get_user(ws, "eddie")
@@ -357,7 +359,7 @@ def test_an_editors_saves_keep_what_the_page_covers_as_changes(ws: Workspace) ->
     still lists exactly what others changed."""
     import sqlite3
 
-    from azad.review.db import db_path
+    from azad.db.connection import db_path
 
     review_everything(ws, SALANG, "dari")
     ed, csrf = as_user(ws, "eddie")
@@ -370,7 +372,9 @@ def test_an_editors_saves_keep_what_the_page_covers_as_changes(ws: Workspace) ->
     )
     seen = r.json()["content_rev"]
     with sqlite3.connect(db_path(ws)) as conn:
-        (stored,) = conn.execute("SELECT units FROM snapshots WHERE rev = ?", (seen,)).fetchone()
+        (stored,) = conn.execute(
+            "SELECT units FROM shown_content WHERE rev = ?", (seen,)
+        ).fetchone()
     assert stored.startswith("{") and a.ctx in stored and b.ctx not in stored
     save_segment(ws, SALANG, "dari", b.ctx, "متن همکار", b.rev, by="dara")
     r = ed.post(f"/t/{SALANG}/dari/approve", data={"csrf": csrf, "rev": seen})

@@ -10,9 +10,9 @@ import typer
 from rich.table import Table
 
 from azad.cli.context import State, console, err_console
-from azad.ingest import ingest_files
 from azad.model import Article
 from azad.queue.articles import ArticleStore
+from azad.services.ingest import ingest_files
 from azad.text import shown
 from azad.workspace import Workspace, create_workspace
 
@@ -107,7 +107,7 @@ def translate(
     from azad.glossary import load_glossary
     from azad.mt.select import select_model
     from azad.review.qa_results import check_translation
-    from azad.translate import translate_articles
+    from azad.services.translate import translate_articles
 
     ws = State.workspace()
     names = names or ArticleStore(ws).slugs()

@@ -18,10 +18,10 @@ from rich.table import Table
 
 from azad.cli.context import State, console, err_console
 from azad.errors import InputError
-from azad.ingest import expand_folders
-from azad.pending import translation_work
 from azad.prefect_env import prepare_prefect
 from azad.readers import READERS
+from azad.services.ingest import expand_folders
+from azad.services.pending import translation_work
 from azad.text import shown
 from azad.workspace import Workspace
 

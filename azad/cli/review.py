@@ -13,8 +13,8 @@ import typer
 from rich.table import Table
 
 from azad.cli.context import State, console, err_console
+from azad.db.users import User
 from azad.errors import AzadError, InputError
-from azad.review.users import User
 from azad.settings import ReviewSettings
 from azad.workspace import Workspace
 
@@ -43,7 +43,7 @@ def users_add(
     ] = False,
 ) -> None:
     """Add an account; the password is asked for (or read with --password-stdin)."""
-    from azad.review import users
+    from azad.db import users
 
     ws = _ws()
     users.validate_name(name)
@@ -67,7 +67,7 @@ def users_passwd(
     password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
 ) -> None:
     """Set a new password (ends the user's sessions)."""
-    from azad.review import users
+    from azad.db import users
 
     users.set_password(_ws(), name, _read_password(password_stdin))
     console.print(f"password of {name} changed")
@@ -76,7 +76,7 @@ def users_passwd(
 @users_app.command("list")
 def users_list() -> None:
     """The accounts and their roles."""
-    from azad.review import users
+    from azad.db import users
 
     table = Table("name", "role", "languages")
     for user in users.list_users(_ws()):
@@ -87,7 +87,7 @@ def users_list() -> None:
 @users_app.command("remove")
 def users_remove(name: str) -> None:
     """Remove an account (and end its sessions)."""
-    from azad.review import users
+    from azad.db import users
 
     users.remove_user(_ws(), name)
     console.print(f"removed {name}")
@@ -111,9 +111,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help=_SERVE_HELP["port"])] = None,
 ) -> None:
     """Serve the review web app (127.0.0.1:8750 unless told otherwise)."""
-    import uvicorn
-
-    from azad.review.web.app import create_app
+    from azad.web.serve import serve as serve_app
 
     ws = _ws()
     cfg = ws.settings.review
@@ -133,10 +131,7 @@ def serve(
     # here, not at the top: it brings Prefect, which other commands do without).
     from flows.pipeline import publish_editions
 
-    app = create_app(ws, publish_flow=publish_editions)
-    # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1 (its default
-    # FORWARDED_ALLOW_IPS); the app applies [review] trusted_proxies itself.
-    uvicorn.run(app, host=host, port=port, proxy_headers=False, log_level="info")
+    serve_app(ws, host, port, publish_flow=publish_editions)
 
 
 def _lang(ws: Workspace, lang: str) -> str:
@@ -176,7 +171,7 @@ def export(
 
 
 def _as_user(ws: Workspace, name: str | None) -> User | None:
-    from azad.review.users import require_user
+    from azad.db.users import require_user
 
     return require_user(ws, name) if name else None
 
@@ -224,12 +219,14 @@ def export_tm(
     output: Annotated[Path, typer.Option("-o", "--output")] = Path("azad-tm.tmx"),
 ) -> None:
     """Export approved segments as a translation memory."""
-    from azad.review.tm import export_tmx
+    from azad.review.index import refresh
+    from azad.translation_memory import export_tmx
 
     ws = _ws()
     if fmt != "tmx":
         raise InputError(fmt, "unknown format (tmx)")
     keys = list(ws.settings.languages) if lang == "all" else [_lang(ws, lang)]
+    refresh(ws)  # the newest approvals into the memory's index
     n = export_tmx(ws, output, keys)
     console.print(f"wrote {n} translation units to {output}")
 
@@ -249,9 +246,9 @@ def approve(
     comment: Annotated[str, typer.Option()] = "",
 ) -> None:
     """Approve exactly the content you reviewed (editors only)."""
+    from azad.db.users import require_user
     from azad.queue.status import translation_status
     from azad.review import actions
-    from azad.review.users import require_user
 
     ws = _ws()
     slug_, key = _slug(ws, slug), _lang(ws, lang)
@@ -288,8 +285,8 @@ def send_back(
 ) -> None:
     """Send a reviewed or approved translation back to the translators, or only some of
     its segments, which then need editing (editors only)."""
+    from azad.db.users import require_user
     from azad.review import actions, talk
-    from azad.review.users import require_user
 
     ws = _ws()
     slug_, key, user = _slug(ws, slug), _lang(ws, lang), require_user(ws, as_user)
@@ -311,7 +308,7 @@ def status(
     """The queue as a table, oldest first."""
     from azad.queue.status import STATUSES
     from azad.review.index import queue_rows
-    from azad.review.templating import age
+    from azad.web.templating import age
 
     ws = _ws()
     if state is not None and state not in STATUSES:

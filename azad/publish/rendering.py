@@ -1,5 +1,6 @@
-"""Rendering one translation snapshot: the edition, its PDF, EPUB and HTML reading
-edition, the thumbnail and the catalog manifest, in memory (nothing is written here)."""
+"""Rendering one translation as the queue read it (:class:`azad.queue.store.Snapshot`):
+the edition, its PDF, EPUB and HTML reading edition, the thumbnail and the catalog
+manifest, in memory (nothing is written here)."""
 
 from __future__ import annotations
 

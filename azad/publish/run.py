@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from azad.catalog import write_catalog
+from azad.catalog.write import write_catalog
 from azad.errors import AzadError, disk_full, disk_full_message
 from azad.publish.files import edition_files, in_place, write_files
 from azad.publish.rendering import manifest_json, render_edition, thumbnail_png

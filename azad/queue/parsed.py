@@ -135,9 +135,9 @@ class ParsedFiles:
             # The newest version of the file replaces a copy still waiting: a translator
             # saving every few seconds costs one copy once they pause, not one per save
             # (writing 20,000 units takes ~0.15 s of this process's time).
-            snapshot = TranslationFile(tf.header, dict(tf.metadata), list(tf.units))
+            frozen = TranslationFile(tf.header, dict(tf.metadata), list(tf.units))
             due = time.monotonic() + QUIET_S
-            self._pending[path] = (cache_dir, digest, snapshot, due)
+            self._pending[path] = (cache_dir, digest, frozen, due)
             if self._writer is None:
                 self._writer = threading.Thread(
                     target=self._write_when_quiet, name="azad-parsed", daemon=True

@@ -201,11 +201,14 @@ def release(ws: Workspace, slug: str, lang_key: str, user: str) -> TranslationSt
     return _update(ws, slug, lang_key, change)
 
 
-def approve(
+def stamp_approval(
     ws: Workspace, slug: str, lang_key: str, editor: str, seen_rev: str, comment: str = ""
 ) -> TranslationStatus:
-    """Approve the content revision ``seen_rev``, the one the editor looked at; refused
-    (:class:`StaleApproval`) if the translation or the article changed since."""
+    """The record's side of an approval: stamp the content revision ``seen_rev``, the one
+    the editor looked at, under the record's lock; refused (:class:`StaleApproval`) if the
+    translation or the article changed since. Approving is
+    :func:`azad.review.actions.approve`, which checks the role, keeps what the approval
+    covers and calls this; nothing else does."""
 
     def change(record: ReviewRecord, current: TranslationStatus) -> None:
         if seen_rev != current.rev:

@@ -14,7 +14,7 @@ from functools import cached_property
 
 from azad.errors import InputError, InputWarning
 from azad.model import Article, Block, BlockKind, ListItem, Metadata, Segment
-from azad.segment import normalize_space, split_sentences
+from azad.sentences import normalize_space, split_sentences
 from azad.settings import SiteProfile
 from azad.text import clean_source
 

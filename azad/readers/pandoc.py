@@ -21,7 +21,7 @@ from azad.errors import InputError
 from azad.model import Article, Metadata
 from azad.readers.base import RawBlock, ReadOptions, Source, assemble, normalize_heading_levels
 from azad.readers.frontmatter import check_yaml_blocks
-from azad.segment import normalize_space
+from azad.sentences import normalize_space
 from azad.text import clean_source
 
 PANDOC_TIMEOUT_S = 60

@@ -20,7 +20,7 @@ from azad.errors import InputError
 from azad.lang.months import ENGLISH_MONTHS
 from azad.model import Article, Metadata
 from azad.readers.base import MAX_BLOCK_CHARS, RawBlock, ReadOptions, Source, assemble
-from azad.segment import normalize_space
+from azad.sentences import normalize_space
 from azad.settings import SiteProfile
 
 FORMAT = "text-export"

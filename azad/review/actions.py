@@ -2,19 +2,19 @@
 
 The web app and the CLI both call these, so "only editors approve" holds whichever way
 the action comes in. Publishing goes through :func:`publish_translation`, which submits
-the publish flow (:mod:`azad.review.publishing`).
+the publish flow (:mod:`azad.publish.submit`).
 """
 
 from __future__ import annotations
 
 import contextlib
 
+from azad.db.users import User
 from azad.errors import AzadError
+from azad.publish import submit
 from azad.queue import status as state
 from azad.queue.store import Queue
-from azad.review import publishing
-from azad.review.approvals import remember
-from azad.review.users import User
+from azad.review.shown import remember
 from azad.workspace import Workspace
 
 
@@ -60,7 +60,8 @@ def approve(
     ws: Workspace, slug: str, lang_key: str, user: User, seen_rev: str, comment: str = ""
 ) -> state.TranslationStatus:
     """Approve the content revision ``seen_rev`` the editor looked at
-    (:class:`azad.queue.status.StaleApproval` if it changed since)."""
+    (:class:`azad.queue.status.StaleApproval` if it changed since). The one approval: the
+    web app, the command line and the demo all call this."""
     require_editor(user)
     Queue(ws).require(slug, lang_key)
     # What the approval covers, kept (once per revision) so that the editor page can show
@@ -70,7 +71,7 @@ def approve(
     snap = Queue(ws).snapshot(slug, lang_key)
     if snap.rev == seen_rev:
         remember(ws, slug, lang_key, snap.rev, snap.file.live)
-    return state.approve(ws, slug, lang_key, user.name, seen_rev, comment)
+    return state.stamp_approval(ws, slug, lang_key, user.name, seen_rev, comment)
 
 
 def send_back(
@@ -85,9 +86,9 @@ def send_back(
 
 def publish_translation(
     ws: Workspace, slug: str, lang_key: str, user: User
-) -> tuple[publishing.PublishRun, bool]:
+) -> tuple[submit.PublishRun, bool]:
     """Submit the ``publish_editions`` flow for one approved translation
-    (:func:`azad.review.publishing.submit`); returns the run and whether it is new (False:
+    (:func:`azad.publish.submit.submit`); returns the run and whether it is new (False:
     one for this translation is still under way).
 
     Raises :class:`Forbidden` for non-editors and :class:`AzadError` if the translation is
@@ -99,4 +100,4 @@ def publish_translation(
     current = state.translation_status(ws, slug, lang_key)
     if current.status not in ("approved", "published"):
         raise AzadError(f"{slug} ({lang_key}) is {current.status}: approve it before publishing")
-    return publishing.submit(ws, slug, lang_key, user.name)
+    return submit.submit(ws, slug, lang_key, user.name)

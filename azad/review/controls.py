@@ -2,7 +2,7 @@
 and Publish only where :mod:`azad.review.actions` would accept them, and says why the
 others are missing.
 
-The rules mirror the checks of :func:`azad.queue.status.approve` (every segment reviewed,
+The rules mirror the checks of :func:`azad.review.actions.approve` (every segment reviewed,
 the English unchanged), :func:`azad.queue.status.send_back` (something reviewed or
 approved to send back) and :func:`azad.review.actions.publish_translation` (approved or
 published as it stands, no run of it under way). The actions keep their own checks: a
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from azad.db.users import User
+from azad.publish.submit import PublishRun
 from azad.queue.status import TranslationStatus
-from azad.review.publishing import PublishRun
-from azad.review.users import User
 
 SENDABLE = ("reviewed", "approved", "published", "changed since approval")
 PUBLISHABLE = ("approved", "published")

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from azad.db.connection import connect
+from azad.db.users import User
 from azad.errors import AzadError, InputError
 from azad.queue.units import Unit
 from azad.review.actions import require_lang
-from azad.review.db import connect
 from azad.review.qa import QAWarning
 from azad.review.talk import insert_comments, live_unit, now_iso, text_sha
-from azad.review.users import User
 from azad.workspace import Workspace
 
 

@@ -3,7 +3,7 @@
 An exported file names its article and language (XLIFF: ``<file original="SLUG/LANG.po"
 target-language="fa-AF">``; PO: the ``X-Azad-Slug`` and ``X-Azad-Lang`` headers) and
 carries each segment's revision as a developer note (``azad-rev: …``; in PO an extracted
-``#.`` comment). Import applies each unit through :func:`azad.review.segments.apply_edits`
+``#.`` comment). Import applies each unit through :func:`azad.review.edits.apply_edits`
 with that revision, so the rules are the web app's: a segment changed since the export is
 not overwritten (a conflict, its text kept in the segment's history), and everything of
 one file is written in one atomic step.
@@ -21,7 +21,7 @@ from azad.errors import InputError
 from azad.queue.pofile import parse_po, render_po
 from azad.queue.store import NotFound, Queue, exchange_name, parse_exchange_name
 from azad.queue.units import TranslationFile, unit_rev
-from azad.review.segments import Edit, SaveReport, apply_edits, notes_of
+from azad.review.edits import Edit, SaveReport, apply_edits, notes_of
 from azad.workspace import Workspace, is_valid_slug
 
 Format = Literal["xliff", "po"]

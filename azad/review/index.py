@@ -22,12 +22,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from azad.db.connection import connect, db_path
 from azad.errors import AzadError
 from azad.model import Article
 from azad.queue.record import ReviewRecord, now
 from azad.queue.status import Counts, Status, counts_of, derive
 from azad.queue.store import Queue, stat_key
-from azad.review.db import connect, db_path
 from azad.workspace import Workspace, is_valid_slug
 
 

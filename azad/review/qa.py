@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from translate.filters import checks
@@ -102,11 +101,3 @@ def _latin_allowed(english: str, glossary: Glossary | None) -> set[str]:
             if entry.keep_latin:
                 allowed.update(_LATIN_WORD.findall(entry.english))
     return allowed
-
-
-def summarize(warnings: Iterable[Iterable[QAWarning]]) -> dict[str, int]:
-    """Segments with each kind of warning, for the article's QA summary."""
-    counts: Counter[str] = Counter()
-    for segment in warnings:
-        counts.update({w.kind for w in segment})
-    return dict(sorted(counts.items()))

@@ -23,12 +23,12 @@ from pathlib import Path
 from translate.__version__ import sver as toolkit_version
 
 from azad import glossary as glossary_module
+from azad.db.connection import connect
 from azad.glossary import Glossary, load_glossary
 from azad.lang import common, digits
 from azad.queue.store import Queue
 from azad.queue.units import Unit
 from azad.review import qa
-from azad.review.db import connect
 from azad.review.qa import QAWarning, check_segment
 from azad.workspace import Workspace
 

@@ -7,7 +7,7 @@ So after the English is edited or re-segmented a comment never appears under ano
 sentence; it stays in the database (the change log keeps the old text too).
 
 Sending segments back (:func:`send_back_segments`) goes through the one save path
-(:func:`azad.review.segments.apply_edits`, under the translation's lock, logged): each
+(:func:`azad.review.edits.apply_edits`, under the translation's lock, logged): each
 segment keeps its text and becomes a draft ("needs editing"); the editor's comment is
 recorded under each, and the record says the translation was sent back (which voids an
 approval: the content changed).
@@ -23,15 +23,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from azad.db.connection import connect
+from azad.db.users import User
 from azad.errors import AzadError, InputError
 from azad.queue import status as state
 from azad.queue.store import Queue
 from azad.queue.units import Unit
 from azad.review.actions import require_editor, require_lang
-from azad.review.db import connect
-from azad.review.segments import Edit as SegmentEdit
-from azad.review.segments import NotFound, apply_edits
-from azad.review.users import User
+from azad.review.edits import Edit as SegmentEdit
+from azad.review.edits import NotFound, apply_edits
 from azad.workspace import Workspace
 
 MAX_COMMENT = 4000

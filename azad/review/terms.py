@@ -4,9 +4,9 @@ machine pipeline read the glossary afresh, so the term counts from the next page
 
 from __future__ import annotations
 
+from azad.db.users import User
 from azad.glossary import GlossaryEntry, add_term
 from azad.review.actions import require_editor, require_lang
-from azad.review.users import User
 from azad.workspace import Workspace
 
 

@@ -18,12 +18,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from azad.db.connection import connect
 from azad.errors import InputError
 from azad.queue.record import ReviewRecord
 from azad.queue.units import Unit
-from azad.review.approvals import shown
-from azad.review.db import connect
 from azad.review.qa import QAWarning
+from azad.review.shown import shown
 from azad.workspace import Workspace
 
 PAGE_SIZE = 200
@@ -138,7 +138,7 @@ def approved_content(
     ws: Workspace, slug: str, lang_key: str, record: ReviewRecord
 ) -> dict[str, tuple[str, str, str]] | None:
     """Segment id → (English, text, state) as the last approval (or publication, if
-    newer) covered it, from the snapshot of what the editor was shown; None when there is
+    newer) covered it, from the content the editor was shown; None when there is
     no approval or its content was never shown here."""
     stamps = [s for s in (record.approved, record.published) if s is not None]
     if not stamps:

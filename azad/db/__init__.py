@@ -1,0 +1,2 @@
+"""The review database (one SQLite file): its schema and migrations, accounts, sessions
+and login limits. Infrastructure below the review domain and the web app."""

@@ -1,0 +1,266 @@
+"""The review database: one SQLite file under the workspace (``[review] database``).
+
+It holds what is not translation content: accounts and sessions, failed logins (rate
+limit), the change log of every segment, and caches derived from the PO files (queue
+status, translation memory) that are rebuilt from the files whenever these change. The
+translations themselves live only in the PO files.
+
+Connections are short-lived (one per operation, any thread); WAL lets readers go on
+while one writer commits, and a busy timeout serialises writers.
+
+The schema is versioned with ``PRAGMA user_version``: :data:`MIGRATIONS` brings a database
+of any earlier version (0: the first schema, which had no version) up to
+:data:`SCHEMA_VERSION`, each step in one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from azad.errors import AzadError
+from azad.workspace import Workspace
+
+SCHEMA_V1 = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    langs TEXT NOT NULL DEFAULT '',
+    pw_hash TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,
+    name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    expires REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS login_failures (
+    key TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures(key, at);
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    ctx TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    old TEXT NOT NULL,
+    new TEXT NOT NULL,
+    old_fuzzy INTEGER NOT NULL,
+    new_fuzzy INTEGER NOT NULL,
+    base_rev TEXT NOT NULL,
+    via TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_segment ON changes(slug, lang, ctx, id);
+CREATE TABLE IF NOT EXISTS status_cache (
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    stat_key TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    unreviewed INTEGER NOT NULL,
+    po_sha256 TEXT NOT NULL,
+    po_mtime REAL NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (slug, lang)
+);
+CREATE TABLE IF NOT EXISTS title_cache (
+    slug TEXT PRIMARY KEY,
+    stat_key TEXT NOT NULL,
+    title TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS tm USING fts5(
+    slug UNINDEXED, lang UNINDEXED, ctx UNINDEXED, source, target UNINDEXED,
+    tokenize = 'unicode61'
+);
+"""
+
+# Version 2: the queue's status cache keys on content revisions (an approval names one,
+# not the PO file's hash) and knows whether a translation matches its English article;
+# snapshots keep the content an editor was shown, so a refused approval can say what
+# changed since.
+MIGRATION_V2 = """
+DROP TABLE IF EXISTS status_cache;
+CREATE TABLE status_cache (
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    stat_key TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    unreviewed INTEGER NOT NULL,
+    rev TEXT NOT NULL,
+    in_sync INTEGER NOT NULL,
+    po_sha256 TEXT NOT NULL,
+    po_mtime REAL NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (slug, lang)
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    rev TEXT NOT NULL,
+    units TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (slug, lang, rev)
+);
+"""
+
+# Version 3: translators and editors talk per segment (comments, and the editor's note when
+# a segment is sent back), and a translator may dismiss a QA warning. Both are keyed by the
+# segment's English (its hash) as well as its id, so after the English is re-segmented a
+# comment or a dismissal never lands on another sentence; a dismissal also names the hash
+# of the exact text it was made on, so changing the text brings the warning back.
+MIGRATION_V3 = """
+CREATE TABLE IF NOT EXISTS segment_comments (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    ctx TEXT NOT NULL,
+    english_sha TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    role TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS segment_comments_key ON segment_comments(slug, lang, english_sha);
+CREATE TABLE IF NOT EXISTS qa_dismissals (
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    ctx TEXT NOT NULL,
+    english_sha TEXT NOT NULL,
+    text_sha TEXT NOT NULL,
+    check_name TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (slug, lang, english_sha, text_sha, check_name)
+);
+"""
+
+# Version 4 (issue 14, finding work): the queue searches the English of its articles
+# (article_text, filled with the title cache) and sorts by the model's lowest score of a
+# translation's machine drafts (status_cache.min_score). Both caches are emptied so that
+# the next refresh fills the new columns.
+MIGRATION_V4 = """
+ALTER TABLE status_cache ADD COLUMN min_score REAL;
+CREATE TABLE IF NOT EXISTS article_text (
+    slug TEXT PRIMARY KEY,
+    text TEXT NOT NULL
+);
+DELETE FROM status_cache;
+DELETE FROM title_cache;
+"""
+
+# Version 5: QA warnings remembered by the hash of what they were computed from (checks'
+# code, language, glossary, English, text), so a restarted app does not check a
+# 20,000-segment article again before showing it (azad.review.qa_results).
+MIGRATION_V5 = """
+CREATE TABLE IF NOT EXISTS qa_results (
+    id INTEGER PRIMARY KEY,
+    key BLOB NOT NULL UNIQUE,
+    warnings TEXT NOT NULL
+);
+"""
+
+# Version 6: "snapshot" names one thing only (the queue's consistent read of a
+# translation); the table of what editors' pages showed is named for what it holds.
+MIGRATION_V6 = """
+ALTER TABLE snapshots RENAME TO shown_content;
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    SCHEMA_V1,
+    MIGRATION_V2,
+    MIGRATION_V3,
+    MIGRATION_V4,
+    MIGRATION_V5,
+    MIGRATION_V6,
+)
+"""``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_ready: set[Path] = set()
+_ready_lock = threading.Lock()
+
+
+def db_path(ws: Workspace) -> Path:
+    return ws.root / ws.settings.review.database
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def _init(path: Path) -> None:
+    with _ready_lock:
+        if path in _ready and path.is_file():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = _connect(path)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                migrate(conn)
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise AzadError(f"{path}: not a usable review database ({exc})") from None
+        _ready.add(path)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database up to :data:`SCHEMA_VERSION`; return the version it had.
+
+    Each step runs with its version bump in one transaction (``BEGIN IMMEDIATE`` also
+    keeps two processes from migrating at once). A database newer than this code is
+    refused rather than written to."""
+    found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if found > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"schema version {found} is newer than this Azad Press ({SCHEMA_VERSION})"
+        )
+    for version in range(found, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if current == version:  # another process may have migrated meanwhile
+                for statement in _statements(MIGRATIONS[version]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return found
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() commits first; these must run inside the migration's transaction.
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return [s for s in out if s]
+
+
+@contextlib.contextmanager
+def connect(ws: Workspace) -> Iterator[sqlite3.Connection]:
+    """A connection to the workspace's review database (created on first use)."""
+    path = db_path(ws)
+    _init(path)
+    conn = _connect(path)
+    try:
+        yield conn
+    finally:
+        conn.close()

@@ -1,0 +1,258 @@
+"""Translators' saves: segments of one translation, with revisions and a change log.
+
+A segment's *revision* (:attr:`azad.queue.units.Unit.rev`) is a short hash of what a
+translator sees of it (English, translation, draft or reviewed), so it needs no counter
+anywhere: an edit made outside the app (Poedit, OmegaT, a merge) changes it just as a save
+here does. Every save names the revision it started from; if the segment has changed
+since, the save is refused (:class:`Conflict`, HTTP 409), and the refused text is still
+written to the change log, so nothing a translator typed is lost.
+
+Each save runs under the translation's lock (:class:`azad.queue.store.Queue`): re-read,
+compare, change, write atomically, and log (who, when, old, new) in the same database
+transaction, which is rolled back if the file could not be written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from azad.db.connection import connect
+from azad.errors import AzadError, InputError
+from azad.queue.store import NotFound, Queue
+from azad.queue.units import Unit
+from azad.workspace import Workspace
+
+MAX_TEXT = 10_000
+
+__all__ = ["Conflict", "Edit", "NotFound", "SaveReport", "apply_edits", "read_segments"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of a segment's history."""
+
+    at: str
+    by: str
+    action: str
+    """``save`` or ``conflict`` (a refused save: its text is ``new``)."""
+    old: str
+    new: str
+    old_draft: bool
+    new_draft: bool
+    via: str
+
+
+class Conflict(AzadError):
+    """The segment changed since the revision the save started from (HTTP 409)."""
+
+    def __init__(self, ctx: str, yours: str, current: Unit, last: Change | None = None) -> None:
+        self.ctx = ctx
+        self.yours = yours
+        self.current = current
+        self.last = last
+        """The change log's last save of the segment: who changed it, when."""
+        super().__init__(
+            f"{ctx}: changed by someone else since you loaded it; your text was kept in the "
+            "segment's history"
+        )
+
+
+def notes_of(unit: Unit) -> list[str]:
+    """What the editor shows of a unit's comments: where its draft came from, the machine
+    pipeline's flags, other notes and the translator's comment."""
+    prov = unit.provenance
+    out = []
+    if prov.is_machine:
+        test = " (test model: not a translation)" if prov.test_model else ""
+        out.append(" ".join(filter(None, ["machine draft:", prov.engine, prov.package])) + test)
+    elif prov.origin == "memory":
+        out.append(f"translation memory: {prov.memory}")
+    out += [f"qa: {q}" for q in unit.qa]
+    out += [f"lexicon: {s}" for s in unit.substitutions]
+    out += list(unit.notes)
+    out += unit.translator_comment.splitlines()
+    return out
+
+
+def read_segments(ws: Workspace, slug: str, lang_key: str) -> list[Unit]:
+    """The live units of ``slug`` × ``lang_key`` (language and slug checked first)."""
+    return Queue(ws).read(slug, lang_key).live
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A proposed new text for one segment, and the revision it was made against."""
+
+    ctx: str
+    text: str
+    base_rev: str
+    reviewed: bool = True
+    """Confirm the segment (the translator is done with it); else save it as a draft."""
+
+
+Outcome = Literal["saved", "unchanged", "conflict"]
+
+
+@dataclass
+class EditResult:
+    ctx: str
+    outcome: Outcome
+    segment: Unit
+    """The segment as it is now in the file."""
+    yours: str = ""
+
+
+@dataclass
+class SaveReport:
+    results: list[EditResult] = field(default_factory=list)
+    written: bool = False
+    total: int = 0
+    """Segments of the file after the save, and how many of them are reviewed."""
+    reviewed: int = 0
+    rev_before: str = ""
+    """The content revision before and after the save (both read under the lock), so a
+    page that showed ``rev_before`` knows it has seen everything in ``rev_after``."""
+    rev_after: str = ""
+    after: list[Unit] = field(default_factory=list)
+    """The live units after the save (what ``rev_after`` covers)."""
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+
+# Control characters other than tab and newline have no place in a translation, and
+# gettext's tools refuse some (U+0004 separates msgctxt from msgid in compiled catalogs).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        raise InputError("text", f"contains the control character U+{ord(bad.group()):04X}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which JSON's \ud800 escapes can carry
+        raise InputError("text", "contains an unpaired surrogate (not valid Unicode)") from None
+    if len(text) > MAX_TEXT:
+        raise InputError("text", f"longer than {MAX_TEXT} characters")
+    return text
+
+
+def _newlines_like(text: str, english: str) -> str:
+    """``text`` starting and ending with a newline exactly where the English does: gettext
+    (msgfmt --check) refuses a file where they differ, and a stray newline typed at the end
+    of a text area is never meant as content."""
+    if not text:
+        return text
+    body = text.strip("\n")
+    return (
+        ("\n" if english.startswith("\n") else "") + body + ("\n" if english.endswith("\n") else "")
+    )
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def apply_edits(
+    ws: Workspace, slug: str, lang_key: str, edits: Sequence[Edit], *, by: str, via: str
+) -> SaveReport:
+    """Apply ``edits`` to one translation under its lock, one atomic write for all of them.
+
+    An edit whose base revision is stale is not applied (outcome ``conflict``) unless the
+    segment already holds exactly that text and state; the others still are. ``via`` says
+    where the edit came from (``web``, ``import:xliff``…) in the change log."""
+    queue = Queue(ws)
+    queue.require(slug, lang_key)
+    edits = [Edit(e.ctx, _clean(e.text), e.base_rev, e.reviewed) for e in edits]
+    report = SaveReport()
+    with queue.locked(slug, lang_key):
+        tf = queue.read(slug, lang_key)
+        article_sha = queue.article_sha(slug)
+        report.rev_before = tf.content_rev(article_sha)
+        rows: list[tuple[object, ...]] = []
+        at = now_iso()
+        for edit in edits:
+            unit = tf.unit(edit.ctx)
+            if unit is None:
+                raise NotFound(f"{slug} ({lang_key}): no segment {edit.ctx}")
+            text = _newlines_like(edit.text, unit.english)
+            new = unit.with_text(text, "reviewed" if edit.reviewed else "draft")
+            if new.text == unit.text and new.state == unit.state:
+                report.results.append(EditResult(edit.ctx, "unchanged", unit))
+                continue
+            stale = unit.rev != edit.base_rev
+            rows.append(
+                (
+                    slug,
+                    lang_key,
+                    edit.ctx,
+                    at,
+                    by,
+                    "conflict" if stale else "save",
+                    unit.text,
+                    new.text,
+                    unit.state == "draft",
+                    new.state == "draft",
+                    edit.base_rev,
+                    via,
+                )
+            )
+            if stale:
+                report.results.append(EditResult(edit.ctx, "conflict", unit, yours=new.text))
+                continue
+            tf.replace_unit(new)
+            report.results.append(EditResult(edit.ctx, "saved", new))
+        live = tf.live
+        report.total = len(live)
+        report.reviewed = sum(1 for u in live if u.reviewed)
+        report.rev_after = tf.content_rev(article_sha)
+        report.after = live
+        if report.count("saved"):
+            tf.metadata["PO-Revision-Date"] = dt.datetime.now(dt.UTC).strftime(
+                "%Y-%m-%d %H:%M+0000"
+            )
+            tf.metadata["Last-Translator"] = by
+        with connect(ws) as conn, conn:
+            _log(conn, rows)
+            # The file is written inside the transaction: if writing fails, nothing is
+            # logged as saved; if it succeeds and the commit fails, the text is safe.
+            if report.count("saved"):
+                report.written = queue.write(slug, lang_key, tf)
+    return report
+
+
+def _log(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    conn.executemany(
+        "INSERT INTO changes (slug, lang, ctx, at, by, action, old, new, old_fuzzy, new_fuzzy,"
+        " base_rev, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _changes(ws: Workspace, slug: str, lang_key: str, ctx: str, *, last_save: bool) -> list[Change]:
+    query = (
+        "SELECT at, by, action, old, new, old_fuzzy, new_fuzzy, via FROM changes "
+        "WHERE slug = ? AND lang = ? AND ctx = ?"
+        + (" AND action = 'save' ORDER BY id DESC LIMIT 1" if last_save else " ORDER BY id")
+    )
+    with connect(ws) as conn:
+        rows = conn.execute(query, (slug, lang_key, ctx)).fetchall()
+    return [Change(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), r[7]) for r in rows]
+
+
+def history(ws: Workspace, slug: str, lang_key: str, ctx: str) -> list[Change]:
+    """Every save and refused save of one segment, oldest first."""
+    return _changes(ws, slug, lang_key, ctx, last_save=False)
+
+
+def last_change(ws: Workspace, slug: str, lang_key: str, ctx: str) -> Change | None:
+    """The segment's latest save (web, CAT import or a run): who changed it last, when."""
+    found = _changes(ws, slug, lang_key, ctx, last_save=True)
+    return found[0] if found else None
