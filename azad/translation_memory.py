@@ -25,6 +25,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from cachetools import LRUCache
 from translate.storage.tmx import tmxfile
 
 from azad.db.connection import connect
@@ -67,8 +68,8 @@ class ApprovedMemory:
         return len(self.exact)
 
 
-# (translations dir, slug, lang) → (stat keys, hits of that translation)
-_cache: dict[tuple[str, str, str], tuple[str, list[MemoryHit]]] = {}
+# (translations dir, slug, lang) → (the stat keys of its files, its hits).
+_cache: LRUCache[tuple[str, str, str], tuple[str, list[MemoryHit]]] = LRUCache(maxsize=4096)
 _cache_lock = threading.Lock()
 
 

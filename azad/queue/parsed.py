@@ -21,6 +21,8 @@ import time
 from dataclasses import fields
 from pathlib import Path
 
+from cachetools import LRUCache
+
 from azad.fsutil import atomic_write_bytes
 from azad.queue.pofile import parse_po, render_po
 from azad.queue.units import Provenance, TranslationFile, Unit
@@ -87,7 +89,8 @@ class ParsedFiles:
     the header dictionary are copied), so a caller's changes never reach the cache."""
 
     def __init__(self) -> None:
-        self._files: dict[bytes, Parsed] = {}
+        self._files: LRUCache[bytes, Parsed] = LRUCache(maxsize=MEMORY_FILES)
+        """The parses, the least recently used dropped first (guarded by ``_lock``)."""
         self._lock = threading.Condition()
         self._pending: dict[Path, tuple[Path, bytes, TranslationFile, float]] = {}
         """PO file → its disk copy to write: cache folder, digest, units, when."""
@@ -126,10 +129,7 @@ class ParsedFiles:
         exactly that)."""
         digest = digest or hashlib.sha256(data).digest()
         with self._lock:
-            self._files.pop(digest, None)
             self._files[digest] = (tf.header, dict(tf.metadata), tuple(tf.units))
-            while len(self._files) > MEMORY_FILES:
-                self._files.pop(next(iter(self._files)))
             if len(data) < DISK_MIN_BYTES or _disk_path(cache_dir, digest).is_file():
                 return
             # The newest version of the file replaces a copy still waiting: a translator

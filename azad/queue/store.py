@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from cachetools import LRUCache, cached
 from filelock import FileLock
 from pydantic import ValidationError
 
@@ -80,21 +81,7 @@ class Snapshot:
         """What the status needs of the file as read, remembered by the two hashes that
         decide it (the same bytes parse to the same units): a page of a 20,000-segment
         translation would otherwise hash and compare every unit on every view (~50 ms)."""
-        key = (self.file_sha, self.article_sha)
-        with _derived_lock:
-            found = _derived.get(key)
-        if found is None:
-            found = Derived(
-                rev=self.file.content_rev(self.article_sha),
-                in_sync=self.file.in_sync(article_units(self.article)),
-                total=len(self.file.live),
-                unreviewed=tuple(self.file.unreviewed),
-            )
-            with _derived_lock:
-                _derived[key] = found
-                while len(_derived) > 4 * _CACHED_FILES:
-                    _derived.pop(next(iter(_derived)))
-        return found
+        return _derive(self)
 
 
 @dataclass(frozen=True)
@@ -106,8 +93,22 @@ class Derived:
     """Ids of the live units not reviewed (drafts, empty), in file order."""
 
 
-_derived: dict[tuple[str, str], Derived] = {}
-_derived_lock = threading.Lock()
+_CACHED_FILES = 16
+"""Articles (and their units and derived statuses, four per file) kept in this process."""
+
+
+@cached(
+    LRUCache(maxsize=4 * _CACHED_FILES),
+    key=lambda snap: (snap.file_sha, snap.article_sha),
+    lock=threading.Lock(),
+)
+def _derive(snap: Snapshot) -> Derived:
+    return Derived(
+        rev=snap.file.content_rev(snap.article_sha),
+        in_sync=snap.file.in_sync(article_units(snap.article)),
+        total=len(snap.file.live),
+        unreviewed=tuple(snap.file.unreviewed),
+    )
 
 
 class Queue:
@@ -200,18 +201,7 @@ class Queue:
         except FileNotFoundError:
             raise NotFound(f"{slug}: no such article (see 'azad articles')") from None
         sha = hashlib.sha256(data).hexdigest()
-        with _articles_lock:
-            article = _articles.get(sha)
-        if article is None:
-            try:
-                article = Article.from_json(data)
-            except ValidationError as exc:
-                raise InputError(path, f"damaged article file: {exc.errors()[0]['msg']}") from None
-            with _articles_lock:
-                _articles[sha] = article
-                while len(_articles) > _CACHED_FILES:
-                    _articles.pop(next(iter(_articles)))
-        return article, sha
+        return _parse_article(sha, data, path), sha
 
     def article_sha(self, slug: str) -> str:
         """SHA-256 of the stored article (what content revisions include)."""
@@ -260,7 +250,6 @@ class Queue:
         return True
 
 
-_CACHED_FILES = 16
 _parsed = ParsedFiles()
 
 
@@ -271,23 +260,34 @@ def flush_caches() -> None:
 
 
 # Stored articles by the SHA-256 of source.json (parsing a 20,000-segment one takes
-# ~0.3 s). Shared, so read-only: nothing in the project changes an Article it read.
-_articles: dict[str, Article] = {}
-_articles_lock = threading.Lock()
+# ~0.3 s). Shared, so read-only: nothing in the project changes an Article it read. A
+# damaged file raises, and nothing is remembered for it.
+@cached(LRUCache(maxsize=_CACHED_FILES), key=lambda sha, data, path: sha, lock=threading.Lock())
+def _parse_article(sha: str, data: bytes, path: Path) -> Article:
+    try:
+        return Article.from_json(data)
+    except ValidationError as exc:
+        raise InputError(path, f"damaged article file: {exc.errors()[0]['msg']}") from None
 
 
-_units_of: dict[int, tuple[Article, list[tuple[str, str]]]] = {}
+# By the article object's id, with the object itself kept beside its units: while the
+# entry lives the id cannot be reused by another object, and the identity check below
+# makes a stale id harmless anyway.
+_units_of: LRUCache[int, tuple[Article, list[tuple[str, str]]]] = LRUCache(
+    maxsize=4 * _CACHED_FILES
+)
+_units_lock = threading.Lock()
 
 
 def article_units(article: Article) -> list[tuple[str, str]]:
     """``article.units()``, remembered per (cached, read-only) article object."""
-    found = _units_of.get(id(article))
+    with _units_lock:
+        found = _units_of.get(id(article))
     if found is not None and found[0] is article:
         return found[1]
     units = article.units()
-    if len(_units_of) > 4 * _CACHED_FILES:
-        _units_of.clear()
-    _units_of[id(article)] = (article, units)
+    with _units_lock:
+        _units_of[id(article)] = (article, units)
     return units
 
 

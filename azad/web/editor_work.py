@@ -10,11 +10,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from cachetools import LRUCache, cached
 from starlette.requests import Request
 
 from azad.errors import InputError
 from azad.glossary import Glossary, load_glossary
-from azad.model import Article
 from azad.queue.store import Snapshot
 from azad.review import worklist
 from azad.review.chips import chips_for
@@ -28,24 +28,22 @@ from azad.translation_memory import lookup
 from azad.web.pages import Paragraph, SegmentRow, WorkList
 from azad.workspace import Workspace
 
-_kinds_of: dict[int, tuple[Article, dict[str, str]]] = {}
 
-
-def _kinds(article: Article) -> dict[str, str]:
-    """Block id → what the block is (``paragraph``, ``h2``…), remembered per (cached,
-    read-only) article object."""
-    found = _kinds_of.get(id(article))
-    if found is not None and found[0] is article:
-        return found[1]
-    kinds = {b.id: (b.kind if b.kind != "heading" else f"h{b.level or 2}") for b in article.blocks}
+@cached(LRUCache(maxsize=64), key=lambda snap: snap.article_sha, lock=threading.Lock())
+def _kinds(snap: Snapshot) -> dict[str, str]:
+    """Block id → what the block is (``paragraph``, ``h2``…), remembered by the stored
+    article's hash."""
+    blocks = snap.article.blocks
+    kinds = {b.id: (b.kind if b.kind != "heading" else f"h{b.level or 2}") for b in blocks}
     kinds.update(title="h1", subtitle="h2")  # the renderer's ids for the title's entries
-    if len(_kinds_of) > 64:
-        _kinds_of.clear()
-    _kinds_of[id(article)] = (article, kinds)
     return kinds
 
 
-_warnings_of: dict[tuple[Path, str, str, str], list[tuple[QAWarning, ...]]] = {}
+# By the workspace, the file's bytes and the glossary's: at most a few long articles are
+# open at once, and each entry holds a warning list per unit.
+_warnings_of: LRUCache[tuple[Path, str, str, str], list[tuple[QAWarning, ...]]] = LRUCache(
+    maxsize=8
+)
 _warnings_lock = threading.Lock()
 
 
@@ -62,8 +60,6 @@ def _warnings(
     if found is None:
         found = warnings_for(ws, snap.file.live, lang_code, glossary, gkey)
         with _warnings_lock:
-            if len(_warnings_of) >= 8:
-                _warnings_of.pop(next(iter(_warnings_of)))
             _warnings_of[key] = found
     return found
 
@@ -130,7 +126,7 @@ def build(
 
     shown = page.views
     matches = lookup(ws, [v.unit.english for v in shown], lang_key, exclude_slug=snap.slug)
-    kinds = _kinds(snap.article)
+    kinds = _kinds(snap)
     paragraphs: list[Paragraph] = []
     for view, tm in zip(shown, matches, strict=True):
         seg = view.unit
