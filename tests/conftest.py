@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -7,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from azad.cli import run
+from azad.db.users import CHEAP_HASHES_ENV
 from azad.workspace import Workspace
+
+# Passwords hashed at the lowest Argon2 cost in the suite and in the processes it starts
+# (the app's hasher reads this once, on first use); test_users checks the production cost.
+os.environ[CHEAP_HASHES_ENV] = "1"
 
 
 @dataclass
