@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+# pytest-xdist's workers start with COLUMNS=80, and a Rich console fixes its width from
+# COLUMNS when it is created (at import); without it the console follows the environment
+# at each print, as _clean_env sets it for every test.
+os.environ.pop("COLUMNS", None)
+
 from azad.cli import run
 from azad.db.users import CHEAP_HASHES_ENV
 from azad.workspace import Workspace
