@@ -43,10 +43,11 @@ lock:
 demo: setup
 	@bash scripts/demo.sh $(DEMO)
 
-# pytest-xdist: one worker per core (WORKERS=0 runs in one process); tests that must not
-# run at the same time as each other share an xdist_group, which loadgroup keeps on one worker.
+# pytest-xdist: one worker per core (WORKERS=0: one process). loadfile keeps a file's tests
+# on one worker, so its module fixtures (published workspaces, served apps) are built once;
+# tests in different files run at the same time and share no fixed path or port.
 WORKERS ?= auto
-PYTEST  := $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup --ignore=tests/nllb
+PYTEST  := $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile --ignore=tests/nllb
 
 test: setup lint
 	$(PYTEST)

@@ -20,6 +20,9 @@ from azad.cli import run as azad_cli
 from azad.mt.packages import install_file
 from azad.workspace import Workspace
 
+# Slow (a Prefect server, two workers and a Dask cluster): not in `make check`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = 12
 PER_RUN = 3
