@@ -244,3 +244,93 @@ def test_a_save_made_while_the_model_runs_is_kept(workspace: Workspace) -> None:
     assert [e.msgid for e in catalog if "fuzzy" in e.flags and e.previous_msgid] == [
         "Both would cost several billion dollars."
     ]
+
+
+def _article(*sentences: str) -> Article:
+    from azad.readers import ReadOptions, Source, read_source
+
+    body = "\n\n".join(sentences)
+    return read_source(Source("a.md", f"---\ntitle: T\n---\n\n{body}\n".encode()), ReadOptions())
+
+
+def _retranslate(workspace: Workspace, before: Article, after: Article) -> RecordingBackend:
+    """Translate ``before``, review everything (``REVIEWED`` + the English), then bring
+    the translation up to date with ``after``."""
+    backend = RecordingBackend()
+    update_translations(workspace, [Job("a", before, "dari", "fa-AF")], backend, None)
+    review_all(workspace.article_dir("a") / "dari.po")
+    backend.sent.clear()
+    update_translations(workspace, [Job("a", after, "dari", "fa-AF")], backend, None)
+    return backend
+
+
+HOSPITAL = "The governor visited the new hospital in Herat."
+TEACHERS = "Teachers in the capital have not been paid for months."
+
+
+def test_an_unrelated_replacement_gets_a_fresh_draft_and_the_old_text_as_a_suggestion(
+    workspace: Workspace,
+) -> None:
+    """Issue 23's case: the reviewed translation of the hospital visit never becomes the
+    text of the teachers' sentence that replaced it; it is a suggestion there, and stays
+    an obsolete entry."""
+    farmers = "Farmers downstream are worried about the water."
+    backend = _retranslate(workspace, _article(HOSPITAL, farmers), _article(TEACHERS, farmers))
+    assert backend.sent == [TEACHERS]
+    tf = Queue(workspace).read("a", "dari")
+    (unit,) = [u for u in tf.live if u.english == TEACHERS]
+    assert unit.text == TEACHERS and unit.is_machine_draft and not unit.previous_english
+    assert unit.provenance.suggestion == "REVIEWED " + HOSPITAL
+    assert unit.provenance.suggestion_english == HOSPITAL
+    (gone,) = tf.obsolete
+    assert (gone.english, gone.text) == (HOSPITAL, "REVIEWED " + HOSPITAL)
+    (kept,) = [u for u in tf.live if u.english == farmers]
+    assert kept.reviewed and kept.text == "REVIEWED " + farmers
+
+
+def test_five_unrelated_replacements_carry_no_other_sentences_text(workspace: Workspace) -> None:
+    old = [
+        HOSPITAL,
+        "The dam was finished in spring.",
+        "Its report is due in June.",
+        "Engineers say the spillway is too small.",
+        "Rain came early this year.",
+    ]
+    new = [
+        TEACHERS,
+        "Nobody expected the flood in the valley.",
+        "The road to the pass is open again.",
+        "Traders in the bazaar blame the border closures.",
+        "The council met on the first day of the month.",
+    ]
+    _retranslate(workspace, _article(*old), _article(*new))
+    tf = Queue(workspace).read("a", "dari")
+    for english in new:
+        (unit,) = [u for u in tf.live if u.english == english]
+        assert unit.text == english and unit.is_machine_draft, unit
+    assert sorted(u.english for u in tf.obsolete) == sorted(old)
+
+
+COMPETED = (
+    "Engineers from the ministry say the spillway of the new dam is too small for the spring "
+    "floods."
+)
+
+
+def test_competing_edits_the_more_similar_sentence_takes_the_old_translation(
+    workspace: Workspace,
+) -> None:
+    """Two edited sentences both resemble the one old sentence: the more similar one gets
+    its translation (best pairs first), wherever the other stands; the other gets a fresh
+    draft."""
+    closer = COMPETED.replace("is too small", "is far too small")
+    farther = closer.replace("ministry say", "ministry now say")
+    plan = plan_update(_article(farther, closer), None)
+    assert [e.state for e in plan.entries] == ["new", "new", "new"]
+    _retranslate(workspace, _article(COMPETED), _article(farther, closer))
+    tf = Queue(workspace).read("a", "dari")
+    (near,) = [u for u in tf.live if u.english == closer]
+    (far,) = [u for u in tf.live if u.english == farther]
+    assert near.text == "REVIEWED " + COMPETED and near.previous_english == COMPETED
+    assert near.state == "draft" and near.provenance.draft == closer
+    assert far.text == farther and far.is_machine_draft and not far.previous_english

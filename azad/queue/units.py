@@ -40,6 +40,11 @@ class Provenance:
     """For a translation-memory draft: ``slug/lang#ctx`` it came from."""
     draft: str = ""
     """The machine's own text, kept when a translator changes the unit's text."""
+    suggestion: str = ""
+    """A person's translation of a similar earlier sentence (``suggestion_english``),
+    offered to the translator when the English changed too much for it to stay the text
+    (:mod:`azad.queue.matching`): never the text itself until someone takes it."""
+    suggestion_english: str = ""
 
     @property
     def is_machine(self) -> bool:

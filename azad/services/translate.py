@@ -2,13 +2,17 @@
 
 Units are matched to the article's sentences **by content first**: the same English keeps
 its translation wherever it moved; an edited sentence gets the previous translation of
-the sentence it most resembles (``SIMILAR``, difflib's ratio), as a draft with the previous
-English kept (``#| msgid``); the same position is the last resort, and only for a sentence
-still somewhat alike (``SAME_PLACE``). Only new and changed sentences go to the model. A
-translation a person wrote (reviewed, or edited but not yet confirmed) is never replaced
-by a machine draft: it stays as the unit's text, marked as a draft, with the new machine
-draft kept beside it. Units whose sentence disappeared stay as obsolete entries, and come
-back if the sentence does. A run with nothing to do for a file writes nothing.
+the old sentence it is confidently the same as (:func:`azad.queue.matching.similarity` ≥
+``SAME``, calibrated on ``tests/data/edits/``), best pairs first, as a draft with the
+previous English kept (``#| msgid``). There is no "same place" fallback: any other new
+sentence's text is a fresh machine draft (or an approved translation-memory match), and
+a person's translation of the most similar unused old sentence (or of the one it replaced
+in place) is kept on it as a *suggestion* (``Provenance.suggestion``), never as its text.
+Only new and changed sentences go to the model. A translation a person wrote (reviewed,
+or edited but not yet confirmed) that follows its edited sentence is never replaced by a
+machine draft: it stays as the unit's text, marked as a draft, with the new machine draft
+kept beside it. Units whose sentence disappeared stay as obsolete entries, and come back
+if the sentence does. A run with nothing to do for a file writes nothing.
 
 Before the model is asked, each new or changed sentence is looked up in the translation
 memory (:mod:`azad.translation_memory`, built once per run): the same English approved in any
@@ -19,7 +23,6 @@ came from) and is not sent to the model. Every machine draft carries the model's
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +35,7 @@ from azad.mt.engine import Backend, Scored, ScoringBackend
 from azad.mt.protect import protect, restore
 from azad.mt.select import engine_for, select_model
 from azad.queue.articles import ArticleStore
+from azad.queue.matching import SAME, SUGGEST, similarity, upper_bound
 from azad.queue.pofile import new_file
 from azad.queue.store import FileStamp, Queue
 from azad.queue.units import Provenance, TranslationFile, Unit
@@ -39,11 +43,9 @@ from azad.translation_memory import ApprovedMemory, MemoryHit, approved_memory
 from azad.workspace import Workspace
 
 EntryState = Literal["kept", "new", "changed"]
-SIMILAR = 0.6
-"""An edited sentence takes the translation of the old sentence it most resembles from
-this similarity (difflib's ratio) up."""
-SAME_PLACE = 0.3
-"""Failing that, the old sentence at the same place, if at least this alike."""
+_SUGGEST_WORK = 200_000
+"""Past this many (new sentence × unused old translation) comparisons, a new sentence's
+suggestion is only the translation of the sentence it replaced in place."""
 
 
 @dataclass
@@ -102,6 +104,8 @@ class PlannedEntry:
     english: str
     state: EntryState
     old: Unit | None = None
+    suggestion: Unit | None = None
+    """For a new sentence: a person's translation of a similar (or replaced) sentence."""
 
 
 @dataclass
@@ -153,48 +157,55 @@ def plan_update(article: Article, existing: TranslationFile | None) -> Plan:
             revived.add(j)
             planned[n] = PlannedEntry(ctx, english, "kept", replace(dead[j], obsolete=False))
 
-    # 2. An edited sentence: the most similar unused old sentence, best pairs first.
+    # 2. An edited sentence: the old sentence it is confidently the same as, best pairs
+    # first (a pair's rank: similarity, then nearness), so that of two edited sentences
+    # competing for one old unit, the more similar one gets it.
     pairs: list[tuple[float, int, int, int]] = []
     free_old = [i for i in range(len(old)) if i not in used]
     for n, (_ctx, english) in enumerate(units):
         if planned[n] is not None:
             continue
         for i in free_old:
-            ratio = _similarity(old[i].english, english, SIMILAR)
-            if ratio >= SIMILAR:
+            if upper_bound(old[i].english, english) < SAME:
+                continue
+            ratio = similarity(old[i].english, english)
+            if ratio >= SAME:
                 pairs.append((ratio, -abs(i - n), n, i))
     for _ratio, _dist, n, i in sorted(pairs, reverse=True):
         if planned[n] is None and i not in used:
             used.add(i)
             planned[n] = PlannedEntry(units[n][0], units[n][1], "changed", old[i])
 
-    # 3. Last resort: the unused old sentence at the same place, if still somewhat alike.
+    # 3. Any other sentence is new: a fresh draft. A person's translation of the most
+    # similar unused old sentence, or else of the one it replaced in place, is offered
+    # as a suggestion (it also stays an obsolete entry).
+    human = [i for i in range(len(old)) if i not in used and _human(old[i])]
+    new = [n for n in range(len(units)) if planned[n] is None]
     by_ctx = {u.ctx: i for i, u in enumerate(old)}
-    for n, (ctx, english) in enumerate(units):
-        if planned[n] is not None:
-            continue
-        at = by_ctx.get(ctx)
-        if (
-            at is not None
-            and at not in used
-            and _similarity(old[at].english, english, 0) >= (SAME_PLACE)
-        ):
-            used.add(at)
-            planned[n] = PlannedEntry(ctx, english, "changed", old[at])
-        else:
-            planned[n] = PlannedEntry(ctx, english, "new")
+    search = len(human) * len(new) <= _SUGGEST_WORK
+    for n in new:
+        ctx, english = units[n]
+        best, score = None, SUGGEST
+        for i in human if search else ():
+            if upper_bound(old[i].english, english) >= score:
+                ratio = similarity(old[i].english, english)
+                if ratio >= score:
+                    best, score = i, ratio
+        if best is None:
+            at = by_ctx.get(ctx)
+            best = at if at is not None and at not in used and _human(old[at]) else None
+        planned[n] = PlannedEntry(
+            ctx, english, "new", suggestion=old[best] if best is not None else None
+        )
 
     obsolete = [replace(u, obsolete=True) for i, u in enumerate(old) if i not in used and u.text]
     obsolete += [u for j, u in enumerate(dead) if j not in revived]
     return Plan(entries=[p for p in planned if p is not None], obsolete=obsolete)
 
 
-def _similarity(a: str, b: str, at_least: float) -> float:
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    # The cheap upper bounds first: most pairs of different sentences stop there.
-    if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
-        return 0.0
-    return matcher.ratio()
+def _human(unit: Unit) -> bool:
+    """A translation a person wrote or confirmed."""
+    return bool(unit.text) and not unit.is_machine_draft
 
 
 def provenance_of(backend: Backend) -> Provenance:
@@ -230,6 +241,14 @@ def build_file(
             qa=tuple(draft.flags),
             substitutions=tuple(draft.substitutions),
         )
+        hint = item.suggestion
+        if hint is not None:
+            unit = replace(
+                unit,
+                provenance=replace(
+                    unit.provenance, suggestion=hint.text, suggestion_english=hint.english
+                ),
+            )
         old = item.old
         if item.state == "changed" and old is not None:
             unit = replace(
