@@ -258,22 +258,38 @@ def test_deleting_a_paragraph_and_editing_the_next_keeps_each_translation_with_i
             ("They met the governor on Monday. Farmers downstream are worried about the water.",),
             {"new": 0},
         ),
-        # a sentence split in two
+        # a word changed
+        (
+            (P1,),
+            ("The dam was finished in the spring. It holds the river back.",),
+            {"changed": 1},
+        ),
+        # a clause added to a short sentence: not confidently the same sentence, so a
+        # fresh draft, with the person's translation as a suggestion
         (
             (P1,),
             ("The dam was finished in spring, after years of work. It holds the river back.",),
-            {"changed": 1},
+            {"suggested": 1},
         ),
-        # two sentences merged into one
+        # two sentences merged into one: likewise
         (
             (P2,),
             ("Farmers downstream are worried about the water and met the governor on Monday.",),
-            {"changed": 1},
+            {"suggested": 1},
         ),
         # two paragraphs merged
         ((P1, P2), (P1 + " " + P2,), {"new": 0}),
     ],
-    ids=["insert", "delete", "reorder", "reorder-sentences", "split", "merge", "merge-paras"],
+    ids=[
+        "insert",
+        "delete",
+        "reorder",
+        "reorder-sentences",
+        "edit",
+        "clause-added",
+        "merge",
+        "merge-paras",
+    ],
 )
 def test_no_reviewed_translation_is_attached_to_another_sentence_unless_it_is_a_draft(
     workspace: Workspace, before: tuple[str, ...], after: tuple[str, ...], expect: dict[str, int]
@@ -298,6 +314,11 @@ def test_no_reviewed_translation_is_attached_to_another_sentence_unless_it_is_a_
         assert len(previous) == expect["changed"]
         # The edited sentence keeps the translation a person wrote, as a draft to adapt.
         assert previous[0].text.startswith("HUMAN ") and previous[0].state == "draft"
+    if "suggested" in expect:
+        assert not any(u.previous_english for u in units)
+        offered = [u for u in units if u.provenance.suggestion]
+        assert len(offered) == expect["suggested"]
+        assert offered[0].is_machine_draft and offered[0].provenance.suggestion.startswith("HUMAN")
 
 
 def test_a_sentence_that_comes_back_gets_its_old_translation(workspace: Workspace) -> None:

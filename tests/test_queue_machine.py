@@ -42,6 +42,7 @@ from test_review_support import PASSWORD, add_users, csrf_of
 from translate.storage import xliff
 
 from azad.cli import run as azad
+from azad.queue.matching import similarity
 from azad.queue.status import translation_status
 from azad.queue.store import Queue
 from azad.review.exchange import export_text, import_file
@@ -68,6 +69,13 @@ SENTENCES = [
     "Wheat prices rose by a tenth.",
     "Traders in Herat blame the roads.",
 ]
+UNRELATED = [
+    "Teachers in the capital have not been paid for months.",
+    "The governor visited the new hospital in Herat.",
+    "Police closed the bazaar after a fire on Thursday.",
+    "A new school for girls opened in the village.",
+]
+"""Replacements that share nothing with SENTENCES: they must never inherit a text."""
 ARTICLES = ("dam", "wheat")
 WORDS = ["again", "quickly", "in Kabul", "last year", "twice", "at night"]
 REPORT: dict[str, int] = {}
@@ -103,6 +111,8 @@ class Newsroom(RuleBasedStateMachine):
         }
         self.acks: dict[tuple[str, str], list[str]] = {}
         """(slug, language) → texts saved and acknowledged, still expected in the file."""
+        self.written_for: dict[str, str] = {}
+        """A text saved by a translator → the English it was written for."""
         self.seen: dict[tuple[str, str], str] = {}
         """The content revision an editor page last showed."""
         self.steps = 0
@@ -134,7 +144,9 @@ class Newsroom(RuleBasedStateMachine):
     # ---- English edits -------------------------------------------------------------
     @rule(
         name=st.sampled_from(ARTICLES),
-        op=st.sampled_from(["insert", "delete", "reorder", "edit", "split", "merge"]),
+        op=st.sampled_from(
+            ["insert", "delete", "reorder", "edit", "split", "merge", "replace", "compete"]
+        ),
         data=st.data(),
     )
     def edit_english(self, name: str, op: str, data: st.DataObject) -> None:
@@ -154,6 +166,18 @@ class Newsroom(RuleBasedStateMachine):
             paras.insert(i + 1, [paras[i].pop()])
         elif op == "merge" and i + 1 < len(paras):
             paras[i] += paras.pop(i + 1)
+        elif op == "replace" and paras[i]:
+            # An unrelated sentence of similar length in the same place.
+            j = data.draw(st.integers(0, len(paras[i]) - 1))
+            paras[i][j] = data.draw(st.sampled_from(UNRELATED))
+            REPORT["unrelated replacements"] = REPORT.get("unrelated replacements", 0) + 1
+        elif op == "compete" and paras[i]:
+            # Two edited versions of one sentence: at most one may take its translation.
+            j = data.draw(st.integers(0, len(paras[i]) - 1))
+            base = paras[i][j][:-1]
+            one, two = data.draw(st.lists(st.sampled_from(WORDS), min_size=2, max_size=2))
+            paras[i][j : j + 1] = [f"{base} {one} {two}.", f"{base} {one}."]
+            REPORT["competing edits"] = REPORT.get("competing edits", 0) + 1
         self._write(name)
         ingest_files(self.ws, [self.ws.articles_dir / f"{name}.md"])
 
@@ -207,6 +231,7 @@ class Newsroom(RuleBasedStateMachine):
         assert r.status_code == 200, r.text
         self._forget_replaced(slug, lang, unit.text)
         self.acks.setdefault((slug, lang), []).append(text)
+        self.written_for[text] = unit.english
         REPORT["saves"] = REPORT.get("saves", 0) + 1
 
     @rule(slug=st.sampled_from(["the-dam", "wheat-prices"]), lang=st.sampled_from(LANGS))
@@ -323,10 +348,18 @@ class Newsroom(RuleBasedStateMachine):
             for text in texts:
                 holders = [u for u in tf.units if u.text == text]
                 assert holders, f"{slug}/{lang}: the acknowledged save {text!r} is lost"
-                for u in holders:
-                    if not u.obsolete and u.previous_english:
+                live = [u for u in holders if not u.obsolete]
+                for u in live:
+                    if u.previous_english:
                         # Moved to an edited sentence: only as a draft.
                         assert u.state == "draft", u
+                    english = self.written_for.get(text)
+                    if english is not None and english != u.english:
+                        # Never the text of an unrelated sentence (a replacement, or the
+                        # losing side of two competing edits gets a fresh draft).
+                        assert similarity(english, u.english) >= 0.5, (english, u)
+                if text in self.written_for:
+                    assert len(live) <= 1, live  # one save, one sentence
 
     @invariant()
     def the_status_agrees_everywhere(self) -> None:
