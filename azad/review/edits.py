@@ -72,6 +72,11 @@ def notes_of(unit: Unit) -> list[str]:
         out.append(" ".join(filter(None, ["machine draft:", prov.engine, prov.package])) + test)
     elif prov.origin == "memory":
         out.append(f"translation memory: {prov.memory}")
+    if prov.suggestion:
+        out.append(
+            f"earlier translation of a similar sentence ({prov.suggestion_english}): "
+            + prov.suggestion
+        )
     out += [f"qa: {q}" for q in unit.qa]
     out += [f"lexicon: {s}" for s in unit.substitutions]
     out += list(unit.notes)

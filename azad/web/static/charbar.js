@@ -98,6 +98,9 @@
     } else if (ev.code === "KeyT" && !ev.shiftKey) {
       const take = seg.querySelector(".tm button.insert");
       if (take) { ev.preventDefault(); take.click(); }
+    } else if (ev.code === "KeyP" && !ev.shiftKey) {
+      const take = seg.querySelector(".earlier button.insert");
+      if (take) { ev.preventDefault(); take.click(); }
     } else if (ev.key === "PageDown" || ev.key === "PageUp") {
       ev.preventDefault();
       const next = unreviewed(seg, ev.key === "PageDown" ? 1 : -1);
