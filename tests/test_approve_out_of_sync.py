@@ -10,7 +10,7 @@ from test_review_support import add_users
 from test_web import as_user
 
 from azad.errors import AzadError
-from azad.queue.status import approve, translation_status
+from azad.queue.status import stamp_approval, translation_status
 from azad.workspace import Workspace
 
 SLUG = "the-dam"
@@ -37,7 +37,7 @@ def _not_approved(ws: Workspace) -> None:
 
 def test_the_queue_refuses(workspace: Workspace, out_of_sync: str) -> None:
     with pytest.raises(AzadError, match="English article changed"):
-        approve(workspace, SLUG, "dari", "eddie", out_of_sync)
+        stamp_approval(workspace, SLUG, "dari", "eddie", out_of_sync)
     _not_approved(workspace)
 
 

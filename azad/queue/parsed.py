@@ -97,9 +97,12 @@ class ParsedFiles:
         self._writer: threading.Thread | None = None
         atexit.register(self.flush)
 
-    def get(self, data: bytes, path: Path, cache_dir: Path) -> TranslationFile:
-        """The parse of ``data`` (the bytes of ``path``): remembered, else parsed."""
-        digest = hashlib.sha256(data).digest()
+    def get(
+        self, data: bytes, path: Path, cache_dir: Path, digest: bytes | None = None
+    ) -> TranslationFile:
+        """The parse of ``data`` (the bytes of ``path``, whose SHA-256 ``digest`` is, when
+        the caller has it): remembered, else parsed."""
+        digest = digest or hashlib.sha256(data).digest()
         with self._lock:
             found = self._files.get(digest)
         if found is None:

@@ -176,6 +176,19 @@ def claim(
     return _update(ws, slug, lang_key, change)
 
 
+def claimed_on_save(record: ReviewRecord, user: str, hours: float) -> ReviewRecord | None:
+    """The record with ``user``'s claim, for a translator's save into a translation nobody
+    holds (the caller holds the lock and writes it); None when someone holds it (their
+    claim stands)."""
+    if record.claimed_by is not None:
+        return None
+    record = record.model_copy(deep=True)
+    t = now()
+    record.claim = Claim(by=user, at=t, expires=t + dt.timedelta(hours=hours))
+    record.history.append(Event(at=t, by=user, action="claim"))
+    return record
+
+
 def take_over(
     ws: Workspace, slug: str, lang_key: str, editor: str, hours: float = CLAIM_HOURS
 ) -> TranslationStatus:

@@ -16,7 +16,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cachetools import LRUCache, cached
@@ -67,6 +67,8 @@ class Snapshot:
     article: Article
     article_sha: str
     """SHA-256 of the stored article (``source.json``)."""
+    data: bytes = field(default=b"", repr=False, compare=False)
+    """The PO file's bytes as read (a writer compares what it renders with them)."""
 
     @property
     def rev(self) -> str:
@@ -213,31 +215,49 @@ class Queue:
     def snapshot(self, slug: str, lang_key: str) -> Snapshot:
         """The translation, its record and its article as they are now (take the lock
         around it when the answer decides a write)."""
-        data, tf = self.read_bytes(slug, lang_key)
+        path = self.require(slug, lang_key)
+        data = path.read_bytes()
+        digest = hashlib.sha256(data)  # once: the parse cache and the status both use it
+        tf = _parsed.get(data, path, self.ws.cache_dir, digest=digest.digest())
         article, article_sha = self.article(slug)
         return Snapshot(
             slug=slug,
             lang_key=lang_key,
             file=tf,
-            file_sha=hashlib.sha256(data).hexdigest(),
+            file_sha=digest.hexdigest(),
             record=self.load_record(slug, lang_key),
             article=article,
             article_sha=article_sha,
+            data=data,
         )
 
     # ---- writing ---------------------------------------------------------------------
-    def write(self, slug: str, lang_key: str, tf: TranslationFile) -> bool:
+    def write(
+        self, slug: str, lang_key: str, tf: TranslationFile, *, read: bytes | None = None
+    ) -> bool:
         """Write ``tf`` atomically (the caller holds the lock); False, and nothing written,
-        when the file already holds exactly these bytes."""
+        when the file already holds exactly these bytes. ``read``: the file's bytes as the
+        caller read them under the same lock (compared instead of reading them again)."""
+        return self.write_hashed(slug, lang_key, tf, read=read) is not None
+
+    def write_hashed(
+        self, slug: str, lang_key: str, tf: TranslationFile, *, read: bytes | None = None
+    ) -> str | None:
+        """:meth:`write`, answering the SHA-256 of the bytes written (None: unchanged,
+        nothing written)."""
         path = self.po_path(slug, lang_key)
         data = render_po(tf)
-        with contextlib.suppress(FileNotFoundError):
-            if path.read_bytes() == data:
-                return False
+        if read is None:
+            with contextlib.suppress(FileNotFoundError):
+                read = path.read_bytes()
+        if read == data:
+            return None
         atomic_write_bytes(path, data)
+        digest = hashlib.sha256(data)
         if round_trips(tf):  # then tf is what parsing these bytes would give
-            _parsed.put(data, tf, path, self.ws.cache_dir)  # the next read need not parse them
-        return True
+            # The next read need not parse them.
+            _parsed.put(data, tf, path, self.ws.cache_dir, digest=digest.digest())
+        return digest.hexdigest()
 
     def save_record(self, slug: str, lang_key: str, record: ReviewRecord) -> bool:
         """Write the record atomically (the caller holds the lock), only if it changed."""

@@ -7,8 +7,6 @@ the publish flow (:mod:`azad.publish.submit`).
 
 from __future__ import annotations
 
-import contextlib
-
 from azad.db.users import User
 from azad.errors import AzadError
 from azad.publish import submit
@@ -45,15 +43,6 @@ def release(ws: Workspace, slug: str, lang_key: str, user: User) -> state.Transl
     if holder and holder != user.name and not user.is_editor:
         raise Forbidden(f"{slug} ({lang_key}) is claimed by {holder}")
     return state.release(ws, slug, lang_key, user.name)
-
-
-def claim_on_save(ws: Workspace, slug: str, lang_key: str, user: User) -> None:
-    """A translator who saves into an unclaimed translation holds it from then on, so
-    the queue shows who is working on what. Reads only the small record when it is held."""
-    if Queue(ws).load_record(slug, lang_key).claimed_by is None:
-        # If someone claimed it in the meantime, their claim stands.
-        with contextlib.suppress(AzadError):
-            state.claim(ws, slug, lang_key, user.name, hours=ws.settings.review.claim_hours)
 
 
 def approve(

@@ -18,13 +18,15 @@ import datetime as dt
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from azad.db.connection import connect
 from azad.errors import AzadError, InputError
+from azad.queue.status import Counts, claimed_on_save, derive
 from azad.queue.store import NotFound, Queue
 from azad.queue.units import Unit
+from azad.review.index import update_row
 from azad.workspace import Workspace
 
 MAX_TEXT = 10_000
@@ -125,6 +127,10 @@ class SaveReport:
     rev_after: str = ""
     after: list[Unit] = field(default_factory=list)
     """The live units after the save (what ``rev_after`` covers)."""
+    holder: str | None = None
+    """Who held the translation (claimed it) before the save."""
+    status: str = ""
+    """The translation's status after the save."""
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -166,21 +172,34 @@ def now_iso() -> str:
 
 
 def apply_edits(
-    ws: Workspace, slug: str, lang_key: str, edits: Sequence[Edit], *, by: str, via: str
+    ws: Workspace,
+    slug: str,
+    lang_key: str,
+    edits: Sequence[Edit],
+    *,
+    by: str,
+    via: str,
+    claim_hours: float | None = None,
 ) -> SaveReport:
     """Apply ``edits`` to one translation under its lock, one atomic write for all of them.
 
     An edit whose base revision is stale is not applied (outcome ``conflict``) unless the
     segment already holds exactly that text and state; the others still are. ``via`` says
-    where the edit came from (``web``, ``import:xliff``…) in the change log."""
+    where the edit came from (``web``, ``import:xliff``…) in the change log. With
+    ``claim_hours``, a save into a translation nobody holds claims it for ``by``.
+
+    The file is read and parsed once (a snapshot under the lock); the rendered bytes are
+    compared with the bytes read (nothing is written when nothing changed); the queue's
+    row of this translation is updated from what is in hand (:func:`index.update_row`)."""
     queue = Queue(ws)
     queue.require(slug, lang_key)
     edits = [Edit(e.ctx, _clean(e.text), e.base_rev, e.reviewed) for e in edits]
     report = SaveReport()
     with queue.locked(slug, lang_key):
-        tf = queue.read(slug, lang_key)
-        article_sha = queue.article_sha(slug)
-        report.rev_before = tf.content_rev(article_sha)
+        snap = queue.snapshot(slug, lang_key)
+        tf = snap.file
+        report.rev_before = snap.rev
+        report.holder = snap.record.claimed_by
         rows: list[tuple[object, ...]] = []
         at = now_iso()
         for edit in edits:
@@ -214,22 +233,41 @@ def apply_edits(
                 continue
             tf.replace_unit(new)
             report.results.append(EditResult(edit.ctx, "saved", new))
+        saved = report.count("saved")
         live = tf.live
         report.total = len(live)
         report.reviewed = sum(1 for u in live if u.reviewed)
-        report.rev_after = tf.content_rev(article_sha)
+        report.rev_after = tf.content_rev(snap.article_sha) if saved else report.rev_before
         report.after = live
-        if report.count("saved"):
+        record = snap.record
+        if saved:
             tf.metadata["PO-Revision-Date"] = dt.datetime.now(dt.UTC).strftime(
                 "%Y-%m-%d %H:%M+0000"
             )
             tf.metadata["Last-Translator"] = by
-        with connect(ws) as conn, conn:
-            _log(conn, rows)
-            # The file is written inside the transaction: if writing fails, nothing is
-            # logged as saved; if it succeeds and the commit fails, the text is safe.
-            if report.count("saved"):
-                report.written = queue.write(slug, lang_key, tf)
+            claimed = None if claim_hours is None else claimed_on_save(record, by, claim_hours)
+            if claimed is not None:
+                queue.save_record(slug, lang_key, claimed)
+                record = claimed
+        counts = Counts(
+            total=report.total,
+            unreviewed=report.total - report.reviewed,
+            rev=report.rev_after,
+            in_sync=snap.in_sync,  # a save changes texts, never a segment's English or id
+            file_sha=snap.file_sha,
+        )
+        if rows:
+            with connect(ws) as conn, conn:
+                _log(conn, rows)
+                if saved:
+                    # The file is written inside the transaction: if writing fails, nothing
+                    # is logged as saved; if it succeeds and the commit fails, the text is
+                    # safe.
+                    sha = queue.write_hashed(slug, lang_key, tf, read=snap.data)
+                    report.written = sha is not None
+                    counts = replace(counts, file_sha=sha or snap.file_sha)
+                    report.status = update_row(conn, ws, slug, lang_key, counts, record, live)
+        report.status = report.status or derive(counts, record)
     return report
 
 

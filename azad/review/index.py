@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from azad.db.connection import connect, db_path
@@ -28,6 +28,7 @@ from azad.model import Article
 from azad.queue.record import ReviewRecord, now
 from azad.queue.status import Counts, Status, counts_of, derive
 from azad.queue.store import Queue, stat_key
+from azad.queue.units import Unit
 from azad.workspace import Workspace, is_valid_slug
 
 
@@ -206,11 +207,20 @@ def _read_one(
         # than taking the whole queue down; opening it names the problem.
         counts = Counts(total=0, unreviewed=0, rev=f"error: {exc}", in_sync=False, file_sha="")
         mtime, record, live = 0.0, ReviewRecord(), []
+    return _store(conn, slug, lang, _Entry(stat_key, counts, mtime, record), live)
+
+
+def _store(
+    conn: sqlite3.Connection, slug: str, lang: str, entry: _Entry, live: list[Unit]
+) -> _Entry:
+    """Keep ``entry`` (its lowest draft score computed from ``live``) in the database, and
+    the translation memory's rows of this translation in step with its status."""
     scores = [
         u.provenance.score for u in live if u.is_machine_draft and u.provenance.score is not None
     ]
     min_score = min(scores) if scores else None
-    entry = _Entry(stat_key, counts, mtime, record, min_score)
+    entry = replace(entry, min_score=min_score)
+    stat_key, counts, mtime, record = entry.stat_key, entry.counts, entry.po_mtime, entry.record
     conn.execute(
         "INSERT OR REPLACE INTO status_cache (slug, lang, stat_key, total, unreviewed, rev,"
         " in_sync, po_sha256, po_mtime, record, min_score)"
@@ -237,6 +247,34 @@ def _read_one(
             [(slug, lang, u.ctx, u.english, u.text) for u in live],
         )
     return entry
+
+
+def update_row(
+    conn: sqlite3.Connection,
+    ws: Workspace,
+    slug: str,
+    lang: str,
+    counts: Counts,
+    record: ReviewRecord,
+    live: list[Unit],
+) -> Status:
+    """After a write of one translation (its lock held, ``conn`` in the writer's
+    transaction): its row of the cache from what the writer has in hand, so that nothing
+    is read again and no other file is looked at. Its status is the answer."""
+    queue = Queue(ws)
+    po = queue.po_path(slug, lang)
+    po_key = stat_key(str(po))
+    source_key = stat_key(str(queue.source_path(slug)))
+    record_key = stat_key(str(queue.record_path(slug, lang)))
+    if po_key is None or source_key is None:
+        return derive(counts, record)
+    key = f"{po_key}|{record_key}|{source_key}"
+    entry = _store(conn, slug, lang, _Entry(key, counts, po.stat().st_mtime, record), live)
+    with _memory_lock:
+        memory = _memory.get(db_path(ws))
+        if memory is not None:
+            memory.entries[(slug, lang)] = entry
+    return derive(counts, record)
 
 
 def search(ws: Workspace, rows: list[QueueRow], query: str) -> list[QueueRow]:

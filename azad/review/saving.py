@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from azad.db.users import User
-from azad.queue.store import Queue
-from azad.review.actions import claim_on_save
 from azad.review.edits import Conflict, Edit, EditResult, SaveReport, apply_edits, last_change
 from azad.review.shown import remember_change
 from azad.workspace import Workspace
@@ -43,15 +41,21 @@ def save_segment(
     via: str = "web",
 ) -> SegmentSave:
     """Save one segment as ``user``; :class:`Conflict` if it changed since ``base_rev``."""
-    holder = Queue(ws).load_record(slug, lang_key).claimed_by
+    # One read of the file, and the answer from what the save had in hand: a translator
+    # saving into a translation nobody holds claims it in the same step.
     report = apply_edits(
-        ws, slug, lang_key, [Edit(ctx, text, base_rev, reviewed)], by=user.name, via=via
+        ws,
+        slug,
+        lang_key,
+        [Edit(ctx, text, base_rev, reviewed)],
+        by=user.name,
+        via=via,
+        claim_hours=None if user.is_editor else ws.settings.review.claim_hours,
     )
+    holder = report.holder
     (result,) = report.results
     if result.outcome == "conflict":
         raise Conflict(ctx, text, result.segment, last_change(ws, slug, lang_key, ctx))
-    if result.outcome == "saved" and not user.is_editor:
-        claim_on_save(ws, slug, lang_key, user)
     if user.is_editor and report.rev_before != report.rev_after:
         # The editor's page may approve this revision next: keep what it covers, so a
         # refusal can say what changed since.

@@ -18,7 +18,6 @@ from azad.glossary import load_glossary
 from azad.queue.units import Unit
 from azad.review.dismissals import dismissals, split
 from azad.review.edits import NotFound, read_segments
-from azad.review.index import queue_rows
 from azad.review.qa import check_segment
 from azad.review.saving import save_segment as save_one
 from azad.review.talk import claim_warning, threads
@@ -65,13 +64,12 @@ async def save_segment(request: Request) -> Response:
     def save() -> dict[str, Any]:
         done = save_one(ws, slug, lang_key, sess.user, ctx, text, rev, reviewed=reviewed)
         report, result, holder = done.report, done.result, done.holder
-        rows = queue_rows(ws, slug=slug, lang=lang_key)
         return SavedOut(
             **_segment_out(ws, slug, lang_key, result.segment).model_dump(),
             outcome="saved" if result.outcome == "saved" else "unchanged",
             total=report.total,
             reviewed_count=report.reviewed,
-            status=rows[0].status if rows else "",
+            status=report.status,
             content_rev_before=report.rev_before,
             content_rev=report.rev_after,
             claimed_by=holder,

@@ -1,0 +1,117 @@
+"""A save reads its translation once and answers from what it has in hand (issue 23):
+one read of the PO file (no re-read to compare bytes, no snapshot for the claim), no look
+at any other translation, the queue's row of that translation updated alone; and writes
+by another process still show on the next page. Nothing is written when nothing changed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from azad.review.edits import Edit, apply_edits, read_segments
+from test_review_support import SALANG, add_users, make_queue
+from test_web import as_user
+
+from azad.queue.store import Queue
+from azad.review.index import queue_rows
+from azad.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def ws(workspace: Workspace) -> Workspace:
+    make_queue(workspace)
+    add_users(workspace)
+    queue_rows(workspace)  # the cache warm, as in a running app
+    return workspace
+
+
+def test_nothing_is_written_when_nothing_changed(ws: Workspace) -> None:
+    queue = Queue(ws)
+    path = queue.po_path(SALANG, "dari")
+    before = path.stat()
+    with queue.locked(SALANG, "dari"):
+        snap = queue.snapshot(SALANG, "dari")
+        # With the bytes the caller read, and without (then the file is read to compare).
+        assert queue.write(SALANG, "dari", snap.file, read=snap.data) is False
+        assert queue.write(SALANG, "dari", snap.file) is False
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    # A save that changes nothing writes nothing either.
+    unit = read_segments(ws, SALANG, "dari")[1]
+    report = apply_edits(
+        ws, SALANG, "dari", [Edit(unit.ctx, unit.text, unit.rev, False)], by="dara", via="web"
+    )
+    assert not report.written and report.count("unchanged") == 1
+    assert path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_a_save_reads_its_file_once_and_no_other_translation(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue = Queue(ws)
+    po = queue.po_path(SALANG, "dari")
+    others = {str(queue.po_path(s, k)) for s, k in queue.pairs() if (s, k) != (SALANG, "dari")}
+    reads: list[str] = []
+    stats: list[str] = []
+    real_read, real_stat = Path.read_bytes, os.stat
+
+    def read_bytes(self: Path) -> bytes:
+        reads.append(str(self))
+        return real_read(self)
+
+    def stat(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        stats.append(os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "stat", stat)
+    c, csrf = as_user(ws, "dara")  # a translator: the first save claims the translation
+    reads.clear()
+    stats.clear()
+    unit = read_segments(ws, SALANG, "dari")[1]
+    reads.clear()
+    r = c.post(
+        f"/api/t/{SALANG}/dari/segments/{unit.ctx}",
+        json={"text": "متن تازه", "rev": unit.rev, "reviewed": True},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert r.status_code == 200, r.text
+    assert reads.count(str(po)) == 1, reads
+    assert not others & set(stats), sorted(others & set(stats))
+    monkeypatch.undo()
+    body = r.json()
+    assert body["outcome"] == "saved" and body["claimed_by"] is None
+    # The answer is what the file and the queue say now.
+    assert Queue(ws).load_record(SALANG, "dari").claimed_by == "dara"
+    (row,) = queue_rows(ws, slug=SALANG, lang="dari")
+    assert (row.status, row.reviewed, row.rev) == (
+        body["status"],
+        body["reviewed_count"],
+        body["content_rev"],
+    )
+    assert row.claimed_by == "dara"
+
+
+def test_a_write_by_another_process_shows_on_the_next_page(ws: Workspace) -> None:
+    before = {(r.slug, r.lang_key): r for r in queue_rows(ws)}
+    unit = read_segments(ws, SALANG, "pashto")[0]
+    script = (
+        "import sys; from azad.workspace import Workspace;"
+        "from azad.review.segments import Edit, apply_edits;"
+        "ws = Workspace(__import__('pathlib').Path(sys.argv[1]));"
+        f"apply_edits(ws, {SALANG!r}, 'pashto', [Edit({unit.ctx!r}, 'متن بل', {unit.rev!r})],"
+        " by='pasha', via='cli')"
+    )
+    subprocess.run([sys.executable, "-c", script, str(ws.root)], check=True, cwd=ROOT)
+    c, _ = as_user(ws, "eddie")
+    page = c.get("/").text
+    after = {(r.slug, r.lang_key): r for r in queue_rows(ws)}
+    row = after[(SALANG, "pashto")]
+    assert row.reviewed == before[(SALANG, "pashto")].reviewed + 1
+    assert row.rev != before[(SALANG, "pashto")].rev
+    assert f"{row.reviewed}/{row.total}" in page or str(row.reviewed) in page
