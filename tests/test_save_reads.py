@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from azad.review.edits import Edit, apply_edits, read_segments
 from test_review_support import SALANG, add_users, make_queue
 from test_web import as_user
 
 from azad.queue.store import Queue
+from azad.review.edits import Edit, apply_edits, read_segments
 from azad.review.index import queue_rows
 from azad.workspace import Workspace
 
@@ -102,7 +102,7 @@ def test_a_write_by_another_process_shows_on_the_next_page(ws: Workspace) -> Non
     unit = read_segments(ws, SALANG, "pashto")[0]
     script = (
         "import sys; from azad.workspace import Workspace;"
-        "from azad.review.segments import Edit, apply_edits;"
+        "from azad.review.edits import Edit, apply_edits;"
         "ws = Workspace(__import__('pathlib').Path(sys.argv[1]));"
         f"apply_edits(ws, {SALANG!r}, 'pashto', [Edit({unit.ctx!r}, 'متن بل', {unit.rev!r})],"
         " by='pasha', via='cli')"
