@@ -83,3 +83,43 @@ def test_an_xliff_round_trip_keeps_the_suggestion(replaced: Workspace) -> None:
     assert after.text == "ترجمهٔ تازه" and after.reviewed
     assert after.provenance.suggestion == before.provenance.suggestion
     assert after.provenance.suggestion_english == HOSPITAL
+
+
+def test_alt_p_takes_the_suggestion_in_a_browser(replaced: Workspace) -> None:
+    """In Chromium: the block shows, Alt+P puts the earlier translation into the text
+    area (nothing saved until the translator saves); screenshots at 1280 and 375 px."""
+    from helpers import serving
+    from playwright.sync_api import expect, sync_playwright
+    from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+    from test_review_support import PASSWORD
+
+    from azad.web.app import create_app
+
+    ctx = _teachers(replaced).ctx
+    with serving(create_app(replaced)) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/login?next=/t/{SLUG}/dari")
+        page.fill('input[name="name"]', "dara")
+        page.fill('input[name="password"]', PASSWORD)
+        page.click('button[type="submit"]')
+        page.wait_for_url(f"{base}/t/{SLUG}/dari")
+        seg = page.locator(f'[data-ctx="{ctx}"]')
+        expect(seg.locator(".earlier")).to_contain_text("Earlier translation of a similar")
+        area = seg.locator("textarea")
+        expect(area).to_have_value("MT " + TEACHERS)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        seg.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "suggestion-1280.png"))
+        page.set_viewport_size({"width": 375, "height": 800})
+        seg.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "suggestion-375.png"))
+        page.set_viewport_size({"width": 1280, "height": 900})
+        area.focus()
+        area.press("Alt+KeyP")
+        expect(area).to_have_value("HUMAN " + HOSPITAL)
+        assert _teachers(replaced).text == "MT " + TEACHERS  # taken, not saved yet
+        area.press("Control+Enter")
+        expect(seg.locator(".state")).to_contain_text("saved")
+        assert _teachers(replaced).text == "HUMAN " + HOSPITAL
+        browser.close()
