@@ -97,6 +97,7 @@ def test_a_save_reads_its_file_once_and_no_other_translation(
     assert row.claimed_by == "dara"
 
 
+@pytest.mark.slow  # a subprocess
 def test_a_write_by_another_process_shows_on_the_next_page(ws: Workspace) -> None:
     before = {(r.slug, r.lang_key): r for r in queue_rows(ws)}
     unit = read_segments(ws, SALANG, "pashto")[0]

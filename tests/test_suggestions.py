@@ -85,6 +85,7 @@ def test_an_xliff_round_trip_keeps_the_suggestion(replaced: Workspace) -> None:
     assert after.provenance.suggestion_english == HOSPITAL
 
 
+@pytest.mark.slow
 def test_alt_p_takes_the_suggestion_in_a_browser(replaced: Workspace) -> None:
     """In Chromium: the block shows, Alt+P puts the earlier translation into the text
     area (nothing saved until the translator saves); screenshots at 1280 and 375 px."""
