@@ -6,15 +6,19 @@ by another process still show on the next page. Nothing is written when nothing 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from test_review_support import SALANG, add_users, make_queue
 from test_web import as_user
 
+from azad.db.connection import db_path
 from azad.queue.store import Queue
+from azad.review import index
 from azad.review.edits import Edit, apply_edits, read_segments
 from azad.review.index import queue_rows
 from azad.workspace import Workspace
@@ -116,3 +120,43 @@ def test_a_write_by_another_process_shows_on_the_next_page(ws: Workspace) -> Non
     assert row.reviewed == before[(SALANG, "pashto")].reviewed + 1
     assert row.rev != before[(SALANG, "pashto")].rev
     assert f"{row.reviewed}/{row.total}" in page or str(row.reviewed) in page
+
+
+def test_a_save_never_waits_for_the_queue_page_inside_its_transaction(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's refresh holds the queue's memory lock while it writes to the database; a
+    save takes that lock only after its transaction is committed (else each waits for the
+    other: the deadlock bench/load.py found)."""
+    real = index._memory_lock
+    wanted = threading.Event()
+
+    class Watched:
+        def __enter__(self) -> None:
+            wanted.set()
+            real.acquire()
+
+        def __exit__(self, *exc: object) -> None:
+            real.release()
+
+    monkeypatch.setattr(index, "_memory_lock", Watched())
+    unit = read_segments(ws, SALANG, "dari")[1]
+    with real:  # a refresh in progress
+        saving = threading.Thread(
+            target=apply_edits,
+            args=(ws, SALANG, "dari", [Edit(unit.ctx, "متن تازه", unit.rev, False)]),
+            kwargs={"by": "dara", "via": "web"},
+        )
+        saving.start()
+        assert wanted.wait(10)  # the save wants the memory lock
+        # The refresh's write to the database goes through: the save holds no transaction.
+        conn = sqlite3.connect(db_path(ws), timeout=2, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM status_cache WHERE slug = 'none'")
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+    saving.join(10)
+    assert not saving.is_alive()
+    assert read_segments(ws, SALANG, "dari")[1].text == "متن تازه"

@@ -24,9 +24,9 @@ from typing import Literal
 from azad.db.connection import connect
 from azad.errors import AzadError, InputError
 from azad.queue.status import Counts, claimed_on_save, derive
-from azad.queue.store import NotFound, Queue
+from azad.queue.store import NotFound, Queue, stat_key
 from azad.queue.units import Unit
-from azad.review.index import update_row
+from azad.review.index import remember_row, update_row
 from azad.workspace import Workspace
 
 MAX_TEXT = 10_000
@@ -196,6 +196,7 @@ def apply_edits(
     edits = [Edit(e.ctx, _clean(e.text), e.base_rev, e.reviewed) for e in edits]
     report = SaveReport()
     with queue.locked(slug, lang_key):
+        source_key = stat_key(str(queue.source_path(slug)))  # before the article is read
         snap = queue.snapshot(slug, lang_key)
         tf = snap.file
         report.rev_before = snap.rev
@@ -256,6 +257,7 @@ def apply_edits(
             in_sync=snap.in_sync,  # a save changes texts, never a segment's English or id
             file_sha=snap.file_sha,
         )
+        row = None
         if rows:
             with connect(ws) as conn, conn:
                 _log(conn, rows)
@@ -266,8 +268,11 @@ def apply_edits(
                     sha = queue.write_hashed(slug, lang_key, tf, read=snap.data)
                     report.written = sha is not None
                     counts = replace(counts, file_sha=sha or snap.file_sha)
-                    report.status = update_row(conn, ws, slug, lang_key, counts, record, live)
-        report.status = report.status or derive(counts, record)
+                    row = update_row(
+                        conn, ws, slug, lang_key, counts, record, live, source_key=source_key
+                    )
+        remember_row(ws, slug, lang_key, row)  # committed: now this process's memory
+        report.status = derive(counts, record)
     return report
 
 

@@ -257,24 +257,35 @@ def update_row(
     counts: Counts,
     record: ReviewRecord,
     live: list[Unit],
-) -> Status:
+    *,
+    source_key: str | None,
+) -> _Entry | None:
     """After a write of one translation (its lock held, ``conn`` in the writer's
-    transaction): its row of the cache from what the writer has in hand, so that nothing
-    is read again and no other file is looked at. Its status is the answer."""
+    transaction): its row of the cache in the database, from what the writer has in hand,
+    so that nothing is read again and no other file is looked at. ``source_key``: the
+    article's stat key from before the writer read it (if the article changed since, the
+    row's key does not match and the next refresh reads it again). Hand the answer to
+    :func:`remember_row` once the transaction is committed."""
     queue = Queue(ws)
     po = queue.po_path(slug, lang)
     po_key = stat_key(str(po))
-    source_key = stat_key(str(queue.source_path(slug)))
     record_key = stat_key(str(queue.record_path(slug, lang)))
     if po_key is None or source_key is None:
-        return derive(counts, record)
+        return None
     key = f"{po_key}|{record_key}|{source_key}"
-    entry = _store(conn, slug, lang, _Entry(key, counts, po.stat().st_mtime, record), live)
+    return _store(conn, slug, lang, _Entry(key, counts, po.stat().st_mtime, record), live)
+
+
+def remember_row(ws: Workspace, slug: str, lang: str, entry: _Entry | None) -> None:
+    """This process's memory of the row :func:`update_row` stored. Called after the
+    writer's transaction is committed: a refresh holds the memory's lock while it writes
+    to the database, so taking that lock inside a write transaction would deadlock."""
+    if entry is None:
+        return
     with _memory_lock:
         memory = _memory.get(db_path(ws))
         if memory is not None:
             memory.entries[(slug, lang)] = entry
-    return derive(counts, record)
 
 
 def search(ws: Workspace, rows: list[QueueRow], query: str) -> list[QueueRow]:
