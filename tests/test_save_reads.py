@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from test_review_support import SALANG, add_users, make_queue
 from test_web import as_user
 
 from azad.db.connection import db_path
-from azad.queue.store import Queue
+from azad.queue.store import Queue, _derive
 from azad.review import index
 from azad.review.edits import Edit, apply_edits, read_segments
 from azad.review.index import queue_rows
@@ -160,3 +161,33 @@ def test_a_save_never_waits_for_the_queue_page_inside_its_transaction(
     saving.join(10)
     assert not saving.is_alive()
     assert read_segments(ws, SALANG, "dari")[1].text == "متن تازه"
+
+
+@pytest.mark.parametrize("reviewed", [False, True])
+def test_what_a_save_remembers_of_its_file_is_what_reading_it_gives(
+    ws: Workspace, reviewed: bool
+) -> None:
+    """A save hands the status of the file it wrote to the next read (no second hash of
+    every unit): the same as deriving it from the file read back. The segment edited is
+    the least confident machine draft, so the queue's "least confident first" moves."""
+    queue = Queue(ws)
+    with queue.locked(SALANG, "dari"):  # the model's scores on three drafts
+        tf = queue.read(SALANG, "dari")
+        drafts = [u for u in tf.live if u.is_machine_draft][:3]
+        for u, score in zip(drafts, (-0.9, -0.2, -0.5), strict=True):
+            tf.replace_unit(replace(u, provenance=replace(u.provenance, score=score)))
+        queue.write(SALANG, "dari", tf)
+    before = queue.snapshot(SALANG, "dari").derived
+    assert before.min_score == -0.9
+    target = drafts[0]
+    unit = next(u for u in read_segments(ws, SALANG, "dari") if u.ctx == target.ctx)
+    apply_edits(
+        ws, SALANG, "dari", [Edit(unit.ctx, "متن تازه", unit.rev, reviewed)], by="dara", via="web"
+    )
+    snap = queue.snapshot(SALANG, "dari")
+    remembered = snap.derived
+    assert remembered == _derive.__wrapped__(snap)  # type: ignore[attr-defined]
+    assert remembered.min_score != before.min_score
+    assert len(remembered.unreviewed) == len(before.unreviewed) - reviewed
+    (row,) = queue_rows(ws, slug=SALANG, lang="dari")
+    assert (row.min_score, row.rev) == (remembered.min_score, remembered.rev)

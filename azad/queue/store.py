@@ -30,7 +30,7 @@ from azad.queue.articles import SOURCE_FILE, ArticleStore
 from azad.queue.parsed import ParsedFiles
 from azad.queue.pofile import render_po, round_trips
 from azad.queue.record import ReviewRecord
-from azad.queue.units import TranslationFile
+from azad.queue.units import TranslationFile, Unit, content_rev
 from azad.workspace import Workspace
 
 LOCK_TIMEOUT_S = 30
@@ -93,24 +93,44 @@ class Derived:
     total: int
     unreviewed: tuple[str, ...]
     """Ids of the live units not reviewed (drafts, empty), in file order."""
+    min_score: float | None = None
+    """The model's lowest score among the untouched machine drafts (None: no scored
+    draft): the queue's "least confident first"."""
 
 
 _CACHED_FILES = 16
 """Articles (and their units and derived statuses, four per file) kept in this process."""
 
 
-@cached(
-    LRUCache(maxsize=4 * _CACHED_FILES),
-    key=lambda snap: (snap.file_sha, snap.article_sha),
-    lock=threading.Lock(),
-)
+_DERIVED: LRUCache[tuple[str, str], Derived] = LRUCache(maxsize=4 * _CACHED_FILES)
+_DERIVED_LOCK = threading.Lock()
+
+
+@cached(_DERIVED, key=lambda snap: (snap.file_sha, snap.article_sha), lock=_DERIVED_LOCK)
 def _derive(snap: Snapshot) -> Derived:
+    live = snap.file.live
     return Derived(
-        rev=snap.file.content_rev(snap.article_sha),
+        rev=content_rev(snap.article_sha, live),
         in_sync=snap.file.in_sync(article_units(snap.article)),
-        total=len(snap.file.live),
-        unreviewed=tuple(snap.file.unreviewed),
+        total=len(live),
+        unreviewed=tuple(u.ctx for u in live if not u.reviewed),
+        min_score=min_draft_score(live),
     )
+
+
+def min_draft_score(live: list[Unit]) -> float | None:
+    scores = [
+        u.provenance.score for u in live if u.is_machine_draft and u.provenance.score is not None
+    ]
+    return min(scores) if scores else None
+
+
+def remember_derived(file_sha: str, article_sha: str, derived: Derived) -> None:
+    """What a writer knows of the file it wrote (``file_sha``: the hash of its bytes), so
+    that the next snapshot of it need not derive it again (a save of one segment of a
+    20,000-segment translation would otherwise hash every unit twice)."""
+    with _DERIVED_LOCK:  # the key is _derive's: (file_sha, article_sha)
+        _DERIVED[(file_sha, article_sha)] = derived
 
 
 class Queue:

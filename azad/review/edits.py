@@ -24,7 +24,14 @@ from typing import Literal
 from azad.db.connection import connect
 from azad.errors import AzadError, InputError
 from azad.queue.status import Counts, claimed_on_save, derive
-from azad.queue.store import NotFound, Queue, stat_key
+from azad.queue.store import (
+    Derived,
+    NotFound,
+    Queue,
+    min_draft_score,
+    remember_derived,
+    stat_key,
+)
 from azad.queue.units import Unit
 from azad.review.index import remember_row, update_row
 from azad.workspace import Workspace
@@ -202,6 +209,7 @@ def apply_edits(
         report.rev_before = snap.rev
         report.holder = snap.record.claimed_by
         rows: list[tuple[object, ...]] = []
+        replaced: list[tuple[Unit, Unit]] = []
         at = now_iso()
         for edit in edits:
             unit = tf.unit(edit.ctx)
@@ -233,12 +241,15 @@ def apply_edits(
                 report.results.append(EditResult(edit.ctx, "conflict", unit, yours=new.text))
                 continue
             tf.replace_unit(new)
+            replaced.append((unit, new))
             report.results.append(EditResult(edit.ctx, "saved", new))
         saved = report.count("saved")
         live = tf.live
-        report.total = len(live)
-        report.reviewed = sum(1 for u in live if u.reviewed)
         report.rev_after = tf.content_rev(snap.article_sha) if saved else report.rev_before
+        # A save changes texts and states, never a segment's English or id.
+        derived = _derived_after(snap.derived, live, replaced, report.rev_after)
+        report.total = derived.total
+        report.reviewed = derived.total - len(derived.unreviewed)
         report.after = live
         record = snap.record
         if saved:
@@ -254,7 +265,7 @@ def apply_edits(
             total=report.total,
             unreviewed=report.total - report.reviewed,
             rev=report.rev_after,
-            in_sync=snap.in_sync,  # a save changes texts, never a segment's English or id
+            in_sync=derived.in_sync,
             file_sha=snap.file_sha,
         )
         row = None
@@ -268,12 +279,47 @@ def apply_edits(
                     sha = queue.write_hashed(slug, lang_key, tf, read=snap.data)
                     report.written = sha is not None
                     counts = replace(counts, file_sha=sha or snap.file_sha)
+                    if sha is not None:
+                        remember_derived(sha, snap.article_sha, derived)
                     row = update_row(
-                        conn, ws, slug, lang_key, counts, record, live, source_key=source_key
+                        conn,
+                        ws,
+                        slug,
+                        lang_key,
+                        counts,
+                        record,
+                        live,
+                        min_score=derived.min_score,
+                        source_key=source_key,
                     )
         remember_row(ws, slug, lang_key, row)  # committed: now this process's memory
         report.status = derive(counts, record)
     return report
+
+
+def _derived_after(
+    before: Derived, live: list[Unit], replaced: list[tuple[Unit, Unit]], rev: str
+) -> Derived:
+    """What the status needs of the file after a save, from what it was before and the
+    units the save replaced: a save changes texts and states, never a unit's id, English
+    or order, and never makes a unit an untouched machine draft, so the lists are walked
+    again only when a unit's review state changed or the least confident draft was
+    edited."""
+    unreviewed = before.unreviewed
+    if any(old.reviewed != new.reviewed for old, new in replaced):
+        unreviewed = tuple(u.ctx for u in live if not u.reviewed)
+    min_score = before.min_score
+    if min_score is not None and any(
+        old.is_machine_draft and old.provenance.score == min_score for old, _ in replaced
+    ):
+        min_score = min_draft_score(live)
+    return Derived(
+        rev=rev,
+        in_sync=before.in_sync,
+        total=len(live),
+        unreviewed=unreviewed,
+        min_score=min_score,
+    )
 
 
 def _log(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:

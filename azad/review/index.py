@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from azad.db.connection import connect, db_path
@@ -27,7 +27,7 @@ from azad.errors import AzadError
 from azad.model import Article
 from azad.queue.record import ReviewRecord, now
 from azad.queue.status import Counts, Status, counts_of, derive
-from azad.queue.store import Queue, stat_key
+from azad.queue.store import Queue, min_draft_score, stat_key
 from azad.queue.units import Unit
 from azad.workspace import Workspace, is_valid_slug
 
@@ -207,19 +207,16 @@ def _read_one(
         # than taking the whole queue down; opening it names the problem.
         counts = Counts(total=0, unreviewed=0, rev=f"error: {exc}", in_sync=False, file_sha="")
         mtime, record, live = 0.0, ReviewRecord(), []
-    return _store(conn, slug, lang, _Entry(stat_key, counts, mtime, record), live)
+    return _store(
+        conn, slug, lang, _Entry(stat_key, counts, mtime, record, min_draft_score(live)), live
+    )
 
 
 def _store(
     conn: sqlite3.Connection, slug: str, lang: str, entry: _Entry, live: list[Unit]
 ) -> _Entry:
-    """Keep ``entry`` (its lowest draft score computed from ``live``) in the database, and
-    the translation memory's rows of this translation in step with its status."""
-    scores = [
-        u.provenance.score for u in live if u.is_machine_draft and u.provenance.score is not None
-    ]
-    min_score = min(scores) if scores else None
-    entry = replace(entry, min_score=min_score)
+    """Keep ``entry`` in the database, and the translation memory's rows of this
+    translation (``live``: its live units) in step with its status."""
     stat_key, counts, mtime, record = entry.stat_key, entry.counts, entry.po_mtime, entry.record
     conn.execute(
         "INSERT OR REPLACE INTO status_cache (slug, lang, stat_key, total, unreviewed, rev,"
@@ -236,7 +233,7 @@ def _store(
             counts.file_sha,
             mtime,
             record.model_dump_json(),
-            min_score,
+            entry.min_score,
         ),
     )
     # The translation memory holds what editors approved: exactly the approved content.
@@ -258,6 +255,7 @@ def update_row(
     record: ReviewRecord,
     live: list[Unit],
     *,
+    min_score: float | None,
     source_key: str | None,
 ) -> _Entry | None:
     """After a write of one translation (its lock held, ``conn`` in the writer's
@@ -273,7 +271,8 @@ def update_row(
     if po_key is None or source_key is None:
         return None
     key = f"{po_key}|{record_key}|{source_key}"
-    return _store(conn, slug, lang, _Entry(key, counts, po.stat().st_mtime, record), live)
+    entry = _Entry(key, counts, po.stat().st_mtime, record, min_score)
+    return _store(conn, slug, lang, entry, live)
 
 
 def remember_row(ws: Workspace, slug: str, lang: str, entry: _Entry | None) -> None:
