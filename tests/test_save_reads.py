@@ -191,3 +191,11 @@ def test_what_a_save_remembers_of_its_file_is_what_reading_it_gives(
     assert len(remembered.unreviewed) == len(before.unreviewed) - reviewed
     (row,) = queue_rows(ws, slug=SALANG, lang="dari")
     assert (row.min_score, row.rev) == (remembered.min_score, remembered.rev)
+    # Back to a draft (or a draft again): still what reading the file gives.
+    unit = next(u for u in read_segments(ws, SALANG, "dari") if u.ctx == target.ctx)
+    apply_edits(
+        ws, SALANG, "dari", [Edit(unit.ctx, "متن دیگر", unit.rev, False)], by="dara", via="web"
+    )
+    snap = queue.snapshot(SALANG, "dari")
+    assert snap.derived == _derive.__wrapped__(snap)  # type: ignore[attr-defined]
+    assert len(snap.derived.unreviewed) == len(before.unreviewed)

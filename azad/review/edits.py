@@ -306,8 +306,10 @@ def _derived_after(
     again only when a unit's review state changed or the least confident draft was
     edited."""
     unreviewed = before.unreviewed
-    if any(old.reviewed != new.reviewed for old, new in replaced):
-        unreviewed = tuple(u.ctx for u in live if not u.reviewed)
+    if any(old.reviewed and not new.reviewed for old, new in replaced):
+        unreviewed = tuple(u.ctx for u in live if not u.reviewed)  # back to draft: in order
+    elif now_reviewed := {new.ctx for old, new in replaced if new.reviewed and not old.reviewed}:
+        unreviewed = tuple(c for c in unreviewed if c not in now_reviewed)
     min_score = before.min_score
     if min_score is not None and any(
         old.is_machine_draft and old.provenance.score == min_score for old, _ in replaced
