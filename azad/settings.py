@@ -214,6 +214,8 @@ def load_settings(path: Path) -> Settings:
         raise InputError(path, "not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(path, f"not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise InputError(path, "not valid TOML: arrays or tables nested too deeply") from None
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:

@@ -73,15 +73,17 @@ def run(argv: list[str] | None = None) -> int:
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         except AzadError as exc:
-            for line in str(exc).splitlines():
-                # A file name or quoted text may hold control characters: shown, not obeyed.
+            for line in exc.lines():
+                # A file name, a user name or quoted text may hold control characters (a
+                # trailing newline): shown escaped on its line, never obeyed or split.
                 err_console.print(f"azad: error: {visible(line)}", markup=False, soft_wrap=True)
             return EXIT_USER_ERROR
         except (OSError, sqlite3.OperationalError) as exc:
             if not disk_full(exc):
                 raise
             # Every write is atomic: what was written before stands, the rest was not.
-            line = f"azad: error: {disk_full_message(exc)}; free some space and run it again"
+            message = visible(disk_full_message(exc))
+            line = f"azad: error: {message}; free some space and run it again"
             err_console.print(line, markup=False, soft_wrap=True)
             return EXIT_USER_ERROR
         else:

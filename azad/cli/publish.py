@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from azad.cli.context import State, console
-from azad.errors import AzadError
+from azad.errors import AzadErrors
 
 if TYPE_CHECKING:
     from azad.publish import PublishOutcome
@@ -74,7 +74,7 @@ def publish(
     console.print(table)
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
-        raise AzadError("\n".join(o.error for o in failed))
+        raise AzadErrors([o.error for o in failed])
 
 
 def _publish_flow(
