@@ -33,7 +33,11 @@ HEADER_TIMEOUT_S = 10.0
 """From a connection's start (or its previous response) to its request's last header."""
 RESERVED_FDS = 128
 """Descriptors kept for what the app opens besides connections (SQLite's three files per
-connection, PO files, fonts, Prefect's client)."""
+connection, PO files, fonts, Prefect's client): this many, or a quarter of the limit."""
+BACKLOG = 64
+"""The listening socket's queue, and what asyncio accepts in one go before any new
+connection's ``connection_made`` (where the cap is applied) has run: the cap leaves room
+for two such batches under the descriptor limit."""
 
 
 def connection_cap(reserved: int = RESERVED_FDS) -> int:
@@ -41,7 +45,7 @@ def connection_cap(reserved: int = RESERVED_FDS) -> int:
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         soft = 1 << 20
-    return max(16, soft - max(reserved, soft // 8))
+    return max(16, soft - max(reserved, soft // 4) - 2 * BACKLOG)
 
 
 class GuardedH11Protocol(H11Protocol):
@@ -124,6 +128,7 @@ def run(app: Any, host: str, port: int) -> None:
         http=GuardedH11Protocol,
         proxy_headers=False,
         log_level="info",
+        backlog=BACKLOG,
         # uvicorn's own timer for an idle keep-alive connection, which any byte resets:
         # the header timeout above is the one that holds.
         timeout_keep_alive=5,
