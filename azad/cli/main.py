@@ -14,6 +14,7 @@ import typer
 
 from azad.cli import articles
 from azad.cli.context import State, err_console
+from azad.cli.deploy import deploy_app
 from azad.cli.flows import flows_app
 from azad.cli.flows import run as run_flow
 from azad.cli.models import models_app
@@ -34,6 +35,7 @@ app.add_typer(flows_app, name="flows")
 app.add_typer(users_app, name="users")
 app.add_typer(review_app, name="review")
 app.add_typer(report_app, name="report")
+app.add_typer(deploy_app, name="deploy")
 for command in (
     articles.init,
     articles.ingest,
