@@ -72,7 +72,7 @@ class Install:
             "PREFECT_HOME": str(self.prefect_home),
             "DOMAIN": self.domain,
             "PREFECT_DOMAIN": self.prefect_domain,
-            "PREFECT_PUBLIC_PORT": "" if self.https_port == 443 else f":{self.https_port}",
+            "PUBLIC_PORT": "" if self.https_port == 443 else f":{self.https_port}",
             "PREFECT_UI_USER": self.prefect_ui_user,
             "PREFECT_UI_HASH": self.prefect_ui_hash,
             "REVIEW_PORT": str(self.review_port),

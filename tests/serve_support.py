@@ -39,9 +39,12 @@ def wait_for_port(port: int, timeout: float = 120.0) -> None:
 
 
 @contextlib.contextmanager
-def review_serve(root: Path, *, nofile: int = 1024, log: Path | None = None) -> Iterator[int]:
-    """``azad review serve`` on a free port of 127.0.0.1 under ``ulimit -n nofile``."""
-    port = free_port()
+def review_serve(
+    root: Path, *, nofile: int = 1024, log: Path | None = None, port: int = 0
+) -> Iterator[int]:
+    """``azad review serve`` on ``port`` (default: a free one) of 127.0.0.1 under
+    ``ulimit -n nofile``."""
+    port = port or free_port()
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
@@ -60,6 +63,13 @@ def review_serve(root: Path, *, nofile: int = 1024, log: Path | None = None) -> 
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def warm_up(base: str, *, verify: ssl.SSLContext | bool = False) -> None:
+    """A first request, without the 2 s bound: a new process compiles its templates and
+    opens its database on it (what is measured is the app serving, not starting)."""
+    response = httpx.get(base + "/login", timeout=60, verify=verify)
+    assert response.status_code == 200, response.status_code
 
 
 def log_in(base: str, name: str, *, verify: ssl.SSLContext | bool = False) -> httpx.Response:

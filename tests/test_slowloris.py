@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from serve_support import Slowloris, log_in, review_serve
+from serve_support import Slowloris, log_in, review_serve, warm_up
 from test_review_support import add_users
 
 from azad.cli import run
@@ -35,6 +35,7 @@ def test_logins_answer_during_a_slowloris_and_half_sent_requests_are_dropped(
     log = tmp_path / "serve.log"
     with review_serve(served.root, nofile=1024, log=log) as port:
         base = f"http://127.0.0.1:{port}"
+        warm_up(base)
         assert log_in(base, "dara").status_code == 200
         attack = Slowloris("127.0.0.1", port, ATTACKERS)
         try:
