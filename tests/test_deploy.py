@@ -25,7 +25,7 @@ from test_review_support import add_users
 
 from azad.cli import run
 from azad.deploy import CADDYFILE, UNITS, Install, fill, render
-from azad.review.web.security import SESSION_COOKIE
+from azad.web.security import SESSION_COOKIE
 from azad.workspace import Workspace
 
 VENV = Path(sys.prefix)

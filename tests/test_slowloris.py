@@ -14,7 +14,7 @@ from serve_support import Slowloris, log_in, review_serve, warm_up
 from test_review_support import add_users
 
 from azad.cli import run
-from azad.review.web.serving import HEADER_TIMEOUT_S
+from azad.web.serving import HEADER_TIMEOUT_S
 from azad.workspace import Workspace
 
 ATTACKERS = 1_100
