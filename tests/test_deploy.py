@@ -73,6 +73,13 @@ def test_rendered_units_pass_systemd_analyze_verify(workspace: Workspace, tmp_pa
     assert f"ReadWritePaths={workspace.root} /var/lib/azad/prefect" in review
     done = verify(units)
     assert done.returncode == 0, done.stderr
+    caddyfile = subprocess.run(
+        ["caddy", "validate", "--config", str(out / CADDYFILE), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert caddyfile.returncode == 0, caddyfile.stderr
     # The check can fail: the same units for a virtual environment that is not there.
     render(install(workspace, tmp_path, venv=tmp_path / "no-venv"), tmp_path / "broken")
     broken = verify([tmp_path / "broken" / name for name in UNITS])
