@@ -45,6 +45,8 @@ class Install:
     prefect_domain: str
     prefect_ui_user: str
     prefect_ui_hash: str
+    backup_dir: Path = Path("/var/backups/azad")
+    """Where the backup deployment writes archives ([backup] destination)."""
     review_port: int = 8750
     prefect_port: int = 4200
     http_port: int = 80
@@ -70,6 +72,7 @@ class Install:
             "REPO": str(self.repo),
             "HOME": str(self.home),
             "PREFECT_HOME": str(self.prefect_home),
+            "BACKUP_DIR": str(self.backup_dir),
             "DOMAIN": self.domain,
             "PREFECT_DOMAIN": self.prefect_domain,
             "PUBLIC_PORT": "" if self.https_port == 443 else f":{self.https_port}",

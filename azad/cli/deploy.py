@@ -26,6 +26,9 @@ def render(
         "/var/lib/azad"
     ),
     prefect_home: Annotated[Path | None, typer.Option(help="Default: HOME/prefect.")] = None,
+    backup_dir: Annotated[
+        Path, typer.Option(help="Where nightly backups go ([backup] destination).")
+    ] = Path("/var/backups/azad"),
     venv: Annotated[
         Path | None, typer.Option(help="The virtual environment (default: this one).")
     ] = None,
@@ -60,6 +63,7 @@ def render(
         repo=deploy.TEMPLATES.parent,
         home=home,
         prefect_home=prefect_home or home / "prefect",
+        backup_dir=backup_dir,
         domain=domain,
         prefect_domain=prefect_domain,
         prefect_ui_user=prefect_ui_user,
