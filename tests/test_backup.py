@@ -24,15 +24,15 @@ from test_review_support import PASSWORD, USERS, add_users, login, msgfmt_check
 
 from azad.backup import Choice, backup, restore, verify
 from azad.cli import run
-from azad.services.ingest import ingest_files
+from azad.db.connection import connect
+from azad.db.users import require_user
 from azad.mt.packages import install_file
 from azad.queue.status import translation_status
-from azad.db.connection import connect
 from azad.review.edits import Edit, apply_edits, read_segments
 from azad.review.talk import add_comment
-from azad.db.users import require_user
-from azad.web.app import create_app
+from azad.services.ingest import ingest_files
 from azad.services.translate import translate_articles
+from azad.web.app import create_app
 from azad.workspace import Workspace
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

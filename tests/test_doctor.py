@@ -16,8 +16,8 @@ from starlette.testclient import TestClient
 
 from azad.backup import backup, restore
 from azad.cli import run
-from azad.mt.packages import install_file
 from azad.db.connection import connect, db_path
+from azad.mt.packages import install_file
 from azad.web.app import create_app
 from azad.workspace import Workspace
 

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from azad.backup.collect import STAGING_PREFIX, Choice, stage
+from azad.db.connection import SCHEMA_VERSION
 from azad.errors import InputError
 from azad.fsutil import fsync_dir
 from azad.mt.packages import installed_models
-from azad.db.connection import SCHEMA_VERSION
 from azad.workspace import Workspace
 
 MANIFEST = "MANIFEST.json"

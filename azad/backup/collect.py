@@ -32,11 +32,11 @@ from pathlib import Path
 from filelock import FileLock
 
 from azad.catalog.entries import LOCK as CATALOG_LOCK
+from azad.db.connection import connect, db_path
 from azad.errors import AzadError
 from azad.mt.packages import downloads_dir
 from azad.queue.articles import ArticleStore
 from azad.queue.store import LOCK_TIMEOUT_S, Queue
-from azad.db.connection import connect, db_path
 from azad.workspace import Workspace
 
 STAGING_PREFIX = "backup-staging-"

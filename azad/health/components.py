@@ -14,9 +14,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from azad.db.connection import SCHEMA_VERSION, connect, db_path
 from azad.errors import AzadError, disk_full
 from azad.mt.select import select_model
-from azad.db.connection import SCHEMA_VERSION, connect, db_path
 from azad.workspace import Workspace
 
 MIN_FREE_BYTES = 100 * 1024 * 1024

@@ -12,11 +12,11 @@ import subprocess
 import tempfile
 
 from azad.backup import missing_models
+from azad.db.connection import SCHEMA_VERSION, db_path
 from azad.errors import AzadError
 from azad.health.components import Finding, disk, models, prefect_api
 from azad.render.epub import find_pandoc
 from azad.render.styles import load_styles, styles_folder
-from azad.db.connection import SCHEMA_VERSION, db_path
 from azad.workspace import Workspace
 
 
