@@ -27,6 +27,7 @@ from azad.cli import run
 from azad.db.connection import connect
 from azad.db.users import require_user
 from azad.mt.packages import install_file
+from azad.publish import publish_one
 from azad.queue.status import translation_status
 from azad.review.edits import Edit, apply_edits, read_segments
 from azad.review.talk import add_comment
@@ -183,6 +184,23 @@ def test_a_backup_of_a_live_workspace_restores_every_acknowledged_save(
             login(client, "eddie")
             page = client.get(f"/t/{SALANG}/dari")
             assert page.status_code == 200 and COMMENT in page.text
+        with httpx.Client(base_url=url) as client:  # a translator saves in the restored app
+            csrf = login(client, "dara")
+            last = read_segments(rws, SALANG, "dari")[-1]
+            saved = client.post(
+                f"/api/t/{SALANG}/dari/segments/{last.ctx}",
+                json={"text": "پس از بازیابی", "rev": last.rev, "reviewed": True},
+                headers={"x-csrf-token": csrf},
+            )
+            assert saved.status_code == 200 and saved.json()["outcome"] == "saved", saved.text
+    # An editor approves, and an approved translation is published, at once.
+    mark_reviewed(rws.article_dir(HERAT) / "pashto.po")
+    approve(rws, HERAT, "pashto", "eddie")
+    assert translation_status(rws, HERAT, "pashto").status == "approved"
+    outcome = publish_one(rws, HERAT, "dari")
+    assert outcome.status == "published", outcome
+    assert (rws.output_dir / "dari" / f"{HERAT}.pdf").is_file()
+    assert translation_status(rws, HERAT, "dari").status == "published"
 
 
 def _check_restored(
