@@ -7,6 +7,7 @@ touching code. Loading validates types and reports the first problem as one line
 from __future__ import annotations
 
 import ipaddress
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -189,6 +190,40 @@ class FlowSettings(BaseModel):
     a model, so this bounds memory."""
 
 
+class BackupSettings(BaseModel):
+    """Nightly backups (``azad backup``, the ``azad-backup`` deployment; docs/backup.md)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    destination: str = "backups"
+    """Folder the archives go to (relative to the workspace, or absolute: best on another
+    disk). A folder inside the workspace is left out of the backups themselves."""
+    keep: int = Field(default=7, ge=1)
+    """How many archives to keep there; older ones are removed after a new one is written."""
+    schedule: str = Field(default="30 2 * * *", min_length=1)
+    """When the served backup deployment runs: a cron line (default nightly at 02:30)."""
+    with_models: bool = False
+    """Put the models' weights in the archives too (large; without them the archive names
+    the installed models, and ``azad doctor`` says which to install again)."""
+    with_editions: bool = True
+    """Put ``output/`` (the published editions) in the archives."""
+
+    @field_validator("destination")
+    @classmethod
+    def _destination(cls, value: str) -> str:
+        if not value.strip() or "\n" in value or "\x00" in value:
+            raise ValueError("must name a folder")
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        fields = value.split()
+        if len(fields) != 5 or not all(re.fullmatch(r"[0-9*/,-]+", f) for f in fields):
+            raise ValueError(f"{value!r} is not a cron line of five fields (e.g. '30 2 * * *')")
+        return value
+
+
 class Settings(BaseModel):
     """The whole of ``azad.toml``."""
 
@@ -202,6 +237,7 @@ class Settings(BaseModel):
     flows: FlowSettings = FlowSettings()
     edition: EditionSettings = EditionSettings()
     review: ReviewSettings = ReviewSettings()
+    backup: BackupSettings = BackupSettings()
 
 
 def load_settings(path: Path) -> Settings:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from azad.cli import articles
+from azad.cli import articles, backup, doctor
 from azad.cli.context import State, err_console
 from azad.cli.deploy import deploy_app
 from azad.cli.flows import flows_app
@@ -45,6 +45,9 @@ for command in (
 ):
     app.command()(command)
 app.command()(publish)
+app.command()(backup.backup)
+app.command()(backup.restore)
+app.command()(doctor.doctor)
 app.command("run")(run_flow)
 
 EXIT_USER_ERROR = 2

@@ -58,6 +58,13 @@ def pandoc_path() -> str:
     return str(pypandoc.get_pandoc_path())
 
 
+def find_pandoc() -> str:
+    """Look for pandoc afresh, as pypandoc does (``PYPANDOC_PANDOC``, else its bundled one
+    or ``PATH``), rather than take the path remembered (``azad doctor``)."""
+    pypandoc.clean_pandocpath_cache()
+    return str(pypandoc.get_pandoc_path())
+
+
 def epub_css(styles: Styles) -> str:
     """The e-book's stylesheet: @font-face rules pointing at the embedded fonts
     (pandoc puts them in ``EPUB/fonts/``, the stylesheet in ``EPUB/styles/``) and the

@@ -303,6 +303,15 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "security": COOKIE,
         "responses": {"200": response("the report page", HTML), **LOGIN_REDIRECT, **HTML_ERRORS},
     },
+    ("GET", "/healthz"): {
+        "summary": "Health: one ok/failing word per component (database, disk, models, "
+        "prefect where a Prefect API is configured); nothing else",
+        "security": [],
+        "responses": {
+            "200": response("every component ok", JSON),
+            "503": response("a component is failing", JSON),
+        },
+    },
     ("GET", "/favicon.ico"): {
         "summary": "The app's icon",
         "security": [],
