@@ -1,6 +1,7 @@
 # Two commands for a fresh machine with Python 3.11, pip and apt:
 #   make demo   set everything up and run the main job on the example articles
 #   make test   set everything up and run the whole test suite
+#   make check  lint and the fast tests (not marked slow): the edit-test loop, < 2 minutes
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +11,7 @@ DEMO   := demo
 # re-resolves them from pyproject.toml after a change of its dependencies.
 LOCK   := requirements.lock
 
-.PHONY: setup system-deps demo test test-nllb lint clean lock
+.PHONY: setup system-deps demo test check test-nllb lint clean lock
 
 # axe-core (npm) for tests/test_a11y.py, which injects it into the review app's pages.
 AXE_VERSION := 4.14.1
@@ -42,8 +43,17 @@ lock:
 demo: setup
 	@bash scripts/demo.sh $(DEMO)
 
+# pytest-xdist: one worker per core (WORKERS=0: one process). loadfile keeps a file's tests
+# on one worker, so its module fixtures (published workspaces, served apps) are built once;
+# tests in different files run at the same time and share no fixed path or port.
+WORKERS ?= auto
+PYTEST  := $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile --ignore=tests/nllb
+
 test: setup lint
-	$(BIN)/python -m pytest -q --ignore=tests/nllb
+	$(PYTEST)
+
+check: setup lint
+	$(PYTEST) -m "not slow"
 
 # The NLLB path (azad models build-nllb → models list → translate) on a tiny random NLLB
 # built offline. Not part of `make test`: it installs the [nllb] extra, torch included

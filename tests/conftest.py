@@ -1,13 +1,31 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+# pytest-xdist's workers start with COLUMNS=80, and a Rich console fixes its width from
+# COLUMNS when it is created (at import); without it the console follows the environment
+# at each print, as _clean_env sets it for every test.
+os.environ.pop("COLUMNS", None)
+
 from azad.cli import run
+from azad.db.users import CHEAP_HASHES_ENV
 from azad.workspace import Workspace
+
+# Passwords hashed at the lowest Argon2 cost in the suite and in the processes it starts
+# (the app's hasher reads this once, on first use); test_users checks the production cost.
+os.environ[CHEAP_HASHES_ENV] = "1"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow files first. pytest-xdist (``--dist loadfile``) hands whole files to its
+    workers in this order, so the last file to start is a quick one rather than a
+    minutes-long browser or kill test finishing alone on one core (longest first)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @dataclass

@@ -26,7 +26,9 @@ WIDTHS = (1280, 375)
 SERIOUS = ("serious", "critical")
 ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
 
+# Slow (Chromium): not in `make check`.
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
     pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (make setup does it)"),
 ]

@@ -19,6 +19,9 @@ from helpers import ROOT
 sys.path.insert(0, str(ROOT / "scripts"))
 from osv_offline import affects
 
+# Slow (runs pip-audit over the environment): not in `make check`.
+pytestmark = pytest.mark.slow
+
 VENV = Path(sys.executable).parent.parent
 POLIB = version("polib")
 

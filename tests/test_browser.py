@@ -28,9 +28,11 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
-pytestmark = pytest.mark.skipif(
+needs_chromium = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test does it)"
 )
+# Slow (Chromium): not in `make check`; test_browser_typing and test_browser_talk share it.
+pytestmark = [needs_chromium, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -15,9 +15,13 @@ from test_editions import KEYS, published_workspace, serve
 from azad.publish import edition_files
 from azad.workspace import Workspace
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test does it)"
-)
+# Slow (Chromium, Prefect): not in `make check`.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test does it)"
+    ),
+]
 
 SLUGS = ("the-salang-tunnel", "red-gold-of-herat")
 LANGS = {"dari": "fa-AF", "pashto": "ps-AF"}

@@ -26,6 +26,9 @@ from azad.web.app import create_app
 from azad.web.security import SESSION_COOKIE
 from azad.workspace import Workspace
 
+# Slow (mounts a tmpfs and publishes on Prefect): not in `make check`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:

@@ -12,6 +12,9 @@ from azad.queue.articles import ArticleStore
 from azad.queue.store import Queue
 from azad.workspace import Workspace
 
+# Slow (runs the flows on Prefect): not in `make check`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def ws_articles(ws_with_models: Workspace) -> Workspace:

@@ -174,6 +174,7 @@ _cell = st.text(
 ).map(str.strip)
 
 
+@pytest.mark.slow
 @given(
     st.lists(
         st.builds(

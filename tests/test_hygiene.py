@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
+import pytest
 from helpers import approve_translation
 
 from azad.publish import edition_files, publish_one
@@ -49,6 +50,7 @@ def _old_source_json(ws: Workspace, slug: str) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
 
 
+@pytest.mark.slow
 def test_xml_of_editions_and_feeds_is_well_formed_from_an_old_source(
     ws_with_models: Workspace,
 ) -> None:

@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 from helpers import save_segment, serving
 from test_a11y import AXE, WIDTHS, axe, summary
-from test_browser import CHROMIUM, CHROMIUM_ARGS
-from test_browser import pytestmark as needs_chromium
+from test_browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from test_browser_typing import CTX, NEAR, ZWNJ, near_article, watch_errors
 from test_review_support import PASSWORD, add_users, entry, make_queue
 
@@ -29,7 +28,9 @@ from azad.review.edits import read_segments
 from azad.web.app import create_app
 from azad.workspace import Workspace
 
+# Slow (Chromium, Prefect): not in `make check`.
 pytestmark = [
+    pytest.mark.slow,
     needs_chromium,
     pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (make setup does it)"),
 ]

@@ -31,6 +31,9 @@ from killharness import (
     summary,
 )
 
+# Slow (kills hundreds of subprocesses): not in `make check`.
+pytestmark = pytest.mark.slow
+
 KILLS = {"ingest": 50, "translate": 50, "save": 50, "publish": 50}
 DEFAULT_SEED = 20251128
 

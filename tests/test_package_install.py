@@ -131,6 +131,7 @@ def test_metadata_last_installs_fine(
     assert resolve_model(dari_ws.models_dir, "translate-en_fa") == model
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_is_refused_before_extracting(
     cli, dari_ws: Workspace, test_packages: dict[str, Path], tmp_path: Path
 ) -> None:

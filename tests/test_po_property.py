@@ -31,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 import polib
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -41,6 +42,9 @@ from azad.queue.units import Provenance, TranslationFile, Unit, state_of
 from azad.review.edits import Edit, apply_edits, read_segments
 from azad.services.ingest import ingest_files
 from azad.workspace import Workspace
+
+# Slow (property-based, runs msgfmt): not in `make check`.
+pytestmark = pytest.mark.slow
 
 # --- strategies ---------------------------------------------------------------------------
 

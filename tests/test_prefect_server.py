@@ -19,6 +19,9 @@ from helpers import EXAMPLES, approve_translation
 from azad.services.translate import translate_articles
 from azad.workspace import Workspace
 
+# Slow (starts a Prefect server): not in `make check`.
+pytestmark = pytest.mark.slow
+
 BIN = Path(sys.executable).parent
 
 

@@ -49,6 +49,9 @@ from azad.services.ingest import ingest_files
 from azad.services.translate import translate_articles
 from azad.workspace import Workspace
 
+# Slow (publishes every edition through Prefect): not in `make check`.
+pytestmark = pytest.mark.slow
+
 KEYS = ("dari", "pashto")
 SAMPLES = [EXAMPLES / "herat-saffron.txt", EXAMPLES / "salang-tunnel.md"]
 if SHARED_SAMPLES.is_dir():

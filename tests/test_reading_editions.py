@@ -106,6 +106,7 @@ def test_epub_isolates_latin_runs_and_stacks_the_verse(ws: Workspace) -> None:
 # ---- reproducible editions -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_republishing_unchanged_content_gives_the_same_bytes(ws: Workspace) -> None:
     def snapshot() -> dict[str, bytes]:
         return {
@@ -253,6 +254,7 @@ def thousand(workspace: Workspace, source: Workspace, n: int = 1000) -> None:
         (folder / f"{slug}.json").write_text(json.dumps(manifest, ensure_ascii=False))
 
 
+@pytest.mark.slow
 def test_a_thousand_editions(workspace: Workspace, ws: Workspace) -> None:
     thousand(workspace, ws)
     write_catalog(workspace)

@@ -17,6 +17,9 @@ from azad.services.pending import translation_work
 from azad.services.translate import translate_articles
 from azad.workspace import Workspace
 
+# Slow (`azad run` on Prefect): not in `make check`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def restore_environ() -> Iterator[None]:

@@ -9,9 +9,13 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from helpers import EXAMPLES
 
 from azad.workspace import Workspace
+
+# Slow (two `azad run` processes, each with its own Prefect API): not in `make check`.
+pytestmark = pytest.mark.slow
 
 
 def test_two_runs_at_once_queue_on_the_workspace_lock(ws_with_models: Workspace) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import polib
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_po_property import _STRUCTURED, file_of, lang_codes, provenances, segment_ids, text
@@ -16,6 +17,9 @@ from azad.queue.pofile import _comment_lines, _entry, parse_po, render_po, round
 from azad.queue.store import Queue
 from azad.queue.units import Unit, state_of
 from azad.workspace import Workspace
+
+# Slow (long articles and many files): not in `make check`.
+pytestmark = pytest.mark.slow
 
 # Comment lines with everything polib changes: white space at the ends, empty lines, CRs,
 # the structured prefixes; titles starting with "," or ":".

@@ -20,6 +20,9 @@ from azad.cli import run as azad_cli
 from azad.mt.packages import install_file
 from azad.workspace import Workspace
 
+# Slow (a Prefect server, two workers and a Dask cluster): not in `make check`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = 12
 PER_RUN = 3
@@ -57,10 +60,13 @@ def po_files(ws: Workspace) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture
-def single_process(tmp_path: Path, test_packages: dict[str, Path]) -> dict[str, bytes]:
-    """The reference: the same articles translated by `azad translate` in one process."""
-    ws = new_workspace(tmp_path / "reference", test_packages)
+@pytest.fixture(scope="module")
+def single_process(
+    tmp_path_factory: pytest.TempPathFactory, test_packages: dict[str, Path]
+) -> dict[str, bytes]:
+    """The reference: the same articles translated by `azad translate` in one process
+    (once for both tests: they compare with its PO files and change nothing in it)."""
+    ws = new_workspace(tmp_path_factory.mktemp("scale-out") / "reference", test_packages)
     paths = write_articles(ws.articles_dir)
     assert azad_cli(["-w", str(ws.root), "ingest", *map(str, paths)]) == 0
     assert azad_cli(["-w", str(ws.root), "translate"]) == 0

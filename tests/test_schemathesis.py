@@ -44,6 +44,9 @@ from azad.web.openapi import openapi_schema, route_operations
 from azad.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from azad.workspace import Workspace
 
+# Slow (generates requests for every operation): not in `make check`.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = 12
 """Per operation, role and mode: 17 operations × 2 roles × 2 modes × 12 ≈ 800 requests."""
 OPERATIONS = sorted(route_operations(ROUTES))

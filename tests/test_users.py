@@ -6,10 +6,19 @@ import io
 import sqlite3
 
 import pytest
+from argon2 import Type
+from argon2.exceptions import VerifyMismatchError
 from test_review_support import PASSWORD, register_cli
 
 from azad.db.connection import db_path
-from azad.db.users import authenticate, get_user, list_users
+from azad.db.users import (
+    CHEAP_HASHES_ENV,
+    add_user,
+    authenticate,
+    get_user,
+    list_users,
+    make_hasher,
+)
 from azad.workspace import Workspace
 
 register_cli()
@@ -94,3 +103,41 @@ def test_new_password_ends_sessions(cli, workspace: Workspace, stdin) -> None:
     assert cli("users", "passwd", "eddie", "--password-stdin").code == 0
     assert load_session(workspace, token) is None
     assert authenticate(workspace, "eddie", "another long password") is not None
+
+
+def test_production_password_hashes_are_argon2id_at_full_cost(workspace: Workspace) -> None:
+    """The suite hashes cheaply (tests/conftest.py sets CHEAP_HASHES_ENV); without that
+    variable, or with any other value, the app hashes at RFC 9106's cost, and a password
+    so hashed logs in."""
+    for environ in ({}, {CHEAP_HASHES_ENV: "0"}, {CHEAP_HASHES_ENV: "yes"}):
+        params = make_hasher(environ)
+        assert (params.type, params.time_cost, params.memory_cost, params.parallelism) == (
+            Type.ID,
+            3,
+            65536,
+            4,
+        )
+        assert (params.salt_len, params.hash_len) == (16, 32)
+    hasher = make_hasher({})
+    strong = hasher.hash(PASSWORD)
+    assert strong.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert hasher.verify(strong, PASSWORD)
+    assert not hasher.check_needs_rehash(strong)
+    with pytest.raises(VerifyMismatchError):
+        hasher.verify(strong, PASSWORD + "x")
+
+    # A workspace whose hashes were made at full cost: its users log in.
+    add_user(workspace, "eddie", "editor", [], "a placeholder password")
+    with sqlite3.connect(db_path(workspace)) as conn:
+        conn.execute("UPDATE users SET pw_hash = ? WHERE name = 'eddie'", (strong,))
+    assert authenticate(workspace, "eddie", PASSWORD) is not None
+    assert authenticate(workspace, "eddie", PASSWORD + "x") is None
+
+
+def test_the_suite_hashes_cheaply(workspace: Workspace) -> None:
+    """What keeps a thousand logins in the suite from costing 64 MiB and three passes each."""
+    assert make_hasher().memory_cost == 8
+    add_user(workspace, "dara", "translator", ["dari"], PASSWORD)
+    with sqlite3.connect(db_path(workspace)) as conn:
+        (pw_hash,) = conn.execute("SELECT pw_hash FROM users WHERE name = 'dara'").fetchone()
+    assert pw_hash.startswith("$argon2id$v=19$m=8,t=1,p=1$")

@@ -300,6 +300,7 @@ def test_two_saves_from_the_same_revision_one_wins_one_gets_409(ws: Workspace) -
     assert r.status_code == 200
 
 
+@pytest.mark.slow
 def test_two_hundred_concurrent_saves_to_one_file_all_persist(
     workspace: Workspace, tmp_path: Path
 ) -> None:

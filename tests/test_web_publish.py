@@ -22,6 +22,9 @@ from azad.queue.status import translation_status
 from azad.web.app import create_app
 from azad.workspace import Workspace
 
+# Slow (publishes through Prefect from the web app): not in `make check`.
+pytestmark = pytest.mark.slow
+
 WAIT_S = 120
 
 

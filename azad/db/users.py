@@ -9,15 +9,19 @@ their SHA-256 is stored, so a copy of the database does not let anyone log in.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
+import os
 import re
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from azad.db.connection import connect
@@ -30,9 +34,38 @@ ROLES: tuple[Role, ...] = get_args(Role)
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
 MIN_PASSWORD = 8
 
-_hasher = PasswordHasher()
-# Checked when the user does not exist, so a login takes as long either way.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+# Production cost: Argon2id as RFC 9106 recommends where memory is limited (3 passes
+# over 64 MiB, 4 lanes; argon2-cffi's defaults, pinned here so an upgrade cannot lower them).
+STRONG = Parameters(
+    type=Type.ID,
+    version=19,
+    salt_len=16,
+    hash_len=32,
+    time_cost=3,
+    memory_cost=65536,
+    parallelism=4,
+)
+# The test suite only: the same algorithm at the lowest cost, so that a thousand logins
+# do not cost a thousand × 64 MiB. tests/conftest.py sets it, for subprocesses too.
+CHEAP_HASHES_ENV = "AZAD_TEST_CHEAP_PASSWORD_HASHES"
+_CHEAP = dataclasses.replace(STRONG, time_cost=1, memory_cost=8, parallelism=1)
+
+
+def make_hasher(environ: Mapping[str, str] = os.environ) -> PasswordHasher:
+    """The password hasher: production cost unless the test suite's variable is set."""
+    cheap = environ.get(CHEAP_HASHES_ENV) == "1"
+    return PasswordHasher.from_parameters(_CHEAP if cheap else STRONG)
+
+
+@functools.cache
+def _hasher() -> PasswordHasher:
+    return make_hasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked when the user does not exist, so a login takes as long either way."""
+    return _hasher().hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -80,7 +113,7 @@ def add_user(ws: Workspace, name: str, role: str, langs: list[str], password: st
         raise InputError(role, f"unknown role (roles: {', '.join(ROLES)})")
     user = User(name, role, _lang_keys(ws, role, langs))  # type: ignore[arg-type]
     _check_password(password)
-    pw_hash = _hasher.hash(password)
+    pw_hash = _hasher().hash(password)
     with connect(ws) as conn, conn:
         if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise AzadError(f"user {name} exists already")
@@ -95,7 +128,7 @@ def set_password(ws: Workspace, name: str, password: str) -> None:
     _check_password(password)
     with connect(ws) as conn, conn:
         cur = conn.execute(
-            "UPDATE users SET pw_hash = ? WHERE name = ?", (_hasher.hash(password), name)
+            "UPDATE users SET pw_hash = ? WHERE name = ?", (_hasher().hash(password), name)
         )
         if cur.rowcount == 0:
             raise AzadError(f"no user {name}")
@@ -139,7 +172,7 @@ def authenticate(ws: Workspace, name: str, password: str) -> User | None:
             "SELECT name, role, langs, pw_hash FROM users WHERE name = ?", (name,)
         ).fetchone()
     try:
-        _hasher.verify(row[3] if row else _DUMMY_HASH, password)
+        _hasher().verify(row[3] if row else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return _from_row(row) if row else None
