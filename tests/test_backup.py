@@ -36,6 +36,8 @@ from azad.services.translate import translate_articles
 from azad.web.app import create_app
 from azad.workspace import Workspace
 
+pytestmark = pytest.mark.slow  # savers, a translate run and the restored app served on a port
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SALANG, HERAT = "the-salang-tunnel", "red-gold-of-herat"
 SAVERS = 20

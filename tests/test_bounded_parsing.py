@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from helpers import EXAMPLES
 
 from azad.readers import pandoc
@@ -87,6 +88,7 @@ def test_pdftotext_runs_under_a_memory_limit(monkeypatch, tmp_path: Path) -> Non
         pdf.pdf_text(source)
 
 
+@pytest.mark.slow  # Prefect's temporary API
 def test_run_records_a_file_nested_too_deep_and_drafts_the_others(
     prefect_api: None, ws_with_models: Workspace, cli, monkeypatch
 ) -> None:

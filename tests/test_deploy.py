@@ -28,6 +28,8 @@ from azad.deploy import CADDYFILE, UNITS, Install, fill, render
 from azad.web.security import SESSION_COOKIE
 from azad.workspace import Workspace
 
+pytestmark = pytest.mark.slow  # systemd-analyze, Caddy and the app in subprocesses
+
 VENV = Path(sys.prefix)
 READ_HEADER_S = 10  # deploy/Caddyfile's servers.timeouts.read_header
 

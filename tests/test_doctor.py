@@ -21,6 +21,8 @@ from azad.mt.packages import install_file
 from azad.web.app import create_app
 from azad.workspace import Workspace
 
+pytestmark = pytest.mark.slow  # mounts a full and a read-only file system
+
 small_disk = test_disk_full.small_disk  # the full-disk tests' tmpfs fixture
 fill = test_disk_full.fill
 

@@ -18,6 +18,8 @@ from azad.cli import run
 from azad.web.serving import HEADER_TIMEOUT_S
 from azad.workspace import Workspace
 
+pytestmark = pytest.mark.slow  # the app in its own process, 1,100 connections
+
 ATTACKERS = 1_100
 
 
