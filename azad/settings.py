@@ -7,7 +7,6 @@ touching code. Loading validates types and reports the first problem as one line
 from __future__ import annotations
 
 import ipaddress
-import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -218,9 +217,22 @@ class BackupSettings(BaseModel):
     @field_validator("schedule")
     @classmethod
     def _cron(cls, value: str) -> str:
-        fields = value.split()
-        if len(fields) != 5 or not all(re.fullmatch(r"[0-9*/,-]+", f) for f in fields):
-            raise ValueError(f"{value!r} is not a cron line of five fields (e.g. '30 2 * * *')")
+        # cronsim checks each field's range (a minute of 99, February the 31st), which a
+        # pattern cannot; five fields only, as Prefect's cron schedules take.
+        from datetime import datetime
+
+        from cronsim import CronSim, CronSimError
+
+        problem = None
+        if len(value.split()) != 5:
+            problem = "wrong number of fields"
+        else:
+            try:
+                CronSim(value, datetime(2000, 1, 1))
+            except CronSimError as exc:
+                problem = str(exc).lower()
+        if problem:
+            raise ValueError(f"{value!r} is not a cron line ({problem}; e.g. '30 2 * * *')")
         return value
 
 

@@ -326,11 +326,16 @@ def test_backup_settings_are_validated_with_one_line(workspace: Workspace, cli) 
     for bad, what in (
         ("keep = 7", "keep = 0"),
         ('schedule = "30 2 * * *"', 'schedule = "nightly"'),
+        ('schedule = "30 2 * * *"', 'schedule = "99 2 * * *"'),
+        ('schedule = "30 2 * * *"', 'schedule = "0 0 31 2 *"'),
+        ('destination = "backups"', 'destination = " "'),
     ):
+        assert bad in text
         toml.write_text(text.replace(bad, what))
         result = cli("backup")
         assert result.code == 2, result
-        assert result.err.count("\n") == 1 and "backup." in result.err, result.err
+        assert result.err.count("\n") == 1, result.err
+        assert "azad.toml" in result.err and "backup." in result.err, result.err
     toml.write_text(text)
 
 

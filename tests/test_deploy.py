@@ -201,19 +201,22 @@ def test_https_through_caddy(front: Front) -> None:
 
 
 def test_slowloris_through_caddy(front: Front) -> None:
-    """1,100 half-sent requests over TLS to Caddy: the app (ulimit -n 1024) never sees
-    them, logins answer 200 within 2 s, and Caddy drops them at its read_header timeout."""
-    attack = Slowloris("127.0.0.1", front.https_port, 1_100, tls=front.tls)
+    """1,100 half-sent requests over TLS to Caddy, each opened again when Caddy drops it:
+    the app (ulimit -n 1024) never sees them, logins answer 200 within 2 s all through,
+    and Caddy drops the half-sent requests at its read_header timeout."""
+    attack = Slowloris("127.0.0.1", front.https_port, 1_100, tls=front.tls, sustain=True)
     try:
         attack.open()
         opened = time.monotonic()
         logins = 0
-        while time.monotonic() - opened < READ_HEADER_S + 3:
-            page = log_in(front.https, "eddie", verify=front.tls)
+        while time.monotonic() - opened < READ_HEADER_S + 5:
+            page = log_in(front.https, "eddie", verify=front.tls)  # each within 2 s
             assert page.status_code == 200 and "Log out" in page.text
             logins += 1
             time.sleep(0.5)
-        assert logins >= 5
+        assert logins >= 5 and attack.reopened >= 1_100 // 2, attack.reopened
+        attack.sustain = False  # those still held trickle on, and are dropped too
+        time.sleep(READ_HEADER_S + 2)
         assert attack.closed_by_server() == 1_100
     finally:
         attack.close()
