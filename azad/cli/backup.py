@@ -17,8 +17,8 @@ def backup(
     dest: Annotated[
         Path | None,
         typer.Argument(
-            help="Archive to write (….tar.gz) or a folder for it; default: [backup] "
-            "destination in azad.toml, keeping the newest [backup] keep archives there.",
+            help="Archive to write (….tar.gz) or a folder for it; default: \\[backup] "
+            "destination in azad.toml, keeping the newest \\[backup] keep archives there.",
             show_default=False,
         ),
     ] = None,
@@ -35,7 +35,7 @@ def backup(
         bool | None,
         typer.Option(
             "--with-models/--without-model-weights",
-            help="Put the models' weights in the archive (default: [backup] with_models).",
+            help="Put the models' weights in the archive (default: \\[backup] with_models).",
             show_default=False,
         ),
     ] = None,

@@ -27,7 +27,7 @@ def render(
     ),
     prefect_home: Annotated[Path | None, typer.Option(help="Default: HOME/prefect.")] = None,
     backup_dir: Annotated[
-        Path, typer.Option(help="Where nightly backups go ([backup] destination).")
+        Path, typer.Option(help="Where nightly backups go (\\[backup] destination).")
     ] = Path("/var/backups/azad"),
     venv: Annotated[
         Path | None, typer.Option(help="The virtual environment (default: this one).")
