@@ -11,6 +11,7 @@ import gzip
 import io
 import json
 import random
+import shutil
 import sqlite3
 import tarfile
 import threading
@@ -357,3 +358,20 @@ def test_the_nightly_deployment_backs_up_verifies_and_keeps_the_newest(
     kept = sorted(p.name for p in folder.iterdir())
     assert kept == ["azad-backup-20260103T023000Z.tar.gz", Path(str(result["archive"])).name]
     assert result["files"] and verify(Path(str(result["archive"])))
+
+
+def test_a_fresh_workspace_restores_with_its_empty_folders(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """An archive holds files only; the restored workspace has articles/ and output/ even
+    when they were empty, as ``azad init`` made them, and ingests at once."""
+    assert not any(workspace.articles_dir.iterdir()) and not any(workspace.output_dir.iterdir())
+    archive = tmp_path / "fresh.tar.gz"
+    assert run(["--workspace", str(workspace.root), "backup", str(archive)]) == 0
+    restored = tmp_path / "restored"
+    assert run(["restore", str(archive), str(restored)]) == 0
+    for sub in ("articles", "translations", "output"):
+        assert (restored / sub).is_dir(), sub
+    article = shutil.copy(EXAMPLES / "salang-tunnel.md", restored / "articles")
+    assert run(["--workspace", str(restored), "ingest", str(article)]) == 0
+    assert (restored / "translations" / "the-salang-tunnel" / "source.json").is_file()

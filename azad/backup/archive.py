@@ -292,6 +292,7 @@ def restore(archive: Path, folder: Path) -> dict[str, Any]:
     try:
         manifest = read_checked(archive, unpack)
         _check_database(archive, unpack)
+        _make_folders(unpack)
         keep = unpack / RESTORED_MANIFEST
         keep.parent.mkdir(parents=True, exist_ok=True)
         keep.write_text(json.dumps({k: v for k, v in manifest.items() if k != "files"}))
@@ -304,6 +305,18 @@ def restore(archive: Path, folder: Path) -> dict[str, Any]:
         shutil.rmtree(unpack, ignore_errors=True)
         raise
     return manifest
+
+
+def _make_folders(root: Path) -> None:
+    """An archive holds files, not empty folders: the workspace's own folders (as
+    ``azad init`` makes them) are made again, so that ``azad run`` finds ``articles/`` and
+    the catalog its ``output/`` even when they were empty. Only inside the workspace: a
+    path in azad.toml pointing elsewhere belongs to that other disk."""
+    ws = Workspace(root)
+    with contextlib.suppress(InputError):  # azad.toml unreadable: restored as it was
+        for sub in (ws.articles_dir, ws.translations_dir, ws.output_dir):
+            if sub.resolve().is_relative_to(root.resolve()):
+                sub.mkdir(parents=True, exist_ok=True)
 
 
 def missing_models(ws: Workspace) -> list[dict[str, Any]]:
