@@ -23,6 +23,7 @@ from typing import Literal
 
 from azad.db.connection import connect
 from azad.errors import AzadError, InputError
+from azad.queue.status import end_claim_if_done
 from azad.queue.store import NotFound, Queue
 from azad.queue.units import Unit
 from azad.workspace import Workspace
@@ -225,6 +226,9 @@ def apply_edits(
             # logged as saved; if it succeeds and the commit fails, the text is safe.
             if report.count("saved"):
                 report.written = queue.write(slug, lang_key, tf)
+    if report.written and report.reviewed == report.total:
+        # Whoever completed it (web, CAT import), the claim on the work ends with it.
+        end_claim_if_done(ws, slug, lang_key, by)
     return report
 
 
