@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from azad.cli.context import State, console, err_console
 from azad.model import Article
@@ -152,9 +151,21 @@ def translate(
         for r in reports:
             if r.written:  # checked now, not when a translator first opens it
                 check_translation(ws, r.slug, r.lang_key)
-    table = Table("article", "language", "segments", "kept", "new", "changed", "flagged", "file")
-    for r in reports:
-        table.add_row(
+    from azad.cli.tables import Column, print_table
+
+    columns = [
+        Column("article", "whole"),
+        Column("lang", drop=8),  # the file's name says it too
+        Column("segments", drop=6, justify="right"),
+        Column("kept", drop=5, justify="right"),
+        Column("new", drop=3, justify="right"),
+        Column("changed", drop=4, justify="right"),
+        Column("flagged", drop=2, justify="right"),
+        Column("file", "whole"),
+        Column("written", drop=7),
+    ]
+    rows = [
+        [
             r.slug,
             r.lang_key,
             str(r.total),
@@ -162,9 +173,12 @@ def translate(
             str(r.new),
             str(r.changed),
             str(r.flagged),
-            f"{r.path.relative_to(ws.root)}" + ("" if r.written else " (unchanged)"),
-        )
-    console.print(table)
+            str(r.path.relative_to(ws.root)),
+            "yes" if r.written else "unchanged",
+        ]
+        for r in reports
+    ]
+    print_table(console, columns, rows)
     console.print(f"{sum(r.sent for r in reports)} segments sent to the model")
     if from_memory := sum(r.memory for r in reports):
         console.print(f"{from_memory} drafted from the translation memory (approved elsewhere)")
