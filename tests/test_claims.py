@@ -140,6 +140,17 @@ def test_a_claim_stands_while_segments_are_left(ws: Workspace) -> None:
     assert [a for _, a, _ in events(ws)] == ["claim"]
 
 
+def test_a_save_into_a_complete_translation_leaves_its_claim(ws: Workspace) -> None:
+    # An editor claims the reviewed translation to look it over and corrects a word: the
+    # save completed nothing, so the claim stands until the approval.
+    save_all(ws, "dara")
+    state.claim(ws, SALANG, "dari", "eddie")
+    unit = read_segments(ws, SALANG, "dari")[0]
+    save_segment(ws, SALANG, "dari", unit.ctx, unit.text + " ۲", unit.rev, by="eddie")
+    assert state.translation_status(ws, SALANG, "dari").claimed_by == "eddie"
+    assert events(ws)[-1] == ("eddie", "claim", "")
+
+
 def test_a_claim_ends_with_the_approval(ws: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
     save_all(ws, "dara")
     # An editor claims the reviewed translation to look at it, then approves it.

@@ -23,6 +23,9 @@ from azad.db.users import add_user
 from azad.review.edits import read_segments
 from azad.workspace import Workspace
 
+# Runs the installed command in subprocesses (publish --draft renders a PDF and an EPUB).
+pytestmark = pytest.mark.slow
+
 AZAD = Path(sys.executable).with_name("azad")
 TITLES = (
     "Saffron Farmers of Herat Count the Cost of a Dry Spring",
