@@ -6,12 +6,13 @@ The command runs the ``publish_editions`` Prefect flow (flows/pipeline.py), whic
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from azad.cli.context import State, console
+from azad.cli.tables import Column, print_table
 from azad.errors import AzadErrors
 
 if TYPE_CHECKING:
@@ -63,18 +64,31 @@ def publish(
         return
     with workspace_lock(ws, "publishing"):
         outcomes = _publish_flow(ws, names, keys, draft, translator, force, by)
-    table = Table("article", "language", "status", "files")
-    for o in outcomes:
-        table.add_row(
-            o.slug,
-            o.lang_key,
-            o.status,
-            ", ".join(p.name for p in o.files),
-        )
-    console.print(table)
+    columns = [
+        Column("article", "whole"),
+        Column("lang"),
+        Column("status"),
+        # Each file on its own line, relative to the workspace, never cut.
+        Column("files", "whole"),
+    ]
+    print_table(
+        console,
+        columns,
+        [
+            [o.slug, o.lang_key, o.status, "\n".join(_shown_path(ws, p) for p in o.files)]
+            for o in outcomes
+        ],
+    )
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         raise AzadErrors([o.error for o in failed])
+
+
+def _shown_path(ws: Workspace, path: Path) -> str:
+    try:
+        return str(path.relative_to(ws.root))
+    except ValueError:  # output/ configured outside the workspace
+        return str(path)
 
 
 def _publish_flow(

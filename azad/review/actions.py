@@ -49,11 +49,14 @@ def release(ws: Workspace, slug: str, lang_key: str, user: User) -> state.Transl
 
 def claim_on_save(ws: Workspace, slug: str, lang_key: str, user: User) -> None:
     """A translator who saves into an unclaimed translation holds it from then on, so
-    the queue shows who is working on what. Reads only the small record when it is held."""
+    the queue shows who is working on what; not a save that completed it (the claim ends
+    there). Reads only the small record when it is held."""
     if Queue(ws).load_record(slug, lang_key).claimed_by is None:
         # If someone claimed it in the meantime, their claim stands.
         with contextlib.suppress(AzadError):
-            state.claim(ws, slug, lang_key, user.name, hours=ws.settings.review.claim_hours)
+            state.claim_for_work(
+                ws, slug, lang_key, user.name, hours=ws.settings.review.claim_hours
+            )
 
 
 def approve(

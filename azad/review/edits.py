@@ -23,6 +23,7 @@ from typing import Literal
 
 from azad.db.connection import connect
 from azad.errors import AzadError, InputError
+from azad.queue.status import end_claim_if_done
 from azad.queue.store import NotFound, Queue
 from azad.queue.units import Unit
 from azad.workspace import Workspace
@@ -176,6 +177,7 @@ def apply_edits(
         tf = queue.read(slug, lang_key)
         article_sha = queue.article_sha(slug)
         report.rev_before = tf.content_rev(article_sha)
+        was_complete = all(u.reviewed for u in tf.live)
         rows: list[tuple[object, ...]] = []
         at = now_iso()
         for edit in edits:
@@ -225,6 +227,11 @@ def apply_edits(
             # logged as saved; if it succeeds and the commit fails, the text is safe.
             if report.count("saved"):
                 report.written = queue.write(slug, lang_key, tf)
+    if report.written and report.reviewed == report.total and not was_complete:
+        # Whoever completed it (web, CAT import), the claim on the work ends with it. A
+        # save into a translation that was already complete ends nothing: an editor who
+        # claimed it to look it over and corrects a word still holds it.
+        end_claim_if_done(ws, slug, lang_key, by)
     return report
 
 

@@ -28,7 +28,7 @@ from azad.web.security import (
     session,
     workspace,
 )
-from azad.web.templating import templates
+from azad.web.templating import templates, when_text
 from azad.workspace import Workspace, is_valid_slug
 
 M = TypeVar("M", bound=BaseModel)
@@ -146,6 +146,12 @@ def handle_disk_full(request: Request, exc: Exception) -> Response:
     return render("error.html", ErrorPage(frame, 507, DISK_FULL_PAGE), status=507)
 
 
+def _lang_code(request: Request) -> str:
+    """The language code of the translation a request is about ("" if none)."""
+    lang = workspace(request).settings.languages.get(str(request.path_params.get("lang", "")))
+    return lang.code if lang else ""
+
+
 def handle_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AzadError)
     code = next(c for cls, c in STATUS_OF if isinstance(exc, cls))
@@ -166,6 +172,7 @@ def handle_error(request: Request, exc: Exception) -> Response:
                     reviewed=exc.current.reviewed,
                     by=last.by if last else None,
                     at=last.at if last else None,
+                    at_shown=when_text(last.at, _lang_code(request)) if last else None,
                     via=last.via if last else None,
                 ),
                 diff=[

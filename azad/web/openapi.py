@@ -116,7 +116,13 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             query_param(
                 "filter",
                 {"type": "string"},
-                "untranslated, machine, draft, reviewed, comments, changed or check:KIND",
+                "untranslated, machine, draft, sent-back, reviewed, comments, changed or "
+                "check:KIND",
+            ),
+            query_param(
+                "q",
+                {"type": "string", "maxLength": 200},
+                "search: segments whose English or translation contains it",
             ),
             query_param("sort", {"type": "string", "enum": ["", "confidence"]}, "segment order"),
             query_param("page", {"type": "integer", "minimum": 1}, "page of 200 segments"),

@@ -49,10 +49,17 @@ class WorkList:
     first: int = 0
     """Index (from 0) of the first shown segment among the matching ones."""
     shown: int = 0
+    q: str = ""
+    """What the segments are searched for (English or translation; "" for all)."""
 
     def url(self, **changes: str | int) -> str:
         """This page's URL with ``changes`` to its query (empty values left out)."""
-        query: dict[str, str | int] = {"filter": self.filter, "sort": self.sort, "page": self.page}
+        query: dict[str, str | int] = {
+            "filter": self.filter,
+            "q": self.q,
+            "sort": self.sort,
+            "page": self.page,
+        }
         query.update(changes)
         if query.get("page") == 1:
             query.pop("page")
