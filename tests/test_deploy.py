@@ -73,6 +73,9 @@ def test_rendered_units_pass_systemd_analyze_verify(workspace: Workspace, tmp_pa
         assert "User=azad" in text and "LimitNOFILE=8192" in text
     review = (out / "azad-review.service").read_text()
     assert f"ReadWritePaths={workspace.root} /var/lib/azad/prefect" in review
+    # The nightly backup writes where azad.toml's [backup] destination says.
+    flows = (out / "azad-flows.service").read_text()
+    assert f"-{workspace.root / 'backups'}\n" in flows, flows
     done = verify(units)
     assert done.returncode == 0, done.stderr
     caddyfile = subprocess.run(
@@ -86,6 +89,24 @@ def test_rendered_units_pass_systemd_analyze_verify(workspace: Workspace, tmp_pa
     render(install(workspace, tmp_path, venv=tmp_path / "no-venv"), tmp_path / "broken")
     broken = verify([tmp_path / "broken" / name for name in UNITS])
     assert broken.returncode != 0 and "no-venv" in broken.stderr
+
+
+def test_the_flows_may_write_the_configured_backup_folder(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """ProtectSystem=strict leaves only ReadWritePaths writable: the folder azad.toml's
+    [backup] destination names is among them, or the nightly backup fails (read-only
+    file system) every night."""
+    toml = workspace.root / "azad.toml"
+    text = toml.read_text()
+    assert 'destination = "backups"' in text
+    toml.write_text(text.replace('destination = "backups"', 'destination = "/mnt/b/azad"'))
+    args = ["--workspace", str(workspace.root), "deploy", "render", "--prefect-ui-hash", "$2a$14$x"]
+    assert run([*args, "--out", str(tmp_path / "a")]) == 0
+    for unit in ("azad-flows.service", "azad-prefect-worker.service"):
+        assert " -/mnt/b/azad\n" in (tmp_path / "a" / unit).read_text(), unit
+    assert run([*args, "--out", str(tmp_path / "b"), "--backup-dir", "/srv/other"]) == 0
+    assert " -/srv/other\n" in (tmp_path / "b" / "azad-flows.service").read_text()
 
 
 def test_a_placeholder_without_a_value_is_refused() -> None:

@@ -27,8 +27,12 @@ def render(
     ),
     prefect_home: Annotated[Path | None, typer.Option(help="Default: HOME/prefect.")] = None,
     backup_dir: Annotated[
-        Path, typer.Option(help="Where nightly backups go (\\[backup] destination).")
-    ] = Path("/var/backups/azad"),
+        Path | None,
+        typer.Option(
+            help="Where nightly backups go (default: \\[backup] destination in azad.toml).",
+            show_default=False,
+        ),
+    ] = None,
     venv: Annotated[
         Path | None, typer.Option(help="The virtual environment (default: this one).")
     ] = None,
@@ -63,7 +67,9 @@ def render(
         repo=deploy.TEMPLATES.parent,
         home=home,
         prefect_home=prefect_home or home / "prefect",
-        backup_dir=backup_dir,
+        # The folder the nightly backup writes must be writable under ProtectSystem=strict:
+        # by default the one azad.toml names (absolute, or inside the workspace).
+        backup_dir=backup_dir or ws.root / ws.settings.backup.destination,
         domain=domain,
         prefect_domain=prefect_domain,
         prefect_ui_user=prefect_ui_user,
