@@ -181,6 +181,8 @@ class Paragraph:
         jump from block to block): ``b3: paragraph``, ``b4: heading (level 2)``."""
         if self.block_id in ("title", "subtitle"):
             return self.block_id.capitalize()
+        if self.block_id == "note":
+            return "Note about the author"
         if self.kind[:1] == "h" and self.kind[1:].isdigit():
             what = f"heading (level {self.kind[1:]})"
         else:
