@@ -175,3 +175,51 @@ def test_glyph_positions_in_the_pdf(
             at = next(i for i, w in enumerate(line) if w[2] == word)
             assert at > 0 and line[at - 1][2].endswith(mark), (what, word, line)
             assert line[at - 1][1] <= line[at][0] + 0.5, (what, word, line)
+
+
+def test_u_n_in_a_dari_sentence_at_375_px(dari: Edition, styles: Styles, tmp_path: Path) -> None:
+    """The reading edition in Chromium at 375 px: the period of "U.N." stands right of its
+    N (inside the left-to-right run), the sentence's own period after "Microsoft" left of
+    its M.  The screenshot is kept in tests/artifacts/ for a person to look at."""
+    from playwright.sync_api import sync_playwright
+    from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+
+    page_file = tmp_path / "bidi.html"
+    reading = render_reading(dari, styles, "bidi")
+    page_file.write_bytes(reading.html)
+    for name, data in reading.fonts.items():
+        (tmp_path / name).write_bytes(data)
+    # x of the first letter of ``word`` in the first paragraph holding it, and of the
+    # character logically right after it (inside its element or in the next text).
+    measure = """(word) => {
+        const p = [...document.querySelectorAll('main p')]
+            .find((e) => e.textContent.includes(word));
+        const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+        const nodes = []; for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+        const box = (n, i) => { const r = document.createRange(); r.setStart(n, i);
+            r.setEnd(n, i + 1); return r.getBoundingClientRect().left; };
+        const k = nodes.findIndex((n) => n.data.includes(word));
+        const node = nodes[k], at = node.data.indexOf(word), end = at + word.length;
+        let after = [node, end];
+        const controls = '\u2068\u2069';
+        while (after[1] < node.data.length && controls.includes(node.data[after[1]])) after[1]++;
+        if (after[1] >= after[0].data.length) {
+            const next = nodes[k + 1]; let i = 0;
+            while (controls.includes(next.data[i])) i++;
+            after = [next, i];
+        }
+        return [box(node, at), after[0].data[after[1]], box(after[0], after[1])];
+    }"""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 375, "height": 700})
+        page.goto(page_file.as_uri())
+        first = page.locator("main p").filter(has_text="U.N.").first
+        first.scroll_into_view_if_needed()
+        ARTIFACTS.mkdir(exist_ok=True)
+        first.screenshot(path=str(ARTIFACTS / "bidi-un-375.png"))
+        u, period, period_x = page.evaluate(measure, "U.N")
+        g, mark, mark_x = page.evaluate(measure, "Google")
+        browser.close()
+    assert period == "." and period_x > u  # "U.N." left to right, its period on the right
+    assert mark == "." and mark_x < g  # the sentence's period, left of "Google"
