@@ -25,13 +25,13 @@ from test_render_tools import BIDI_CONTROLS, comparable
 
 from azad.calendar import edition_date
 from azad.errors import AzadError
-from azad.ingest import ingest_files
 from azad.model import NOTE_ID
-from azad.pending import stale_translations
 from azad.publish import edition_files, publish_one
 from azad.queue.articles import ArticleStore
 from azad.queue.status import translation_status
-from azad.translate import translate_articles
+from azad.services.ingest import ingest_files
+from azad.services.pending import stale_translations
+from azad.services.translate import translate_articles
 from azad.workspace import Workspace
 
 SAMPLE = ROOT / "tests" / "data" / "kabul-river-water.txt"
