@@ -62,6 +62,8 @@ class RenderedEdition:
     rev: str
     reading: ReadingEdition | None = None
     """The HTML reading edition (not for drafts)."""
+    thumbnail: bytes | None = None
+    """The PDF's first page as PNG: the catalog's thumbnail and the EPUB's cover."""
 
 
 def render_edition(
@@ -80,9 +82,13 @@ def render_edition(
         # The editions' modification date: the approval, so republishing is reproducible.
         edition = dataclasses.replace(edition, modified=snap.record.approved.at)
     pdf = render_pdf(edition, styles)
-    epub = render_epub(edition, styles, identifier=edition_id(snap.slug, language.code))
+    # The catalog's thumbnail of the PDF's first page is the EPUB's cover too.
+    thumbnail = thumbnail_png(pdf)
+    epub = render_epub(
+        edition, styles, identifier=edition_id(snap.slug, language.code), cover=thumbnail
+    )
     reading = None if draft else render_reading(edition, styles, snap.slug)
-    return RenderedEdition(edition, pdf, epub, snap.rev, reading)
+    return RenderedEdition(edition, pdf, epub, snap.rev, reading, thumbnail)
 
 
 def thumbnail_png(pdf: bytes, dpi: int = THUMBNAIL_DPI) -> bytes:

@@ -241,12 +241,13 @@ def _plain(text: str) -> str:
     return "".join(c for c in text if c not in "\u2066\u2067\u2068\u2069")
 
 
-def render_parts(edition: Edition, styles: Styles) -> tuple[str, str]:
+def render_parts(edition: Edition, styles: Styles, *, book: bool = False) -> tuple[str, str]:
     """The masthead's and the article's HTML fragments (well-formed XHTML, so pandoc's
-    EPUB template can take the masthead as it is)."""
+    EPUB template can take the masthead as it is).  ``book``: the article as the EPUB's
+    chapter, without the title, byline, date and credit that its title page shows."""
     env = styles.templates
     masthead = env.get_template("masthead.html.j2").render(e=edition)
-    article = env.get_template("article.html.j2").render(e=edition)
+    article = env.get_template("article.html.j2").render(e=edition, book=book)
     return masthead, article
 
 
