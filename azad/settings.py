@@ -177,6 +177,46 @@ class EditionSettings(BaseModel):
     the edition's script.  A name not listed is printed as written."""
 
 
+class Destination(BaseModel):
+    """Where the editions go after a publish: a directory on the readers' site reached by
+    rsync over SSH or by SFTP, with a key file and the host's key pinned in the
+    workspace's ``known_hosts``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+    """Short name, in summaries and the workspace's record of what is still to send."""
+    transport: Literal["rsync", "sftp"] = "rsync"
+    host: str = Field(min_length=1, pattern=r"^[A-Za-z0-9.:_-]+$")
+    port: int = Field(default=22, ge=1, le=65535)
+    user: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
+    path: str = Field(min_length=1)
+    """The directory on the host that receives ``output/``'s public files."""
+    key_file: str = Field(min_length=1)
+    """The private key (relative to the workspace, or absolute)."""
+    bwlimit_kib: int | None = Field(default=None, ge=1)
+    """At most this many KiB/s, to leave the newsroom's uplink to others; none: no limit."""
+
+
+class PublishSettings(BaseModel):
+    """Where editions are sent after publishing (``[publish]``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    destinations: list[Destination] = Field(default_factory=list)
+    known_hosts: str = "known_hosts"
+    """The hosts' pinned keys (OpenSSH's format), relative to the workspace: a host whose
+    key is not there, or differs, is refused."""
+
+    @field_validator("destinations")
+    @classmethod
+    def _unique_names(cls, value: list[Destination]) -> list[Destination]:
+        names = [d.name for d in value]
+        if len(set(names)) != len(names):
+            raise ValueError("destination names must differ")
+        return value
+
+
 class FlowSettings(BaseModel):
     """The Prefect flows."""
 
@@ -250,6 +290,7 @@ class Settings(BaseModel):
     edition: EditionSettings = EditionSettings()
     review: ReviewSettings = ReviewSettings()
     backup: BackupSettings = BackupSettings()
+    publish: PublishSettings = PublishSettings()
 
 
 def load_settings(path: Path) -> Settings:
