@@ -16,6 +16,7 @@ check rsync rsync               # uploading editions to the site ([publish] dest
 check ssh openssh-client        # the SSH/SFTP transport of the destinations
 check /usr/sbin/sshd openssh-server  # the destinations test's SSH server on 127.0.0.1
 check trang trang               # the feeds' RelaxNG schemas (RNC → RNG) in the tests
+check jing jing                 # validates the feeds against them (beside lxml) in the tests
 # The review app's Dari/Pashto text areas (and the browser test's screenshot) need an
 # Arabic-script font covering Pashto's letters.
 # (grep without -q reads all its input: with -q it stops at the first match, the writer

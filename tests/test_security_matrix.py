@@ -293,6 +293,7 @@ def _rows() -> list[Row]:
         Row("GET", "/preview-fonts/{name}", "/preview-fonts/{font}", _everyone(OK, LOGIN)),
         Row("GET", "/static/{path}", "/static/review.css", _everyone(OK)),
         Row("GET", "/editions", "/editions", _everyone(Expect(308, "/editions/"))),
+        Row("GET", "/editions/search", "/editions/search?q=x", _everyone(OK)),
         Row("GET", "/editions/{path}", "/editions/", _everyone(OK)),
         Row("GET", "/openapi.json", "/openapi.json", _everyone(OK)),
         Row("GET", "/favicon.ico", "/favicon.ico", _everyone(OK)),
@@ -345,6 +346,7 @@ ROWS = _rows()
 PUBLIC = {
     "/static/{path}",
     "/editions",
+    "/editions/search",
     "/editions/{path}",
     "/openapi.json",
     "/login",

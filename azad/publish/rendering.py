@@ -134,10 +134,20 @@ def manifest_json(snap: Snapshot, rendered: RenderedEdition, files: EditionFiles
         "epub": {"file": files.epub.name, "bytes": len(rendered.epub)},
         "approved": edition.modified.isoformat() if edition.modified else None,
         "thumbnail": files.thumbnail.name if files.thumbnail else None,
+        "summary": first_paragraph(edition),
     }
     if files.html is not None and rendered.reading is not None:
         entry["html"] = {"file": files.html.name, "bytes": len(rendered.reading.html)}
     return (json.dumps(entry, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def first_paragraph(edition: Edition) -> str:
+    """The edition's first paragraph as plain text, in its language (the feeds' summary of
+    the edition); "" without one."""
+    for block in edition.blocks:
+        if block.kind == "paragraph" and block.texts:
+            return _plain(" ".join(t.text for t in block.texts))
+    return ""
 
 
 def _plain(text: str) -> str:

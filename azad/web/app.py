@@ -95,6 +95,7 @@ ROUTES = [
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
     # Public: the readers' catalog and editions (output/), no session looked at.
     Route("/editions", views_editions.editions_root, methods=["GET"]),
+    Route("/editions/search", views_editions.search, methods=["GET"]),
     Route("/editions/{path:path}", views_editions.edition_file, methods=["GET"]),
     Route("/openapi.json", openapi_json, methods=["GET"]),
     Route("/favicon.ico", favicon, methods=["GET"]),

@@ -287,6 +287,20 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "security": [],
         "responses": {"308": response("to /editions/")},
     },
+    ("GET", "/editions/search"): {
+        "summary": "Search the editions (OPDS acquisition feed; opensearch.xml describes it)",
+        "security": [],
+        "parameters": [
+            {
+                "name": "q",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 200},
+                "description": "words that title, author or first paragraph must hold",
+            }
+        ],
+        "responses": {"200": response("an OPDS acquisition feed")},
+    },
     ("GET", "/editions/{path}"): {
         "summary": "The readers' catalog and published editions (public, read-only)",
         "security": [],
