@@ -43,7 +43,10 @@ def language_feed(key: str) -> str:
 
 
 def author_feed(author: str) -> str:
-    return f"opds-author-{hashlib.sha256(author.encode()).hexdigest()[:12]}.xml"
+    """The file of ``author``'s acquisition feed (a manifest may hold any code point: a
+    lone surrogate is hashed as it is, never raised on)."""
+    digest = hashlib.sha256(author.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"opds-author-{digest}.xml"
 
 
 def _navigation(

@@ -21,11 +21,13 @@ has changed, is refused.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shlex
 import subprocess
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -139,12 +141,15 @@ def pending_count(ws: Workspace) -> dict[str, int]:
     }
 
 
-def ssh_command(ws: Workspace, dest: Destination) -> list[str]:
+def ssh_command(ws: Workspace, dest: Destination, control: Path | None = None) -> list[str]:
     """OpenSSH's options for ``dest``: no user configuration, batch mode, the
-    workspace's known_hosts only, a host whose key is not pinned refused."""
+    workspace's known_hosts only, a host whose key is not pinned refused; ``control``: the
+    socket of a shared connection (:func:`shared_connection`), used when it is there."""
     known = ws.root / ws.settings.publish.known_hosts
     key = ws.root / dest.key_file
+    shared = ["-o", "ControlMaster=no", "-o", f"ControlPath={control}"] if control else []
     return [
+        *shared,
         "-F",
         "/dev/null",
         "-o",
@@ -203,10 +208,43 @@ def _run(args: Sequence[str], stdin: str) -> None:
         )
 
 
-def rsync_files(ws: Workspace, dest: Destination, files: Sequence[str]) -> None:
+@contextlib.contextmanager
+def shared_connection(ws: Workspace, dest: Destination) -> Iterator[Path | None]:
+    """One SSH connection for the three phases (OpenSSH's connection sharing): each phase
+    would otherwise pay for its own key exchange and login. The master runs in the
+    background (``-f``) until the phases are done; where it cannot start (the host down,
+    its key refused) each phase connects by itself, and reports why."""
+    with tempfile.TemporaryDirectory(prefix="azad-ssh-") as tmp:
+        control = Path(tmp) / "master"
+        # Its output goes to a file, not a pipe: the backgrounded master keeps it open.
+        with (Path(tmp) / "master.log").open("wb") as log:
+            try:
+                started = subprocess.run(
+                    ["ssh", *ssh_command(ws, dest), "-o", "ControlMaster=yes",
+                     "-o", f"ControlPath={control}", "-f", "-N", "-p", str(dest.port),
+                     f"{dest.user}@{dest.host}"],
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                    timeout=60, check=False,
+                ).returncode == 0  # fmt: skip
+            except (OSError, subprocess.TimeoutExpired):
+                started = False
+        try:
+            yield control if started else None
+        finally:
+            if started:
+                subprocess.run(
+                    ["ssh", "-F", "/dev/null", "-o", f"ControlPath={control}", "-O", "exit",
+                     f"{dest.user}@{dest.host}"],
+                    stdin=subprocess.DEVNULL, capture_output=True, timeout=30, check=False,
+                )  # fmt: skip
+
+
+def rsync_files(
+    ws: Workspace, dest: Destination, files: Sequence[str], control: Path | None = None
+) -> None:
     """``files`` (relative to output/) to ``dest`` with rsync over SSH: each written to a
     hidden temporary file beside its place and renamed into it by rsync."""
-    ssh = shlex.join(["ssh", *ssh_command(ws, dest), "-p", str(dest.port)])
+    ssh = shlex.join(["ssh", *ssh_command(ws, dest, control), "-p", str(dest.port)])
     args = [
         "rsync",
         "--files-from=-",
@@ -224,7 +262,9 @@ def rsync_files(ws: Workspace, dest: Destination, files: Sequence[str]) -> None:
     _run([*args, f"{ws.output_dir}/", target], "\0".join(files))
 
 
-def sftp_files(ws: Workspace, dest: Destination, files: Sequence[str]) -> None:
+def sftp_files(
+    ws: Workspace, dest: Destination, files: Sequence[str], control: Path | None = None
+) -> None:
     """``files`` to ``dest`` over SFTP (OpenSSH's ``sftp`` in batch mode): each put to
     ``NAME.azad-part`` and renamed into place (the server's POSIX rename replaces)."""
     root = dest.path.rstrip("/")
@@ -239,7 +279,7 @@ def sftp_files(ws: Workspace, dest: Destination, files: Sequence[str]) -> None:
         local, remote = ws.output_dir / rel, f"{root}/{rel}"
         commands.append(f"put -p {_quote(str(local))} {_quote(remote + TEMP_SUFFIX)}")
         commands.append(f"rename {_quote(remote + TEMP_SUFFIX)} {_quote(remote)}")
-    args = ["sftp", "-b", "-", *ssh_command(ws, dest), "-P", str(dest.port)]
+    args = ["sftp", "-b", "-", *ssh_command(ws, dest, control), "-P", str(dest.port)]
     if dest.bwlimit_kib:
         args += ["-l", str(dest.bwlimit_kib * 8)]  # sftp's limit is in Kbit/s
     _run(
@@ -256,8 +296,21 @@ def _host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-Transfer = Callable[[Workspace, Destination, Sequence[str]], None]
+Transfer = Callable[[Workspace, Destination, Sequence[str], Path | None], None]
 TRANSPORTS: dict[str, Transfer] = {"rsync": rsync_files, "sftp": sftp_files}
+
+
+def missing_file(ws: Workspace, dest: Destination) -> str:
+    """What is wrong with the files ``dest`` needs in the workspace, in one line naming
+    azad.toml's setting; "" when nothing is (ssh itself would only say 'Permission
+    denied' or 'Host key verification failed')."""
+    key = ws.root / dest.key_file
+    if not key.is_file():
+        return f"azad.toml: publish.destinations '{dest.name}': key_file {key} not found"
+    known = ws.root / ws.settings.publish.known_hosts
+    if not known.is_file():
+        return f"azad.toml: publish.known_hosts {known} not found (pin the host's key first)"
+    return ""
 
 
 def sync_destination(ws: Workspace, dest: Destination) -> SyncOutcome:
@@ -271,22 +324,28 @@ def sync_destination(ws: Workspace, dest: Destination) -> SyncOutcome:
         save_state(ws, dest.name, state)
         return SyncOutcome(dest.name, "up to date")
     save_state(ws, dest.name, state)
-    sent = 0
-    for phase in PHASES:
-        files = todo[phase]
-        if not files:
-            continue
-        try:
-            TRANSPORTS[dest.transport](ws, dest, sorted(files))
-        except TransferError as exc:
-            status: Status = "refused" if exc.refused else "failed"
-            state.last = f"{status}: {exc}"
-            save_state(ws, dest.name, state)
-            return SyncOutcome(dest.name, status, sent, total - sent, str(exc))
-        state.sent.update(files)
-        state.pending = [rel for rel in state.pending if rel not in files]
-        sent += len(files)
+    missing = missing_file(ws, dest)
+    if missing:
+        state.last = f"failed: {missing}"
         save_state(ws, dest.name, state)
+        return SyncOutcome(dest.name, "failed", 0, total, missing)
+    sent = 0
+    with shared_connection(ws, dest) as control:
+        for phase in PHASES:
+            files = todo[phase]
+            if not files:
+                continue
+            try:
+                TRANSPORTS[dest.transport](ws, dest, sorted(files), control)
+            except TransferError as exc:
+                status: Status = "refused" if exc.refused else "failed"
+                state.last = f"{status}: {exc}"
+                save_state(ws, dest.name, state)
+                return SyncOutcome(dest.name, status, sent, total - sent, str(exc))
+            state.sent.update(files)
+            state.pending = [rel for rel in state.pending if rel not in files]
+            sent += len(files)
+            save_state(ws, dest.name, state)
     state.last = "sent"
     save_state(ws, dest.name, state)
     return SyncOutcome(dest.name, "sent", sent)
