@@ -174,3 +174,22 @@ def test_ace_finds_no_violation_of_any_impact(books: Books, tmp_path: Path) -> N
     for n, epub in enumerate(books.epubs):
         report = ace(epub, tmp_path / f"ace-{n}")
         assert violations(report) == [], epub
+
+
+def test_ace_reports_a_broken_book(books: Books, tmp_path: Path) -> None:
+    """The check above can fail: the cover without its text alternative and the title
+    page without its language are violations Ace reports (and the test reads)."""
+    source = books.epubs[0]
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(broken, "w") as out:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename == "EPUB/text/cover.xhtml":
+                data = re.sub(rb' alt="[^"]*"', b"", data)
+            elif info.filename == "EPUB/text/title_page.xhtml":
+                data = re.sub(rb' (xml:)?lang="[^"]*"', b"", data)
+            out.writestr(info, data)
+    found = violations(ace(broken, tmp_path / "ace"))
+    rules = {rule for rule, _impact, _where in found}
+    assert any("alt" in rule.lower() or "image" in rule.lower() for rule in rules), found
+    assert any("lang" in rule.lower() for rule in rules), found
