@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
+import re
 import shutil
 import signal
 import socket
@@ -286,3 +287,38 @@ def test_the_server_stopped_mid_upload(tmp_path: Path, server: Server, transport
     final = {k: v for k, v in final.items() if not k.endswith(".azad-part")}
     assert final == _public(ws)
     assert load_state(ws, "site").pending == []
+
+
+def test_a_publish_sends_its_editions(
+    tmp_path: Path,
+    server: Server,
+    test_packages: dict[str, Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`azad publish` (the publish_editions flow) sends the new editions, feeds and
+    catalog to the destination and says so."""
+    from helpers import ROOT, approve, mark_reviewed, po_path
+    from test_publish import make_workspace
+
+    from azad.services.ingest import ingest_files
+    from azad.services.translate import translate_articles
+
+    ws = make_workspace(tmp_path / "ws", test_packages)
+    site = tmp_path / "site"
+    ws = _workspace(tmp_path, server, "rsync", site)
+    article = shutil.copy(ROOT / "tests" / "data" / "kabul-river-water.txt", ws.articles_dir)
+    (slug,) = [o.slug for o in ingest_files(ws, [Path(article)])]
+    translate_articles(ws, [slug], ["dari"])
+    mark_reviewed(po_path(ws.article_dir(slug), "dari"))
+    approve(ws, slug, "dari", "editor")
+    capsys.readouterr()
+    assert run(["--workspace", str(ws.root), "publish"]) == 0
+    out = capsys.readouterr().out
+    # The destinations table: site, sent, nothing still to send.
+    assert re.search(r"\bsite\W+sent\W+0\b", out), out
+    got = _site(site)
+    for name in (f"dari/{slug}.pdf", f"dari/{slug}.epub", f"dari/{slug}.html",
+                 "opds-catalog.xml", "opds.xml", "opensearch.xml", "index.html"):  # fmt: skip
+        assert got[name] == (ws.output_dir / name).read_bytes(), name
+    assert got == _public(ws)
+    assert load_state(ws, "site").last == "sent" and pending_count(ws) == {"site": 0}
