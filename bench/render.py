@@ -426,45 +426,51 @@ def bench_sync(rounds: int) -> list[tuple[str, float, int, int]]:
         user = getpass.getuser()
         toml = ws.root / "azad.toml"
         base = toml.read_text(encoding="utf-8")
+        spaces = {}
         for transport in ("rsync", "sftp"):
-            toml.write_text(
+            (ws.root / transport).mkdir()
+            shutil.copytree(ws.output_dir, ws.root / transport / "output")
+            shutil.copy(ws.root / "site_key", ws.root / transport / "site_key")
+            shutil.copy(ws.root / "known_hosts", ws.root / transport / "known_hosts")
+            (ws.root / transport / "azad.toml").write_text(
                 base + f'\n[publish]\n[[publish.destinations]]\nname = "site"\n'
                 f'transport = "{transport}"\nhost = "127.0.0.1"\nport = {port}\n'
                 f'user = "{user}"\npath = "{tmp / transport}"\nkey_file = "site_key"\n',
                 encoding="utf-8",
             )
-            first, again = _sync_rounds(Workspace(ws.root), tmp / transport, rounds)
-            rows.append((f"sync_all over {transport}, first send", first, count, size))
-            rows.append((f"sync_all over {transport}, unchanged", again, 0, 0))
+            spaces[transport] = Workspace(ws.root / transport)
         ssh = [
             *("ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes"),
             *("-o", f"IdentityFile={ws.root / 'site_key'}", "-p", str(port)),
             *("-o", f"UserKnownHostsFile={ws.root / 'known_hosts'}"),
         ]
         rsync = ["rsync", "-a", "--exclude=drafts", "--exclude=*.json", "-e", " ".join(ssh)]
-        target = f"{user}@127.0.0.1:{tmp / 'direct'}/"
-        direct = []
-        for _ in range(rounds):
+        command = [*rsync, f"{ws.output_dir}/", f"{user}@127.0.0.1:{tmp / 'direct'}/"]
+        times: dict[str, list[float]] = {}
+        for _ in range(rounds):  # side by side, one after the other in each round
+            for transport, space in spaces.items():
+                first, again = _sync_once(space, tmp / transport)
+                times.setdefault(f"sync_all over {transport}, first send", []).append(first)
+                times.setdefault(f"sync_all over {transport}, unchanged", []).append(again)
             shutil.rmtree(tmp / "direct", ignore_errors=True)
-            command = [*rsync, f"{ws.output_dir}/", target]
-            direct.append(timed(lambda c=command: subprocess.run(c, check=True)))
-        rows.append(("(h) one plain rsync -a of output/", statistics.median(direct), count, size))
+            plain = timed(lambda: subprocess.run(command, check=True))
+            times.setdefault("(h) one plain rsync -a of output/", []).append(plain)
+        for name, values in times.items():
+            sent = "unchanged" not in name
+            rows.append((name, statistics.median(values), count * sent, size * sent))
     return rows
 
 
-def _sync_rounds(ws: Workspace, site: Path, rounds: int) -> tuple[float, float]:
-    """Median seconds of ``sync_all`` to an empty site, then again with nothing changed."""
-    first, again = [], []
-    for _ in range(rounds):
-        shutil.rmtree(site, ignore_errors=True)
-        state_path(ws, "site").unlink(missing_ok=True)
-        start = time.perf_counter()
-        assert [o.status for o in sync_all(ws)] == ["sent"]
-        first.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        assert [o.status for o in sync_all(ws)] == ["up to date"]
-        again.append(time.perf_counter() - start)
-    return statistics.median(first), statistics.median(again)
+def _sync_once(ws: Workspace, site: Path) -> tuple[float, float]:
+    """Seconds of ``sync_all`` to an empty site, then again with nothing changed."""
+    shutil.rmtree(site, ignore_errors=True)
+    state_path(ws, "site").unlink(missing_ok=True)
+    start = time.perf_counter()
+    assert [o.status for o in sync_all(ws)] == ["sent"]
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    assert [o.status for o in sync_all(ws)] == ["up to date"]
+    return first, time.perf_counter() - start
 
 
 def main() -> None:
@@ -474,8 +480,19 @@ def main() -> None:
     parser.add_argument("--no-sequential", action="store_true", help="skip (e)")
     parser.add_argument("--catalog", type=int, default=1000, help="editions in part 3")
     parser.add_argument("--no-sync", action="store_true", help="skip part 4 (needs sshd)")
+    parser.add_argument("--parts", default="1234", help="which parts to run (default 1234)")
     args = parser.parse_args()
+    if "1" in args.parts:
+        part_samples(args)
+    if "2" in args.parts:
+        part_many(args)
+    if "3" in args.parts:
+        part_catalog(args)
+    if "4" in args.parts and not args.no_sync:
+        part_sync(args)
 
+
+def part_samples(args: argparse.Namespace) -> None:
     print("1. one article: project renderers vs WeasyPrint + pandoc (+ pdftoppm for the")
     print("   cover) on the same HTML; what the closing line + note and the cover add")
     head = f"{'edition':<40} {'project s':>10} {'direct s':>10} {'ratio':>7}"
@@ -488,6 +505,9 @@ def main() -> None:
     total_d = sum(r[2] for r in rows)
     print(f"{'all samples':<40} {total_p:>10.3f} {total_d:>10.3f} {total_p / total_d:>7.3f}")
     print()
+
+
+def part_many(args: argparse.Namespace) -> None:
     print("2. many articles: publish_many (whole publish) vs direct calls")
     print(f"{'run':<40} {'project s':>10} {'direct s':>10} {'ratio':>7}")
     for name, p, d in bench_many(args.articles, not args.no_sequential):
@@ -495,19 +515,22 @@ def main() -> None:
             continue
         print(f"{name:<40} {p:>10.3f} {d:>10.3f} {p / d:>7.3f}")
     print()
+
+
+def part_catalog(args: argparse.Namespace) -> None:
     print("3. the catalog: write_catalog over generated manifests")
     print(f"{'run':<52} {'s':>8} {'ms/edition':>11} {'index KB':>9}")
     for name, seconds, size in bench_catalog(args.catalog):
         per = seconds / (args.catalog + 1) * 1000
         print(f"{name:<52} {seconds:>8.3f} {per:>11.3f} {size / 1000:>9.1f}")
-    if not args.no_sync:
-        print()
-        print(
-            "4. sync: one article's editions (Dari + Pashto), feeds, catalog to sshd on 127.0.0.1"
-        )
-        print(f"{'run':<44} {'median s':>9} {'files':>6} {'KB':>8}")
-        for name, seconds, files, size in bench_sync(args.rounds):
-            print(f"{name:<44} {seconds:>9.3f} {files:>6} {size / 1000:>8.1f}")
+    print()
+
+
+def part_sync(args: argparse.Namespace) -> None:
+    print("4. sync: one article's editions (Dari + Pashto), feeds, catalog to sshd on 127.0.0.1")
+    print(f"{'run':<44} {'median s':>9} {'files':>6} {'KB':>8}")
+    for name, seconds, files, size in bench_sync(args.rounds):
+        print(f"{name:<44} {seconds:>9.3f} {files:>6} {size / 1000:>8.1f}")
 
 
 if __name__ == "__main__":
