@@ -81,7 +81,9 @@ def test_each_filter_shows_exactly_its_segments(ws: Workspace) -> None:
     expected = {
         "reviewed": [reviewed.ctx],
         "untranslated": [emptied.ctx],
-        "draft": [u for u in everything if u not in (reviewed.ctx, emptied.ctx)],
+        # Needs editing: a person's draft, not the machine's (issue 24: the counts add up).
+        "draft": [edited.ctx],
+        "sent-back": [],
         "machine": machine,
         "comments": [],
         "changed": [],

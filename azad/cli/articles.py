@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from azad.cli.context import State, console, err_console
 from azad.model import Article
@@ -63,25 +62,54 @@ def print_summary(article: Article) -> None:
     console.print(f"  body:     {counts}; {sum(1 for _ in article.segments())} segments")
 
 
-def articles() -> None:
+def articles(
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the articles as a JSON list.")
+    ] = False,
+) -> None:
     """List the ingested articles."""
+    from azad.cli.tables import Column, print_json, print_table
+
     ws = State.workspace()
-    # Columns in the order of the rows' cells (the header named them in another order).
-    table = Table()
-    table.add_column("slug", no_wrap=True)
-    for name in ("title", "author", "date", "rev", "segments"):
-        table.add_column(name)
-    for stored in ArticleStore(ws).all():
-        meta = stored.article.meta
-        table.add_row(
-            stored.slug,
-            shown(meta.title),
-            shown(meta.author or ""),
-            str(meta.date or ""),
-            str(stored.revision),
-            str(sum(1 for _ in stored.article.segments())),
+    stored_all = ArticleStore(ws).all()
+    if json_out:
+        print_json(
+            [
+                {
+                    "slug": s.slug,
+                    "title": s.article.meta.title,
+                    "author": s.article.meta.author or "",
+                    "date": str(s.article.meta.date or ""),
+                    "revision": s.revision,
+                    "segments": sum(1 for _ in s.article.segments()),
+                    "source_file": s.article.meta.source_file,
+                }
+                for s in stored_all
+            ]
         )
-    console.print(table)
+        return
+    columns = [
+        Column("slug", "whole"),
+        Column("title", "wrap"),
+        Column("author", "wrap", drop=2),
+        Column("date", drop=1),
+        Column("rev", drop=3, justify="right"),
+        Column("segments", drop=4, justify="right"),
+    ]
+    rows = []
+    for stored in stored_all:
+        meta = stored.article.meta
+        rows.append(
+            [
+                stored.slug,
+                meta.title,
+                meta.author or "",
+                str(meta.date or ""),
+                str(stored.revision),
+                str(sum(1 for _ in stored.article.segments())),
+            ]
+        )
+    print_table(console, columns, rows)
 
 
 def show(name: Annotated[str, typer.Argument(help="Slug or source file stem.")]) -> None:
@@ -123,9 +151,21 @@ def translate(
         for r in reports:
             if r.written:  # checked now, not when a translator first opens it
                 check_translation(ws, r.slug, r.lang_key)
-    table = Table("article", "language", "segments", "kept", "new", "changed", "flagged", "file")
-    for r in reports:
-        table.add_row(
+    from azad.cli.tables import Column, print_table
+
+    columns = [
+        Column("article", "whole"),
+        Column("lang", drop=8),  # the file's name says it too
+        Column("segments", drop=6, justify="right"),
+        Column("kept", drop=5, justify="right"),
+        Column("new", drop=3, justify="right"),
+        Column("changed", drop=4, justify="right"),
+        Column("flagged", drop=2, justify="right"),
+        Column("file", "whole"),
+        Column("written", drop=7),
+    ]
+    rows = [
+        [
             r.slug,
             r.lang_key,
             str(r.total),
@@ -133,9 +173,12 @@ def translate(
             str(r.new),
             str(r.changed),
             str(r.flagged),
-            f"{r.path.relative_to(ws.root)}" + ("" if r.written else " (unchanged)"),
-        )
-    console.print(table)
+            str(r.path.relative_to(ws.root)),
+            "yes" if r.written else "unchanged",
+        ]
+        for r in reports
+    ]
+    print_table(console, columns, rows)
     console.print(f"{sum(r.sent for r in reports)} segments sent to the model")
     if from_memory := sum(r.memory for r in reports):
         console.print(f"{from_memory} drafted from the translation memory (approved elsewhere)")

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
-from rich.table import Table
 
 from azad.cli.context import State, console, err_console
 from azad.errors import AzadError
@@ -23,26 +22,77 @@ def _ws() -> Workspace:
 
 
 @models_app.command("list")
-def list_models() -> None:
+def list_models(
+    json_out: Annotated[
+        bool,
+        typer.Option("--json", help="Print the packages and what serves each language as JSON."),
+    ] = False,
+) -> None:
     """Installed packages, and which one serves each language."""
+    from azad.cli.tables import Column, print_json, print_table
+
     ws = _ws()
-    table = Table("package", "version", "from", "to", "model", "test model", "folder")
-    for m in packages.installed_models(ws.models_dir):
+    installed = packages.installed_models(ws.models_dir)
+    serving = {
+        key: (lang, packages.resolve_model(ws.models_dir, lang.package_name, lang.package_version))
+        for key, lang in ws.settings.languages.items()
+    }
+    if json_out:
+        print_json(
+            {
+                "packages": [
+                    {
+                        "name": m.name,
+                        "version": m.version,
+                        "from": m.from_code,
+                        "to": m.to_code,
+                        "model": m.metadata.get("model", ""),
+                        "size": m.metadata.get("size", ""),
+                        "test_model": m.is_test_model,
+                        "path": str(m.path),
+                    }
+                    for m in installed
+                ],
+                "languages": {
+                    key: {
+                        "code": lang.code,
+                        "package": lang.package_name,
+                        "pinned_version": lang.package_version or None,
+                        "served_by": str(model.path) if model else None,
+                        "label": model.label if model else None,
+                    }
+                    for key, (lang, model) in serving.items()
+                },
+            }
+        )
+        return
+    columns = [
+        Column("package", "whole"),
+        Column("version"),
+        Column("from", drop=3),
+        Column("to", drop=2),
+        Column("model", "wrap"),
+        Column("test model", drop=1),
+        Column("folder", "whole", drop=4),
+    ]
+    rows = []
+    for m in installed:
         made_from = m.metadata.get("model", "")
         if size := m.metadata.get("size"):
             made_from = f"{made_from} ({size})"
-        table.add_row(
-            m.name,
-            m.version,
-            m.from_code,
-            m.to_code,
-            str(made_from),
-            "yes" if m.is_test_model else "",
-            m.path.name,
+        rows.append(
+            [
+                m.name,
+                m.version,
+                m.from_code,
+                m.to_code,
+                str(made_from),
+                "yes" if m.is_test_model else "",
+                m.path.name,
+            ]
         )
-    console.print(table)
-    for key, lang in ws.settings.languages.items():
-        model = packages.resolve_model(ws.models_dir, lang.package_name, lang.package_version)
+    print_table(console, columns, rows)
+    for key, (lang, model) in serving.items():
         pin = f" {lang.package_version}" if lang.package_version else ""
         served = (
             model.label if model else f"[red]nothing[/red] ({lang.package_name}{pin} not installed)"

@@ -15,6 +15,7 @@ from rich.table import Table
 from azad.cli.context import State, console, err_console
 from azad.db.users import User
 from azad.errors import AzadError, InputError
+from azad.queue.status import StaleApproval
 from azad.settings import ReviewSettings
 from azad.workspace import Workspace
 
@@ -268,8 +269,48 @@ def approve(
         if not typer.confirm("Approve this revision?"):
             raise typer.Exit(1)
         rev = current.rev
-    st = actions.approve(ws, slug_, key, user, rev, comment)
+    try:
+        st = actions.approve(ws, slug_, key, user, rev, comment)
+    except StaleApproval as exc:
+        raise AzadError(_stale_message(ws, exc)) from None
     console.print(f"{st.slug} ({st.lang_key}): {st.status} (revision {st.rev})", markup=False)
+
+
+def _stale_message(ws: Workspace, exc: StaleApproval) -> str:
+    """Why an approval of a revision that is not the current one was refused: what changed
+    since, when that revision was ever shown or approved here; else only that it is not
+    the current one (a revision nobody saw cannot say what changed)."""
+    from azad.review.shown import changes_since, was_shown
+
+    slug, key = exc.slug, exc.lang_key
+    look = (
+        f"'azad review status {slug} --lang {key}' shows the current revision; the editor "
+        f"page (/t/{slug}/{key}) shows the translation as it is now"
+    )
+    if not was_shown(ws, slug, key, exc.seen):
+        return (
+            f"{slug} ({key}): not approved: {exc.seen} is not its current revision, and no "
+            f"revision {exc.seen} was ever shown or approved here, so what changed since "
+            f"cannot be said. The current revision is {exc.current}: {look}; then approve "
+            f"with --rev {exc.current}"
+        )
+    changes = changes_since(ws, slug, key, exc.seen)
+    lines = [
+        f"{slug} ({key}): not approved: it changed since revision {exc.seen} (now "
+        f"{exc.current}); {len(changes)} segment{'s' if len(changes) != 1 else ''} differ:"
+    ]
+    for c in changes[:10]:
+        who = f" by {c.by} at {c.at}" if c.by else ""
+        lines.append(f"  {c.ctx}: {c.before_state or 'not there'} → {c.now_state}{who}")
+    if len(changes) > 10:
+        lines.append(f"  … and {len(changes) - 10} more")
+    if not changes:
+        lines.append("  (the English article changed; the segments' texts did not)")
+    lines.append(
+        f"The editor page shows what changed (/t/{slug}/{key}?filter=changed); {look}; "
+        f"approve with --rev {exc.current} once you have looked"
+    )
+    return "\n".join(lines)
 
 
 @review_app.command("send-back")
@@ -304,8 +345,12 @@ def status(
     ] = None,
     lang: Annotated[str | None, typer.Option(help="Only this language.")] = None,
     state: Annotated[str | None, typer.Option("--status", help="Only this status.")] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the rows as a JSON list (every field).")
+    ] = False,
 ) -> None:
     """The queue as a table, oldest first."""
+    from azad.cli.tables import Column, print_json, print_table
     from azad.queue.status import STATUSES
     from azad.review.index import queue_rows
     from azad.web.templating import age
@@ -319,11 +364,43 @@ def status(
         status=state,
         slug=_slug(ws, slug) if slug else None,
     )
-    table = Table("article", "language", "status", "reviewed", "held by", "age")
-    # The revision is what `azad review approve --rev` takes: never cut short.
-    table.add_column("revision", no_wrap=True, min_width=20)
-    for r in rows:
-        table.add_row(
+    if json_out:
+        print_json(
+            [
+                {
+                    "slug": r.slug,
+                    "lang": r.lang_key,
+                    "title": r.title,
+                    "status": r.status,
+                    "reviewed": r.reviewed,
+                    "total": r.total,
+                    "held_by": r.claimed_by,
+                    "claim_expires": (
+                        r.record.claim.expires.isoformat()
+                        if r.claimed_by and r.record.claim
+                        else None
+                    ),
+                    "age_s": round(r.age_s),
+                    # What `azad review approve --rev` takes.
+                    "revision": r.rev,
+                    "in_sync": r.in_sync,
+                }
+                for r in rows
+            ]
+        )
+        return
+    columns = [
+        Column("article", "whole"),
+        Column("lang"),
+        Column("status", "wrap"),
+        Column("reviewed", justify="right"),
+        Column("held by", drop=2),
+        Column("age", drop=3),
+        # The revision is what `azad review approve --rev` takes: never cut short.
+        Column("revision", "whole", drop=1),
+    ]
+    table = [
+        [
             r.slug,
             r.lang_key,
             r.status,
@@ -331,5 +408,7 @@ def status(
             r.claimed_by or "",
             age(r.age_s),
             r.rev,
-        )
-    console.print(table)
+        ]
+        for r in rows
+    ]
+    print_table(console, columns, table)

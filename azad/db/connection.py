@@ -16,12 +16,14 @@ of any earlier version (0: the first schema, which had no version) up to
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from azad.errors import AzadError
+from azad.errors import AzadError, disk_full
 from azad.workspace import Workspace
 
 SCHEMA_V1 = """
@@ -213,6 +215,9 @@ def _init(path: Path) -> None:
             finally:
                 conn.close()
         except sqlite3.DatabaseError as exc:
+            if disk_full(exc, path.parent):
+                # Not a damaged database: a full disk (the write-ahead log cannot grow).
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from None
             raise AzadError(f"{path}: not a usable review database ({exc})") from None
         _ready.add(path)
 

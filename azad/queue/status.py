@@ -17,6 +17,12 @@
 
 The status is derived from the PO file, the article and the record each time (claims
 expire with time); nothing needs to be reset by hand.
+
+A claim says who is working on a translation, so it ends when that work is over: when
+every unit is reviewed (:func:`end_claim_if_done`, after a save), when an editor approves
+it, when the holder sends it back to someone else, and when it expires. Each end is an
+event in the record's history; an expiry is written with the next change of the record,
+stamped with the time the claim expired (until then ``claimed_by`` already ignores it).
 """
 
 from __future__ import annotations
@@ -49,9 +55,11 @@ class StaleApproval(AzadError):
 
     def __init__(self, slug: str, lang_key: str, seen: str, current: str) -> None:
         self.slug, self.lang_key, self.seen, self.current = slug, lang_key, seen, current
+        # Whether anything "changed since" is not known here: the revision may never have
+        # been this translation's (a typo); the callers say what they can show.
         super().__init__(
-            f"{slug} ({lang_key}) changed since you reviewed it (revision {seen}, now "
-            f"{current}): look at it again before approving"
+            f"{slug} ({lang_key}): revision {seen} is not the current one ({current}); "
+            "look at it again before approving"
         )
 
 
@@ -146,6 +154,23 @@ def translation_status(ws: Workspace, slug: str, lang_key: str) -> TranslationSt
     return status_of(queue.snapshot(slug, lang_key))
 
 
+def _end_claim(record: ReviewRecord, by: str, why: str) -> None:
+    """End the claim ``record`` holds (if any), recorded as ``claim ended`` with why."""
+    if record.claim is None:
+        return
+    holder = record.claim.by
+    record.claim = None
+    record.history.append(Event(at=now(), by=by, action="claim ended", comment=f"{holder}: {why}"))
+
+
+def _expire(record: ReviewRecord) -> None:
+    """A claim past its expiry leaves the record, recorded at the time it expired."""
+    claim = record.claim
+    if claim is not None and not claim.active:
+        record.claim = None
+        record.history.append(Event(at=claim.expires, by=claim.by, action="claim expired"))
+
+
 def _update(
     ws: Workspace,
     slug: str,
@@ -157,6 +182,7 @@ def _update(
     with queue.locked(slug, lang_key):
         current = translation_status(ws, slug, lang_key)
         record = current.record.model_copy(deep=True)
+        _expire(record)
         change(record, current)
         queue.save_record(slug, lang_key, record)
     return translation_status(ws, slug, lang_key)
@@ -176,16 +202,33 @@ def claim(
     return _update(ws, slug, lang_key, change)
 
 
-def claimed_on_save(record: ReviewRecord, user: str, hours: float) -> ReviewRecord | None:
-    """The record with ``user``'s claim, for a translator's save into a translation nobody
-    holds (the caller holds the lock and writes it); None when someone holds it (their
-    claim stands)."""
-    if record.claimed_by is not None:
+def record_after_save(
+    record: ReviewRecord,
+    by: str,
+    *,
+    claim_hours: float | None,
+    completed: bool,
+    work_left: bool,
+) -> ReviewRecord | None:
+    """The record after a save by ``by`` (the caller holds the lock, has written the file
+    and writes the record), or None when it does not change. A save that completed the
+    translation (``completed``: every unit reviewed now, not before) ends the claim on the
+    work, whoever saved (as :func:`end_claim_if_done`); with ``claim_hours`` (a
+    translator's save), a save into a translation nobody holds that still has
+    ``work_left`` claims it for ``by`` (as :func:`claim_for_work`; someone's claim
+    stands)."""
+    if completed:
+        if record.claim is None:
+            return None
+        record = record.model_copy(deep=True)
+        _end_claim(record, by, "fully reviewed")
+        return record
+    if claim_hours is None or not work_left or record.claimed_by is not None:
         return None
     record = record.model_copy(deep=True)
     t = now()
-    record.claim = Claim(by=user, at=t, expires=t + dt.timedelta(hours=hours))
-    record.history.append(Event(at=t, by=user, action="claim"))
+    record.claim = Claim(by=by, at=t, expires=t + dt.timedelta(hours=claim_hours))
+    record.history.append(Event(at=t, by=by, action="claim"))
     return record
 
 
@@ -212,6 +255,43 @@ def release(ws: Workspace, slug: str, lang_key: str, user: str) -> TranslationSt
         record.history.append(Event(at=now(), by=user, action="release"))
 
     return _update(ws, slug, lang_key, change)
+
+
+def claim_for_work(
+    ws: Workspace, slug: str, lang_key: str, user: str, hours: float = CLAIM_HOURS
+) -> bool:
+    """Claim for ``user`` a translation nobody holds that still has work in it (a save
+    that completed the translation does not claim it again); whether it was claimed."""
+    claimed = False
+
+    def change(record: ReviewRecord, current: TranslationStatus) -> None:
+        nonlocal claimed
+        if record.claimed_by is not None or (current.in_sync and not current.unreviewed):
+            return
+        t = now()
+        record.claim = Claim(by=user, at=t, expires=t + dt.timedelta(hours=hours))
+        record.history.append(Event(at=t, by=user, action="claim"))
+        claimed = True
+
+    _update(ws, slug, lang_key, change)
+    return claimed
+
+
+def end_claim_if_done(ws: Workspace, slug: str, lang_key: str, by: str) -> bool:
+    """After a save by ``by``: a translation with every unit reviewed is nobody's work any
+    more, so its claim ends (recorded). Reads only the small record when nobody holds it."""
+    if Queue(ws).load_record(slug, lang_key).claim is None:
+        return False
+    ended = False
+
+    def change(record: ReviewRecord, current: TranslationStatus) -> None:
+        nonlocal ended
+        if record.claim is not None and current.in_sync and not current.unreviewed:
+            _end_claim(record, by, "fully reviewed")
+            ended = True
+
+    _update(ws, slug, lang_key, change)
+    return ended
 
 
 def stamp_approval(
@@ -241,6 +321,7 @@ def stamp_approval(
         record.approved = Stamp(by=editor, at=t, rev=current.rev, comment=comment)
         record.sent_back = None
         record.history.append(Event(at=t, by=editor, action="approve", comment=comment))
+        _end_claim(record, editor, "approved")
 
     return _update(ws, slug, lang_key, change)
 
@@ -267,6 +348,10 @@ def send_back(
         record.approved = None
         what = f"{', '.join(segments)}: {comment}" if segments else comment
         record.history.append(Event(at=t, by=editor, action="send back", comment=what))
+        if record.claim is not None and record.claim.by == editor:
+            # The one who held it sent it back to someone else: not theirs any more. A
+            # translator's claim stands: the work is sent back to them.
+            _end_claim(record, editor, "sent back")
 
     return _update(ws, slug, lang_key, change)
 

@@ -23,7 +23,7 @@ from typing import Literal
 
 from azad.db.connection import connect
 from azad.errors import AzadError, InputError
-from azad.queue.status import Counts, claimed_on_save, derive
+from azad.queue.status import Counts, derive, record_after_save
 from azad.queue.store import (
     Derived,
     NotFound,
@@ -257,10 +257,6 @@ def apply_edits(
                 "%Y-%m-%d %H:%M+0000"
             )
             tf.metadata["Last-Translator"] = by
-            claimed = None if claim_hours is None else claimed_on_save(record, by, claim_hours)
-            if claimed is not None:
-                queue.save_record(slug, lang_key, claimed)
-                record = claimed
         counts = Counts(
             total=report.total,
             unreviewed=report.total - report.reviewed,
@@ -281,6 +277,21 @@ def apply_edits(
                     counts = replace(counts, file_sha=sha or snap.file_sha)
                     if sha is not None:
                         remember_derived(sha, snap.article_sha, derived)
+                    # The claim: a translator's first save takes it; the save that
+                    # completes the translation (web, CAT import) ends it. A save into a
+                    # translation that was already complete changes nothing: an editor who
+                    # claimed it to look it over and corrects a word still holds it.
+                    done = derived.in_sync and not derived.unreviewed
+                    after = record_after_save(
+                        record,
+                        by,
+                        claim_hours=claim_hours,
+                        completed=sha is not None and done and bool(snap.derived.unreviewed),
+                        work_left=not done,
+                    )
+                    if after is not None:
+                        queue.save_record(slug, lang_key, after)
+                        record = after
                     row = update_row(
                         conn,
                         ws,

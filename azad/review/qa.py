@@ -18,6 +18,7 @@ from translate.storage.pocommon import pounit
 from azad.glossary import Glossary
 from azad.lang.common import DARI, PLACEHOLDER_PATTERN, outside_isolates
 from azad.lang.digits import to_ascii_digits
+from azad.lang.invisible import invisible_slips
 
 _TOOLKIT_CHECKS = [
     "doublespacing",
@@ -39,7 +40,8 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 class QAWarning:
     kind: str
     """``numbers``, ``glossary``, ``placeholder``, ``latin``, ``unchanged``, ``letters``,
-    ``empty``, or the name of a translate-toolkit check."""
+    ``invisible`` (:mod:`azad.lang.invisible`), ``empty``, or the name of a
+    translate-toolkit check."""
     message: str
 
 
@@ -80,6 +82,9 @@ def check_segment(
         latin = [w for w in _LATIN_WORD.findall(outside) if w not in allowed]
         if latin:
             out.append(QAWarning("latin", "Latin text left: " + ", ".join(dict.fromkeys(latin))))
+    slips = invisible_slips(target)
+    if slips:
+        out.append(QAWarning("invisible", "invisible characters: " + ", ".join(slips)))
     arabic = "يك" if lang_code == DARI else "ك"
     found = sorted({c for c in target if c in arabic})
     if found:

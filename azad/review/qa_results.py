@@ -25,7 +25,7 @@ from translate.__version__ import sver as toolkit_version
 from azad import glossary as glossary_module
 from azad.db.connection import connect
 from azad.glossary import Glossary, load_glossary
-from azad.lang import common, digits
+from azad.lang import common, digits, invisible
 from azad.queue.store import Queue
 from azad.queue.units import Unit
 from azad.review import qa
@@ -37,7 +37,7 @@ def _checks_version() -> str:
     """A hash of the checks' code (this package's modules they run, translate-toolkit's
     version): a new release or an edited check computes every warning afresh."""
     h = hashlib.sha256(toolkit_version.encode())
-    for module in (qa, common, digits, glossary_module):
+    for module in (qa, common, digits, invisible, glossary_module):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()[:16]
 

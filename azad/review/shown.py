@@ -94,6 +94,19 @@ def shown(
     return None
 
 
+def was_shown(ws: Workspace, slug: str, lang_key: str, rev: str) -> bool:
+    """Whether content under ``rev`` was ever kept here (shown on an editor page, saved by
+    an editor or approved): only then can :func:`changes_since` say what changed."""
+    with connect(ws) as conn:
+        return (
+            conn.execute(
+                "SELECT 1 FROM shown_content WHERE slug = ? AND lang = ? AND rev = ?",
+                (slug, lang_key, rev),
+            ).fetchone()
+            is not None
+        )
+
+
 @dataclass(frozen=True)
 class ChangedSegment:
     ctx: str

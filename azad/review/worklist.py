@@ -7,13 +7,15 @@ what it was: one segment by its id.
 
 A filter is one entry of :data:`FILTERS`: a name, a label and a predicate over a
 :class:`SegmentView` (the unit, its QA warnings, its comment count and whether it changed
-since the approval). ``check:<kind>`` filters by a QA check. Counting every filter costs
+since the approval). ``check:<kind>`` filters by a QA check; ``q`` searches the English and
+the translation (:func:`search_filter`), within the filter. Counting every filter costs
 one pass over the views; the warnings come from :mod:`azad.review.qa_results`, which
 checks a segment once per English, text, language, glossary and checks' version.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -39,6 +41,9 @@ class SegmentView(NamedTuple):
     """Comments on the segment (translator ↔ editor); 0 where nobody commented."""
     changed: bool = False
     """The segment differs from the content the last approval (or publication) covered."""
+    sent_back: bool = False
+    """An editor sent the segment back and nobody has confirmed it since (a draft with a
+    send-back note in its thread)."""
 
     @property
     def score(self) -> float | None:
@@ -61,7 +66,14 @@ FILTERS: dict[str, Filter] = {
     for f in (
         Filter("untranslated", "untranslated", lambda v: v.unit.state == "untranslated"),
         Filter("machine", "machine draft", lambda v: v.unit.is_machine_draft),
-        Filter("draft", "needs editing", lambda v: v.unit.state == "draft"),
+        # A person's draft: not what the machine wrote, not yet confirmed (machine drafts
+        # have their own count, so the two add up with reviewed and untranslated).
+        Filter(
+            "draft",
+            "needs editing",
+            lambda v: v.unit.state == "draft" and not v.unit.is_machine_draft,
+        ),
+        Filter("sent-back", "sent back", lambda v: v.sent_back),
         Filter("reviewed", "reviewed", lambda v: v.unit.reviewed),
         Filter("comments", "with comments", lambda v: v.comments > 0),
         Filter("changed", "changed since approval", lambda v: v.changed),
@@ -81,6 +93,23 @@ def find_filter(name: str) -> Filter | None:
         kind = name[len(CHECK_PREFIX) :]
         return Filter(name, f"failing “{kind}”", lambda v: any(w.kind == kind for w in v.warnings))
     raise InputError("filter", f"unknown filter {name[:40]!r}")
+
+
+MAX_QUERY = 200
+
+
+def _searchable(text: str) -> str:
+    # Case and ZWNJ do not matter to someone looking for a word (کتابها finds کتاب‌ها).
+    return unicodedata.normalize("NFC", text).replace("\u200c", "").casefold()
+
+
+def search_filter(query: str) -> Predicate | None:
+    """Keeps segments whose English or translation contains ``query`` (case, ZWNJ and
+    surrounding spaces ignored); None for an empty query."""
+    needle = _searchable(query.strip()[:MAX_QUERY])
+    if not needle:
+        return None
+    return lambda v: needle in _searchable(v.unit.english) or needle in _searchable(v.unit.text)
 
 
 def filter_counts(views: Sequence[SegmentView]) -> list[tuple[Filter, int]]:

@@ -1,7 +1,8 @@
 """The review app: its route table, and :func:`create_app`.
 
 Every route but the login page, the static files, the readers' editions (``/editions/``,
-public and read-only) and the OpenAPI document (``/openapi.json``, :mod:`.openapi`) needs
+public and read-only), the OpenAPI document (``/openapi.json``, :mod:`.openapi`) and the
+health answer (``/healthz``) needs
 a session; views check the language and role of the user
 (:func:`azad.web.common.target`, :mod:`azad.review.actions`).
 ``tests/test_security_matrix.py`` holds the expected answer of every route to every role:
@@ -25,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from azad.errors import AzadError
+from azad.health.components import healthz as health_words
 from azad.publish.submit import PublishFlow, use_flow
 from azad.queue.store import flush_caches
 from azad.web import (
@@ -50,6 +52,15 @@ T = "/t/{slug}/{lang}"
 def openapi_json(request: Request) -> Response:
     """The app's OpenAPI document, built from the route table (public: no workspace data)."""
     return JSONResponse(openapi_schema(request.app.routes))
+
+
+async def healthz(request: Request) -> Response:
+    """Public health answer for monitors and load balancers: 200 when every component is
+    ok, else 503; one ok/failing word per component and nothing else (no versions, paths
+    or names: ``azad doctor`` tells the operator the details)."""
+    words = await run_in_threadpool(health_words, request.app.state.workspace)
+    status = 200 if all(w == "ok" for w in words.values()) else 503
+    return JSONResponse(words, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 def favicon(request: Request) -> Response:
@@ -84,9 +95,11 @@ ROUTES = [
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
     # Public: the readers' catalog and editions (output/), no session looked at.
     Route("/editions", views_editions.editions_root, methods=["GET"]),
+    Route("/editions/search", views_editions.search, methods=["GET"]),
     Route("/editions/{path:path}", views_editions.edition_file, methods=["GET"]),
     Route("/openapi.json", openapi_json, methods=["GET"]),
     Route("/favicon.ico", favicon, methods=["GET"]),
+    Route("/healthz", healthz, methods=["GET"]),
     Route("/reports/post-edits", views_reports.post_edits, methods=["GET"]),
 ]
 

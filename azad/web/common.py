@@ -28,7 +28,7 @@ from azad.web.security import (
     session,
     workspace,
 )
-from azad.web.templating import templates
+from azad.web.templating import templates, when_text
 from azad.workspace import Workspace, is_valid_slug
 
 M = TypeVar("M", bound=BaseModel)
@@ -127,6 +127,9 @@ DISK_FULL = (
     "the server's disk is full: nothing was saved (your text stays here); "
     "save again once space has been freed"
 )
+DISK_FULL_PAGE = (
+    "the server's disk is full: nothing was changed; try again once space has been freed"
+)
 
 
 def handle_disk_full(request: Request, exc: Exception) -> Response:
@@ -136,7 +139,17 @@ def handle_disk_full(request: Request, exc: Exception) -> Response:
         raise exc
     if is_api(request):
         return JSONResponse({"error": DISK_FULL}, status_code=507)
-    return render("error.html", ErrorPage(chrome(request), 507, DISK_FULL), status=507)
+    # No session lookup: the session is in SQLite, which a full disk may be what broke
+    # (its write-ahead log cannot grow), and the error page must not fail the same way.
+    # The settings were read at start-up; the template is in memory once rendered.
+    frame = Chrome(site_name=workspace(request).settings.site.name, user=None)
+    return render("error.html", ErrorPage(frame, 507, DISK_FULL_PAGE), status=507)
+
+
+def _lang_code(request: Request) -> str:
+    """The language code of the translation a request is about ("" if none)."""
+    lang = workspace(request).settings.languages.get(str(request.path_params.get("lang", "")))
+    return lang.code if lang else ""
 
 
 def handle_error(request: Request, exc: Exception) -> Response:
@@ -159,6 +172,7 @@ def handle_error(request: Request, exc: Exception) -> Response:
                     reviewed=exc.current.reviewed,
                     by=last.by if last else None,
                     at=last.at if last else None,
+                    at_shown=when_text(last.at, _lang_code(request)) if last else None,
                     via=last.via if last else None,
                 ),
                 diff=[

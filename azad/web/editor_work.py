@@ -105,9 +105,14 @@ def build(
         active = list(w)
         if found:
             active, dismissed[u.ctx] = split(u, w, found)
+        thread = talk.get(u.ctx, [])
         views.append(
             SegmentView(
-                u, tuple(active), len(talk.get(u.ctx, [])), worklist.changed_since(u, approved)
+                u,
+                tuple(active),
+                len(thread),
+                worklist.changed_since(u, approved),
+                u.state == "draft" and any(c.kind == "send back" for c in thread),
             )
         )
     notice = []
@@ -121,7 +126,11 @@ def build(
     if sort not in worklist.SORTS:
         sort = ""
         notice.append("an unknown sort was ignored: article order")
-    kept = [v for v in views if chosen is None or chosen.keep(v)]
+    q = request.query_params.get("q", "").strip()[: worklist.MAX_QUERY]
+    found_q = worklist.search_filter(q)
+    kept = [
+        v for v in views if (chosen is None or chosen.keep(v)) and (found_q is None or found_q(v))
+    ]
     page = worklist.page_of(worklist.sort_views(kept, sort), _page_number(request))
 
     shown = page.views
@@ -163,5 +172,6 @@ def build(
         notice="; ".join(notice),
         first=(page.number - 1) * worklist.PAGE_SIZE,
         shown=len(shown),
+        q=q,
     )
     return paragraphs, work, work.checks

@@ -116,7 +116,13 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             query_param(
                 "filter",
                 {"type": "string"},
-                "untranslated, machine, draft, reviewed, comments, changed or check:KIND",
+                "untranslated, machine, draft, sent-back, reviewed, comments, changed or "
+                "check:KIND",
+            ),
+            query_param(
+                "q",
+                {"type": "string", "maxLength": 200},
+                "search: segments whose English or translation contains it",
             ),
             query_param("sort", {"type": "string", "enum": ["", "confidence"]}, "segment order"),
             query_param("page", {"type": "integer", "minimum": 1}, "page of 200 segments"),
@@ -281,6 +287,20 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "security": [],
         "responses": {"308": response("to /editions/")},
     },
+    ("GET", "/editions/search"): {
+        "summary": "Search the editions (OPDS acquisition feed; opensearch.xml describes it)",
+        "security": [],
+        "parameters": [
+            {
+                "name": "q",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 200},
+                "description": "words that title, author or first paragraph must hold",
+            }
+        ],
+        "responses": {"200": response("an OPDS acquisition feed")},
+    },
     ("GET", "/editions/{path}"): {
         "summary": "The readers' catalog and published editions (public, read-only)",
         "security": [],
@@ -302,6 +322,15 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "Editors' report: how much machine drafts were changed before approval",
         "security": COOKIE,
         "responses": {"200": response("the report page", HTML), **LOGIN_REDIRECT, **HTML_ERRORS},
+    },
+    ("GET", "/healthz"): {
+        "summary": "Health: one ok/failing word per component (database, disk, models, "
+        "prefect where a Prefect API is configured); nothing else",
+        "security": [],
+        "responses": {
+            "200": response("every component ok", JSON),
+            "503": response("a component is failing", JSON),
+        },
     },
     ("GET", "/favicon.ico"): {
         "summary": "The app's icon",

@@ -49,10 +49,17 @@ class WorkList:
     first: int = 0
     """Index (from 0) of the first shown segment among the matching ones."""
     shown: int = 0
+    q: str = ""
+    """What the segments are searched for (English or translation; "" for all)."""
 
     def url(self, **changes: str | int) -> str:
         """This page's URL with ``changes`` to its query (empty values left out)."""
-        query: dict[str, str | int] = {"filter": self.filter, "sort": self.sort, "page": self.page}
+        query: dict[str, str | int] = {
+            "filter": self.filter,
+            "q": self.q,
+            "sort": self.sort,
+            "page": self.page,
+        }
         query.update(changes)
         if query.get("page") == 1:
             query.pop("page")
@@ -174,6 +181,8 @@ class Paragraph:
         jump from block to block): ``b3: paragraph``, ``b4: heading (level 2)``."""
         if self.block_id in ("title", "subtitle"):
             return self.block_id.capitalize()
+        if self.block_id == "note":
+            return "Note about the author"
         if self.kind[:1] == "h" and self.kind[1:].isdigit():
             what = f"heading (level {self.kind[1:]})"
         else:

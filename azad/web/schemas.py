@@ -102,6 +102,9 @@ class TheirText(BaseModel):
     reviewed: bool
     by: str | None = Field(description="who saved it last")
     at: str | None = Field(description="when (ISO 8601)")
+    at_shown: str | None = Field(
+        None, description="when, as the app writes a moment (local time, solar date)"
+    )
     via: str | None
 
 

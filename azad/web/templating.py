@@ -7,10 +7,13 @@ translation, a comment, an article title – is written as text, never as markup
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from azad.calendar import solar_hijri_date
+from azad.lang.common import LANGUAGES
 from azad.review.diff import diff_html
 
 
@@ -23,10 +26,33 @@ def age(seconds: float) -> str:
     return f"{int(seconds // 86400)} d"
 
 
-def when(value: dt.datetime | str) -> str:
+def when(value: dt.datetime | str, lang_code: str = "") -> Markup:
+    """``{{ at|when(page.lang.code) }}``: the one way the app writes a moment. Local time
+    (the server's time zone: ``TZ``), ``2026-03-21 14:05 +0430``, in a ``<time>`` element
+    carrying the exact instant; on a Dari or Pashto page the Afghan solar date follows, as
+    the editions print it (``۱ حمل ۱۴۰۵``). Times stored without a zone are UTC."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return value.strftime("%Y-%m-%d %H:%M UTC")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    local = value.astimezone()
+    shown = local.strftime("%Y-%m-%d %H:%M ") + _zone(local)
+    out = Markup('<time datetime="{}">{}</time>').format(local.isoformat(), shown)
+    if lang_code in LANGUAGES:
+        solar = solar_hijri_date(local.date(), lang_code)
+        out += Markup(' <span class="solar" lang="{}" dir="rtl">{}</span>').format(lang_code, solar)
+    return out
+
+
+def when_text(value: dt.datetime | str, lang_code: str = "") -> str:
+    """What :func:`when` shows, as plain text (for the JSON API's ``at_shown``)."""
+    return re.sub(r"<[^>]+>", "", str(when(value, lang_code)))
+
+
+def _zone(moment: dt.datetime) -> str:
+    """``UTC``, or the offset (``+0430``) where the zone has no abbreviation of letters."""
+    name = moment.tzname() or ""
+    return name if name.isalpha() else moment.strftime("%z")
 
 
 templates = Environment(
