@@ -227,3 +227,16 @@ def test_an_expired_claim_is_gone_at_once_and_written_with_the_next_change(
     )
     assert (claimed.by, claimed.action) == ("dina", "claim")
     assert record.claimed_by == "dina"
+
+
+def test_a_translators_save_into_a_complete_translation_claims_nothing(ws: Workspace) -> None:
+    """A claim says who is working on a translation: a correction to one that has no work
+    left (every segment reviewed, nobody holding it) does not claim it."""
+    save_all(ws, "dara")  # completes it; the claim the first save took ends with the last
+    assert state.translation_status(ws, SALANG, "dari").claimed_by is None
+    before = events(ws)
+    unit = read_segments(ws, SALANG, "dari")[0]
+    save_segment(ws, SALANG, "dari", unit.ctx, unit.text + " ۱", unit.rev, by="dina")
+    st = state.translation_status(ws, SALANG, "dari")
+    assert st.status == "reviewed" and st.claimed_by is None
+    assert events(ws) == before
