@@ -14,6 +14,7 @@ from azad.errors import AzadError
 from azad.publish import submit
 from azad.queue import status as state
 from azad.queue.store import Queue
+from azad.review import events
 from azad.review.shown import remember
 from azad.workspace import Workspace
 
@@ -74,7 +75,9 @@ def approve(
     snap = Queue(ws).snapshot(slug, lang_key)
     if snap.rev == seen_rev:
         remember(ws, slug, lang_key, snap.rev, snap.file.live)
-    return state.stamp_approval(ws, slug, lang_key, user.name, seen_rev, comment)
+    done = state.stamp_approval(ws, slug, lang_key, user.name, seen_rev, comment)
+    events.approved(ws, slug, lang_key, user, comment)
+    return done
 
 
 def send_back(
@@ -84,7 +87,9 @@ def send_back(
     Queue(ws).require(slug, lang_key)
     if not comment.strip():
         raise AzadError("say what needs work: a comment is required to send back")
-    return state.send_back(ws, slug, lang_key, user.name, comment.strip())
+    done = state.send_back(ws, slug, lang_key, user.name, comment.strip())
+    events.sent_back(ws, slug, lang_key, user, comment.strip())
+    return done
 
 
 def publish_translation(

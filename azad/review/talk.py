@@ -29,6 +29,7 @@ from azad.errors import AzadError, InputError
 from azad.queue import status as state
 from azad.queue.store import Queue
 from azad.queue.units import Unit
+from azad.review import events
 from azad.review.actions import require_editor, require_lang
 from azad.review.edits import Edit as SegmentEdit
 from azad.review.edits import NotFound, apply_edits
@@ -104,6 +105,7 @@ def add_comment(ws: Workspace, slug: str, lang_key: str, ctx: str, user: User, t
     unit = live_unit(ws, slug, lang_key, ctx)
     with connect(ws) as conn, conn:
         insert_comments(conn, slug, lang_key, [unit], user, "comment", text)
+    events.comment_added(ws, slug, lang_key, ctx, user, text)
 
 
 def threads(
@@ -182,4 +184,6 @@ def send_back_segments(
         )
     with connect(ws) as conn, conn:
         insert_comments(conn, slug, lang_key, units, user, "send back", comment)
-    return state.send_back(ws, slug, lang_key, user.name, comment, segments=wanted)
+    done = state.send_back(ws, slug, lang_key, user.name, comment, segments=wanted)
+    events.sent_back(ws, slug, lang_key, user, comment)
+    return done

@@ -27,12 +27,15 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from azad.errors import AzadError
 from azad.publish.submit import PublishFlow, use_flow
 from azad.queue.store import flush_caches
+from azad.review import mailer
 from azad.web import (
     views_actions,
     views_api,
     views_auth,
     views_editions,
     views_editor,
+    views_glossary,
+    views_people,
     views_queue,
     views_reports,
     views_talk,
@@ -88,12 +91,26 @@ ROUTES = [
     Route("/openapi.json", openapi_json, methods=["GET"]),
     Route("/favicon.ico", favicon, methods=["GET"]),
     Route("/reports/post-edits", views_reports.post_edits, methods=["GET"]),
+    Route("/glossary/{lang}", views_glossary.page, methods=["GET"]),
+    Route("/glossary/{lang}/export.{fmt}", views_glossary.export, methods=["GET"]),
+    Route("/glossary/{lang}/save", views_glossary.save, methods=["POST"]),
+    Route("/glossary/{lang}/delete", views_glossary.delete, methods=["POST"]),
+    Route("/glossary/{lang}/import", views_glossary.import_file, methods=["POST"]),
+    Route("/people", views_people.people, methods=["GET"]),
+    Route("/people/{name}", views_people.person, methods=["GET"]),
+    Route("/people/{name}/profile", views_people.profile, methods=["POST"]),
+    Route("/people/{name}/notifications", views_people.notifications, methods=["POST"]),
+    Route("/inbox", views_people.inbox, methods=["GET"]),
+    Route("/inbox/read", views_people.inbox_read, methods=["POST"]),
 ]
 
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    # The e-mail outbox is sent by a background thread (none without [notify] server).
+    mailer.start(app.state.workspace)
     yield
+    await run_in_threadpool(mailer.stop, app.state.workspace)
     # uvicorn ends by raising again the signal that stopped it (SIGTERM from a service
     # manager), so atexit handlers never run: the parses' disk copies are written here,
     # for the restarted app to open long articles without parsing them.

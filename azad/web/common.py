@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from azad.db.users import Session
+from azad.db.users import Session, display_names
 from azad.errors import AzadError, InputError, disk_full
 from azad.queue.articles import SOURCE_FILE
 from azad.queue.status import StaleApproval
@@ -17,6 +17,7 @@ from azad.review.actions import Forbidden, require_lang
 from azad.review.diff import diff_tokens
 from azad.review.dismissals import StaleText
 from azad.review.edits import Conflict, NotFound
+from azad.review.notify import unread
 from azad.web.limits import BodyTooLarge, too_large
 from azad.web.pages import Chrome, ErrorPage
 from azad.web.schemas import ConflictOut, DiffToken, TheirText, YourText
@@ -66,12 +67,15 @@ def render(name: str, page: Any, status: int = 200) -> HTMLResponse:
 
 def chrome(request: Request, flash: str = "") -> Chrome:
     sess = session(request)
+    ws = workspace(request)
     return Chrome(
-        site_name=workspace(request).settings.site.name,
+        site_name=ws.settings.site.name,
         user=sess.user if sess else None,
         csrf=sess.csrf if sess else "",
         flash=flash or request.query_params.get("msg", "")[:300],
         flash_error=not flash and request.query_params.get("kind") == "error",
+        names=display_names(ws) if sess else {},
+        unread=unread(ws, sess.user.name) if sess else 0,
     )
 
 

@@ -48,6 +48,7 @@ from azad.web.openapi_parts import (
     query_param,
     response,
 )
+from azad.web.openapi_people import OPERATIONS as PEOPLE_OPERATIONS
 from azad.web.schemas import (
     SaveRequest,
     openapi_schema_of,
@@ -315,6 +316,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "responses": {"200": response("the icon", "image/vnd.microsoft.icon")},
     },
 }
+OPERATIONS.update(PEOPLE_OPERATIONS)
 
 _CONVERTER = re.compile(r"\{(\w+)(:\w+)?\}")
 

@@ -86,6 +86,10 @@ class Chrome:
     flash: str = ""
     flash_error: bool = False
     """The flash says why an action was refused (shown as an alert)."""
+    names: dict[str, str] = field(default_factory=dict)
+    """Display names (Latin script) by login name: the ``person`` filter shows these."""
+    unread: int = 0
+    """The user's unread notifications (the header's inbox link)."""
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ class CommentRequest(BaseModel):
 class CommentOut(BaseModel):
     at: str
     by: str
+    by_name: str = Field("", description="the display name of `by` (`by` itself if unset)")
     role: str
     kind: Literal["comment", "send back"]
     text: str
@@ -82,6 +83,7 @@ class DismissedOut(BaseModel):
     check: str
     message: str
     by: str
+    by_name: str = Field("", description="the display name of `by` (`by` itself if unset)")
     at: str
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from azad.calendar import solar_hijri_date
@@ -62,6 +63,21 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+@pass_context
+def person(context: Any, login: str | None) -> str:
+    """``{{ c.by|person }}``: the display name of a login name (Latin script, as the page's
+    ``chrome.names`` holds them), the login name itself without one."""
+    if not login:
+        return ""
+    page = context.get("page")
+    chrome = getattr(page, "chrome", None)
+    names: dict[str, str] = getattr(chrome, "names", None) or {}
+    return names.get(login, login)
+
+
+templates.filters["person"] = person
 templates.filters["age"] = age
 templates.filters["when"] = when
 

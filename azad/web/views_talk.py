@@ -27,10 +27,11 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from azad.db.users import User
+from azad.db.users import User, display_names
 from azad.errors import AzadError
 from azad.glossary import load_glossary
 from azad.queue import status as state
+from azad.review import events
 from azad.review.actions import Forbidden, require_editor
 from azad.review.dismissals import dismiss, dismissals, restore, split
 from azad.review.qa import check_segment
@@ -66,8 +67,11 @@ async def comment(request: Request) -> Response:
 def _thread(ws: Workspace, slug: str, lang_key: str, ctx: str) -> list[CommentOut]:
     """The segment's comments as the API answers them, oldest first."""
     unit = live_unit(ws, slug, lang_key, ctx)
+    names = display_names(ws)
     return [
-        CommentOut(at=c.at, by=c.by, role=c.role, kind=c.kind, text=c.text)
+        CommentOut(
+            at=c.at, by=c.by, by_name=names.get(c.by, c.by), role=c.role, kind=c.kind, text=c.text
+        )
         for c in threads(ws, slug, lang_key, [unit]).get(ctx, [])
     ]
 
@@ -97,12 +101,19 @@ async def _check_action(request: Request, *, restoring: bool) -> Response:
         else:
             unit = dismiss(ws, slug, lang_key, ctx, data.rev, data.check, sess.user, warnings)
         active, dismissed = split(unit, warnings, dismissals(ws, slug, lang_key))
+        names = display_names(ws)
         return DismissOut(
             ctx=ctx,
             warnings=[w.message for w in active],
             checks=[w.kind for w in active],
             dismissed=[
-                DismissedOut(check=d.warning.kind, message=d.warning.message, by=d.by, at=d.at)
+                DismissedOut(
+                    check=d.warning.kind,
+                    message=d.warning.message,
+                    by=d.by,
+                    by_name=names.get(d.by, d.by),
+                    at=d.at,
+                )
                 for d in dismissed
             ],
             comments=_thread(ws, slug, lang_key, ctx) if restoring else None,
@@ -125,6 +136,7 @@ def _take_over(ws: Workspace, slug: str, lang: str, user: User, form: FormData) 
     require_editor(user)
     holder = state.translation_status(ws, slug, lang).claimed_by
     state.take_over(ws, slug, lang, user.name, hours=ws.settings.review.claim_hours)
+    events.taken_over(ws, slug, lang, user, holder)
     return f"You hold this translation now (taken over from {holder})."
 
 

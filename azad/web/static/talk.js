@@ -52,7 +52,7 @@
     list.replaceChildren(...dismissed.map((d) => {
       const li = document.createElement("li");
       li.dataset.check = d.check;
-      li.textContent = d.message + " · dismissed by " + d.by + " (" + d.at.replace("T", " ") + ")";
+      li.textContent = d.message + " · dismissed by " + (d.by_name || d.by) + " (" + d.at.replace("T", " ") + ")";
       return li;
     }));
     addRestoreButtons(seg);
@@ -76,7 +76,7 @@
       const li = document.createElement("li");
       li.className = "kind-" + c.kind.replace(/ /g, "-");
       const who = document.createElement("strong");
-      who.textContent = c.by;
+      who.textContent = c.by_name || c.by;
       const when = document.createElement("small");
       when.textContent = "(" + c.role + ", " + c.at.replace("T", " ") + ")";
       const text = document.createElement("span");
