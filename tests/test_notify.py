@@ -1,0 +1,259 @@
+"""Notifications (issue 25): the in-app inbox and e-mail through a real SMTP server on
+127.0.0.1 (aiosmtpd), sent by the app's background sender after the change committed;
+with the server down a save still succeeds, nothing is lost, the mail goes once the server
+is back, and the outage is logged once."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import time
+from collections.abc import Callable, Iterator
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from starlette.testclient import TestClient
+from test_review_support import SALANG, copy_workspace, login, queue_template
+
+from azad.db.connection import connect
+from azad.db.users import edit_profile
+from azad.review import mailer, notify_prefs
+from azad.review.edits import read_segments
+from azad.web.app import create_app
+from azad.workspace import Workspace
+
+EDDIE = "eddie@example.org"
+
+
+class Inbox:
+    """What the SMTP server received."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], Message]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return queue_template(tmp_path_factory.mktemp("notify") / "ws")
+
+
+@pytest.fixture
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def ws(template: Path, tmp_path: Path, port: int) -> Iterator[Workspace]:
+    root = copy_workspace(template, tmp_path / "ws").root
+    with (root / "azad.toml").open("a", encoding="utf-8") as f:
+        f.write(
+            "\n[notify]\n"
+            f'server = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
+            'sender = "azad@example.org"\napp_url = "https://review.example.org"\n'
+            "retry_first_s = 0.1\nretry_max_s = 0.4\ntimeout_s = 5\n"
+        )
+    ws = Workspace(root)
+    edit_profile(ws, "eddie", email=EDDIE, names={"Latn": "Edward Noor"})
+    edit_profile(ws, "dara", email="dara@example.org", names={"Latn": "Dara Karimi"})
+    yield ws
+    mailer.stop(ws)
+
+
+@pytest.fixture
+def smtp(port: int) -> Iterator[tuple[Inbox, Controller]]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, controller
+    with contextlib.suppress(AssertionError):  # stopped by the test already
+        controller.stop()
+
+
+def comment(client: TestClient, csrf: str, ctx: str, text: str) -> Any:
+    return client.post(
+        f"/api/t/{SALANG}/dari/segments/{ctx}/comments",
+        json={"text": text},
+        headers={"X-CSRF-Token": csrf},
+    )
+
+
+def outbox(ws: Workspace) -> list[tuple[int, str | None]]:
+    with connect(ws) as conn:
+        return [(r[0], r[1]) for r in conn.execute("SELECT attempts, sent FROM outbox ORDER BY id")]
+
+
+def test_a_question_reaches_the_editors_inbox_and_mail_even_through_an_outage(
+    ws: Workspace, smtp: tuple[Inbox, Controller], port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="azad.mailer")
+    received, server = smtp
+    ctx = read_segments(ws, SALANG, "dari")[1].ctx
+    with (
+        TestClient(create_app(ws), follow_redirects=False) as dara,
+        TestClient(create_app(ws), follow_redirects=False) as eddie,
+    ):
+        dara_csrf = login(dara, "dara")
+        eddie_csrf = login(eddie, "eddie")
+        r = comment(dara, dara_csrf, ctx, "Is «Salang» spelt as the ministry spells it?")
+        assert r.status_code == 200, r.text
+
+        page = eddie.get("/inbox").text
+        assert "Is «Salang» spelt as the ministry spells it?" in page
+        assert "a question" in page and "Dara Karimi" in page and f"segment {ctx}" in page
+        assert '<span class="inbox-count">1<' in eddie.get("/").text
+        wait_for(lambda: len(received.messages) == 1)
+        ((to, msg),) = received.messages
+        assert to == [EDDIE] and msg["From"] == "azad@example.org"
+        assert "a question" in msg["Subject"] and SALANG in msg["Subject"]
+        body = msg.get_payload(decode=True).decode()
+        assert "Is «Salang» spelt as the ministry spells it?" in body
+        assert f"https://review.example.org/t/{SALANG}/dari#seg-{ctx}" in body
+        # The asker is not told of their own question.
+        assert "inbox-count" not in dara.get("/").text
+
+        # The server goes down: the next question is saved all the same, and waits.
+        server.stop()
+        r = comment(dara, dara_csrf, ctx, "And the second tunnel?")
+        assert r.status_code == 200, r.text
+        assert "And the second tunnel?" in eddie.get("/inbox").text
+        wait_for(lambda: outbox(ws)[1][0] >= 3)  # retried, with backoff, several times
+        assert outbox(ws)[1][1] is None and len(received.messages) == 1
+
+        # Back: the waiting mail goes, once.
+        server = Controller(received, hostname="127.0.0.1", port=port)
+        server.start()
+        try:
+            wait_for(lambda: len(received.messages) == 2)
+            time.sleep(0.6)  # longer than the longest backoff: nothing is sent twice
+            assert len(received.messages) == 2
+            body = received.messages[1][1].get_payload(decode=True).decode()
+            assert "And the second tunnel?" in body
+            assert all(sent for _, sent in outbox(ws))
+        finally:
+            server.stop()
+
+        # Read: the count goes.
+        r = eddie.post("/inbox/read", data={"csrf": eddie_csrf})
+        assert r.status_code == 303
+        assert "inbox-count" not in eddie.get("/").text
+    down = [r for r in caplog.records if "cannot send" in r.getMessage()]
+    assert len(down) == 1, [r.getMessage() for r in caplog.records]
+    assert [r for r in caplog.records if "answers again" in r.getMessage()]
+
+
+def test_each_person_chooses_what_they_get_and_how(ws: Workspace) -> None:
+    """Without a running sender: what is queued for e-mail is the outbox's rows."""
+    notify_prefs.choose(
+        ws,
+        "eddie",
+        {(e, c) for e in notify_prefs.EVENTS for c in notify_prefs.CHANNELS}
+        - {("question", "email")},
+    )
+    ctx = read_segments(ws, SALANG, "dari")[0].ctx
+    dara = TestClient(create_app(ws), follow_redirects=False)  # no lifespan: no sender
+    csrf = login(dara, "dara")
+    assert comment(dara, csrf, ctx, "first").status_code == 200
+    eddie = TestClient(create_app(ws), follow_redirects=False)
+    eddie_csrf = login(eddie, "eddie")
+    assert "first" in eddie.get("/inbox").text
+    assert outbox(ws) == []  # no e-mail for questions, as chosen
+    # Through the page: questions neither way, replies by e-mail only.
+    r = eddie.post("/people/eddie/notifications", data={"csrf": eddie_csrf, "reply:email": "on"})
+    assert r.status_code == 303
+    prefs = notify_prefs.preferences(ws, "eddie")
+    assert [k for k, on in prefs.items() if on] == [("reply", "email")]
+    assert comment(dara, csrf, ctx, "second").status_code == 200
+    assert "second" not in eddie.get("/inbox").text
+    # The editor answers; dara (who asked first) gets a reply, both ways by default.
+    assert comment(eddie, eddie_csrf, ctx, "yes, as the ministry").status_code == 200
+    assert "yes, as the ministry" in dara.get("/inbox").text
+    with connect(ws) as conn:
+        rows = conn.execute("SELECT address, subject FROM outbox").fetchall()
+    assert [(a, "a reply to your comment" in s) for a, s in rows] == [("dara@example.org", True)]
+    # Dara comments again: now eddie commented before, so it is a reply, by e-mail only.
+    assert comment(dara, csrf, ctx, "thanks").status_code == 200
+    with connect(ws) as conn:
+        addresses = [r[0] for r in conn.execute("SELECT address FROM outbox ORDER BY id")]
+    assert addresses == ["dara@example.org", EDDIE]
+    assert "thanks" not in eddie.get("/inbox").text
+
+
+def test_approval_send_back_and_take_over_tell_the_translator(ws: Workspace) -> None:
+    from test_review_support import review_everything
+
+    from azad.db.users import require_user
+    from azad.queue.status import claim, translation_status
+    from azad.review import actions
+    from azad.review.notify import inbox
+
+    claim(ws, SALANG, "dari", "dara")
+    eddie = require_user(ws, "eddie")
+    review_everything(ws, SALANG, "dari")
+    actions.send_back(ws, SALANG, "dari", eddie, "the names need work")
+    review_everything(ws, SALANG, "dari", prefix="دوباره ")
+    actions.approve(ws, SALANG, "dari", eddie, translation_status(ws, SALANG, "dari").rev)
+    client = TestClient(create_app(ws), follow_redirects=False)
+    csrf = login(client, "eddie")
+    r = client.post(f"/t/{SALANG}/dari/claim/take-over", data={"csrf": csrf})
+    assert r.status_code == 303 and "kind=error" not in r.headers["location"]
+    events = [(n.event, n.actor, n.text) for n in inbox(ws, "dara")]
+    assert events == [
+        ("taken_over", "eddie", ""),
+        ("approved", "eddie", ""),
+        ("sent_back", "eddie", "the names need work"),
+    ]
+    assert inbox(ws, "eddie") == []  # the actor is never told
+
+
+def test_the_save_that_completes_a_translation_tells_the_editors(ws: Workspace) -> None:
+    from helpers import load_po, save_po
+    from test_review_support import po, review_everything
+
+    from azad.review.notify import inbox
+
+    review_everything(ws, SALANG, "dari")
+    catalog = load_po(po(ws, SALANG, "dari"))
+    last = catalog[-1]
+    last.flags.append("fuzzy")  # one segment left to review
+    save_po(po(ws, SALANG, "dari"), catalog)
+    seg = next(s for s in read_segments(ws, SALANG, "dari") if not s.reviewed)
+    client = TestClient(create_app(ws), follow_redirects=False)
+    csrf = login(client, "dara")
+
+    def save(reviewed: bool, text: str) -> None:
+        current = next(s for s in read_segments(ws, SALANG, "dari") if s.ctx == seg.ctx)
+        r = client.post(
+            f"/api/t/{SALANG}/dari/segments/{seg.ctx}",
+            json={"text": text, "rev": current.rev, "reviewed": reviewed},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert r.status_code == 200, r.text
+
+    save(False, "هنوز نه")  # still a draft: not ready
+    assert inbox(ws, "eddie") == []
+    save(True, "آماده")
+    assert [(n.event, n.actor) for n in inbox(ws, "eddie")] == [("ready", "dara")]
+    save(True, "آماده است")  # already ready: not told again
+    assert len(inbox(ws, "eddie")) == 1
