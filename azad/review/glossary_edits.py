@@ -126,6 +126,8 @@ def save_term(
         before = next((e for e in g if e.english == old_key), None)
         if original.strip() and before is None:
             raise AzadError(f"{old_key}: no such term (someone may have removed it)")
+        if not original.strip() and before is not None:
+            raise InputError(english, "is already in the glossary (edit it there)")
         if old_key != english and english in _terms(g):
             raise InputError(english, "is already in the glossary")
         base = before or GlossaryEntry(english)
