@@ -216,3 +216,52 @@ def test_saves_are_announced_and_publish_shows_progress_at_once(
         )
         assert state == [True, "Publishing…", "Publishing… (submitting the run)", False]
         browser.close()
+
+
+def test_the_people_glossary_and_inbox_pages_pass_axe_and_fit_a_phone(
+    served: tuple[Workspace, str],  # noqa: F811
+) -> None:
+    """Issue 25's pages, with something on them: names in both scripts, a glossary with
+    a history, notifications, a week of activity."""
+    from playwright.sync_api import sync_playwright
+
+    from azad.db.users import edit_profile, require_user
+    from azad.review.glossary_edits import save_term
+    from azad.review.talk import add_comment
+
+    ws, base = served
+    edit_profile(ws, "dara", email="dara@example.org", names={"Latn": "Dara Karimi",
+                                                               "Arab": "دارا کریمی"})  # fmt: skip
+    eddie = require_user(ws, "eddie")
+    save_term(ws, "dari", eddie, english="Salang Pass", form="کتل سالنگ", keep_latin=False,
+              note="the pass, not the tunnel")  # fmt: skip
+    segs = read_segments(ws, SALANG, "dari")
+    save_segment(ws, SALANG, "dari", segs[0].ctx, "تونل سالنگ", segs[0].rev, by="dara")
+    add_comment(ws, SALANG, "dari", segs[1].ctx, require_user(ws, "dara"), "Which pass is it?")
+    pages = {
+        "glossary": "/glossary/dari",
+        "glossary-edit": "/glossary/dari?edit=Salang+Pass",
+        "people": "/people",
+        "person": "/people/dara",
+        "person-own": "/people/eddie",
+        "inbox": "/inbox",
+    }
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width in WIDTHS:
+            page = browser.new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
+            log_in(page, base, "eddie")
+            for name, url in pages.items():
+                page.goto(base + url)
+                found = axe(page, name, width)
+                if found:
+                    problems.append(f"{name}@{width}: {summary(found)}")
+                if width < 1000 and scroll_width(page) > width:
+                    problems.append(f"{name}@{width}: {scroll_width(page)} px wide")
+                unnamed = page.evaluate(UNNAMED)
+                if unnamed:
+                    problems.append(f"{name}@{width}: without a label: {unnamed}")
+            page.close()
+        browser.close()
+    assert not problems, "\n".join(problems)
