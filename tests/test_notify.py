@@ -24,6 +24,7 @@ from azad.db.connection import connect
 from azad.db.users import edit_profile
 from azad.review import mailer, notify_prefs
 from azad.review.edits import read_segments
+from azad.review.notify import inbox
 from azad.web.app import create_app
 from azad.workspace import Workspace
 
@@ -189,6 +190,8 @@ def test_each_person_chooses_what_they_get_and_how(ws: Workspace) -> None:
     # The editor answers; dara (who asked first) gets a reply, both ways by default.
     assert comment(eddie, eddie_csrf, ctx, "yes, as the ministry").status_code == 200
     assert "yes, as the ministry" in dara.get("/inbox").text
+    # Dara is told of eddie's reply, never of her own comments.
+    assert [(n.event, n.actor) for n in inbox(ws, "dara")] == [("reply", "eddie")]
     with connect(ws) as conn:
         rows = conn.execute("SELECT address, subject FROM outbox").fetchall()
     assert [(a, "a reply to your comment" in s) for a, s in rows] == [("dara@example.org", True)]
@@ -206,7 +209,6 @@ def test_approval_send_back_and_take_over_tell_the_translator(ws: Workspace) -> 
     from azad.db.users import require_user
     from azad.queue.status import claim, translation_status
     from azad.review import actions
-    from azad.review.notify import inbox
 
     claim(ws, SALANG, "dari", "dara")
     eddie = require_user(ws, "eddie")
@@ -230,8 +232,6 @@ def test_approval_send_back_and_take_over_tell_the_translator(ws: Workspace) -> 
 def test_the_save_that_completes_a_translation_tells_the_editors(ws: Workspace) -> None:
     from helpers import load_po, save_po
     from test_review_support import po, review_everything
-
-    from azad.review.notify import inbox
 
     review_everything(ws, SALANG, "dari")
     catalog = load_po(po(ws, SALANG, "dari"))

@@ -35,7 +35,7 @@ def _holder(ws: Workspace, slug: str, lang_key: str) -> str | None:
 
 def comment_added(ws: Workspace, slug: str, lang_key: str, ctx: str, user: User, text: str) -> None:
     def run() -> None:
-        earlier = [n for n in commenters(ws, slug, lang_key, ctx) if n != user.name]
+        earlier = commenters(ws, slug, lang_key, ctx)  # notify never tells the actor
         notify(ws, "reply", user.name, slug, lang_key, earlier, ctx=ctx, text=text)
         if not user.is_editor:
             asked = [n for n in editors(ws) if n not in earlier]
