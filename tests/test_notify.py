@@ -257,3 +257,29 @@ def test_the_save_that_completes_a_translation_tells_the_editors(ws: Workspace) 
     assert [(n.event, n.actor) for n in inbox(ws, "eddie")] == [("ready", "dara")]
     save(True, "آماده است")  # already ready: not told again
     assert len(inbox(ws, "eddie")) == 1
+
+
+@pytest.mark.parametrize(
+    ("section", "says"),
+    [
+        ('server = "smtp://mail.example.org"\nsender = "a@example.org"', "not a host name"),
+        ('server = "mail.example.org"', "a server needs a sender address"),
+        ('server = "mail.example.org"\nsender = "nobody"', "not an e-mail address"),
+        ('server = "m.example.org"\nsender = "a@b.org"\nsecurity = "ssl"', "security"),
+        ('server = "m.example.org"\nsender = "a@b.org"\nusername_env = "SMTP_USER"', "go together"),
+        ('password_env = "SMTP PASSWORD"\nusername_env = "U"', "not an environment variable"),
+    ],
+)
+def test_a_bad_notify_section_is_one_line_naming_the_file(
+    workspace: Workspace, section: str, says: str
+) -> None:
+    from azad.errors import InputError
+    from azad.settings import load_settings
+
+    path = workspace.root / "azad.toml"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n[notify]\n{section}\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert str(path) in message and "notify" in message and says in message
+    assert "\n" not in message
