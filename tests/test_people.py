@@ -139,7 +139,7 @@ def test_display_names_show_wherever_the_app_names_someone(ws: Workspace, capsys
     (c,) = r.json()["comments"]
     assert (c["by"], c["by_name"]) == ("maryam", MARYAM_LATIN)
     claim(ws, SALANG, "dari", "maryam")
-    ed, _ = as_user(ws, "eddie")
+    ed, ed_csrf = as_user(ws, "eddie")
     page = ed.get(f"/t/{SALANG}/dari").text
     assert f"<strong>{MARYAM_LATIN}</strong>" in page  # the thread and the claim
     assert "<strong>maryam</strong>" not in page
@@ -153,6 +153,14 @@ def test_display_names_show_wherever_the_app_names_someone(ws: Workspace, capsys
         headers={"X-CSRF-Token": csrf},
     )
     assert r.status_code == 200, r.text
+    # The editor saves over it from a page read before: the conflict names her.
+    r = ed.post(
+        f"/api/t/{SALANG}/dari/segments/{ctx}",
+        json={"text": "متن دیگر", "rev": seg.rev, "reviewed": True},
+        headers={"X-CSRF-Token": ed_csrf},
+    )
+    assert r.status_code == 409
+    assert (r.json()["current"]["by"], r.json()["current"]["by_name"]) == ("maryam", MARYAM_LATIN)
     history = ed.get(f"/t/{SALANG}/dari/history/{ctx}").text
     assert f"<td>{MARYAM_LATIN}</td>" in history and "<td>maryam</td>" not in history
 

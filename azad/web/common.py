@@ -168,6 +168,9 @@ def handle_error(request: Request, exc: Exception) -> Response:
                     state=exc.current.state,
                     reviewed=exc.current.reviewed,
                     by=last.by if last else None,
+                    by_name=display_names(workspace(request)).get(last.by, last.by)
+                    if last
+                    else None,
                     at=last.at if last else None,
                     at_shown=when_text(last.at, _lang_code(request)) if last else None,
                     via=last.via if last else None,

@@ -103,6 +103,7 @@ class TheirText(BaseModel):
     state: str
     reviewed: bool
     by: str | None = Field(description="who saved it last")
+    by_name: str | None = Field(None, description="the display name of `by`")
     at: str | None = Field(description="when (ISO 8601)")
     at_shown: str | None = Field(
         None, description="when, as the app writes a moment (local time, solar date)"

@@ -86,7 +86,7 @@
       box.querySelector(".theirs-state").textContent = stateLabel(current.state);
       box.querySelector(".yours").textContent = data.yours.text;
       box.querySelector(".who").textContent = current.by
-        ? " (" + current.by + ", " + (current.at_shown || current.at) + ")"
+        ? " (" + (current.by_name || current.by) + ", " + (current.at_shown || current.at) + ")"
         : "";
       box.querySelector(".diff").replaceChildren(...wordDiff(data.diff));
       box.hidden = false;
