@@ -283,3 +283,25 @@ def test_a_bad_notify_section_is_one_line_naming_the_file(
     message = str(caught.value)
     assert str(path) in message and "notify" in message and says in message
     assert "\n" not in message
+
+
+def test_a_publication_tells_the_translators(ws: Workspace, prefect_api: None) -> None:
+    """``azad publish`` runs the publish_editions flow (on the session's Prefect API); the
+    flow tells the translation's translators once the publication is recorded."""
+    from test_review_support import review_everything
+
+    from azad.cli import run
+    from azad.db.users import require_user
+    from azad.queue.status import claim, translation_status
+    from azad.review import actions
+
+    claim(ws, SALANG, "dari", "dara")
+    review_everything(ws, SALANG, "dari")
+    eddie = require_user(ws, "eddie")
+    actions.approve(ws, SALANG, "dari", eddie, translation_status(ws, SALANG, "dari").rev)
+    assert run(["--workspace", str(ws.root), "publish", SALANG, "--lang", "dari"]) == 0
+    assert translation_status(ws, SALANG, "dari").status == "published"
+    assert [n.event for n in inbox(ws, "dara")] == ["published", "approved"]
+    with connect(ws) as conn:  # and by e-mail, queued for the app's sender
+        subjects = [r[0] for r in conn.execute("SELECT subject FROM outbox ORDER BY id")]
+    assert [s.rsplit(": ", 1)[1] for s in subjects] == ["approved", "published"]
