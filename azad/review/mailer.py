@@ -186,13 +186,17 @@ class Sender:
 
 
 _senders: dict[Path, Sender] = {}
+_apps: dict[Path, int] = {}
+"""Apps of this process using each workspace's sender: the last one to stop ends it."""
 
 
 def start(ws: Workspace) -> Sender | None:
-    """Start the workspace's sender (once per process); None without an SMTP server."""
+    """Start the workspace's sender (one per process, shared by its apps); None without
+    an SMTP server."""
     if not ws.settings.notify.enabled:
         return None
     with _state_lock:
+        _apps[ws.root] = _apps.get(ws.root, 0) + 1
         sender = _senders.get(ws.root)
         if sender is None or not sender.thread.is_alive():
             sender = _senders[ws.root] = Sender(ws)
@@ -201,8 +205,11 @@ def start(ws: Workspace) -> Sender | None:
 
 
 def stop(ws: Workspace) -> None:
+    """One app is done with the sender; the last one stops it (what is not sent yet
+    stays in the outbox for the next start)."""
     with _state_lock:
-        sender = _senders.pop(ws.root, None)
+        _apps[ws.root] = max(_apps.get(ws.root, 0) - 1, 0)
+        sender = _senders.pop(ws.root, None) if _apps[ws.root] == 0 else None
     if sender is not None:
         sender.stop()
 
