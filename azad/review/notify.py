@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from azad.db.connection import connect
+from azad.review import mailer
 from azad.review.notify_prefs import EVENTS
 from azad.workspace import Workspace
 
@@ -74,9 +75,7 @@ def notify(
         log.exception("could not record the %s notification of %s (%s)", event, slug, lang_key)
         return 0
     if told:
-        from azad.review import mailer  # the sender wakes for the new mail
-
-        mailer.wake(ws)
+        mailer.wake(ws)  # the sender goes for the new mail now
     return told
 
 
