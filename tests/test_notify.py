@@ -28,6 +28,9 @@ from azad.review.notify import inbox
 from azad.web.app import create_app
 from azad.workspace import Workspace
 
+# Slow (a real SMTP server on 127.0.0.1, the review app's background sender, Prefect).
+pytestmark = pytest.mark.slow
+
 EDDIE = "eddie@example.org"
 
 
@@ -268,6 +271,8 @@ def test_the_save_that_completes_a_translation_tells_the_editors(ws: Workspace) 
         ('server = "m.example.org"\nsender = "a@b.org"\nsecurity = "ssl"', "security"),
         ('server = "m.example.org"\nsender = "a@b.org"\nusername_env = "SMTP_USER"', "go together"),
         ('password_env = "SMTP PASSWORD"\nusername_env = "U"', "not an environment variable"),
+        # Credentials come from the environment only: a password in the file is refused.
+        ('server = "m.example.org"\nsender = "a@b.org"\npassword = "hunter2"', "password"),
     ],
 )
 def test_a_bad_notify_section_is_one_line_naming_the_file(
@@ -305,3 +310,104 @@ def test_a_publication_tells_the_translators(ws: Workspace, prefect_api: None) -
     with connect(ws) as conn:  # and by e-mail, queued for the app's sender
         subjects = [r[0] for r in conn.execute("SELECT subject FROM outbox ORDER BY id")]
     assert [s.rsplit(": ", 1)[1] for s in subjects] == ["approved", "published"]
+
+
+FULL = "SELECT RAISE(ABORT, 'database or disk is full')"
+
+
+def test_a_notification_that_cannot_be_recorded_never_fails_the_save(
+    ws: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database refuses the inbox's and outbox's rows (as a full disk would): the
+    comment is saved all the same and the failure is logged; once the database takes rows
+    again, the next comment is told as usual."""
+    with connect(ws) as conn, conn:
+        for table in ("notifications", "outbox"):
+            conn.execute(f"CREATE TRIGGER full_{table} BEFORE INSERT ON {table} BEGIN {FULL}; END")
+    ctx = read_segments(ws, SALANG, "dari")[0].ctx
+    dara = TestClient(create_app(ws), follow_redirects=False)  # no lifespan: no sender
+    csrf = login(dara, "dara")
+    r = comment(dara, csrf, ctx, "saved regardless?")
+    assert r.status_code == 200, r.text
+    assert [c["text"] for c in r.json()["comments"]] == ["saved regardless?"]
+    with connect(ws) as conn:
+        texts = [r[0] for r in conn.execute("SELECT text FROM segment_comments")]
+    assert texts == ["saved regardless?"]
+    assert inbox(ws, "eddie") == [] and outbox(ws) == []
+    assert any("could not record the question" in r.getMessage() for r in caplog.records)
+    with connect(ws) as conn, conn:
+        conn.execute("DROP TRIGGER full_notifications")
+        conn.execute("DROP TRIGGER full_outbox")
+    assert comment(dara, csrf, ctx, "and now?").status_code == 200
+    assert [n.text for n in inbox(ws, "eddie")] == ["and now?"]
+    assert len(outbox(ws)) == 1
+
+
+def test_the_sender_survives_a_database_that_refuses_writes(
+    ws: Workspace, smtp: tuple[Inbox, Controller], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The sender cannot lease a message (the database refuses writes, as on a full disk):
+    it logs, keeps running, pages still answer, and the mail goes once, when it can."""
+    received, _ = smtp
+    with connect(ws) as conn, conn:
+        conn.execute(f"CREATE TRIGGER full_outbox BEFORE UPDATE ON outbox BEGIN {FULL}; END")
+    ctx = read_segments(ws, SALANG, "dari")[0].ctx
+    with TestClient(create_app(ws), follow_redirects=False) as dara:
+        csrf = login(dara, "dara")
+        assert comment(dara, csrf, ctx, "through a full disk").status_code == 200
+        wait_for(lambda: any("sending the outbox failed" in r.getMessage() for r in caplog.records))
+        assert received.messages == [] and outbox(ws) == [(0, None)]
+        assert dara.get("/inbox").status_code == 200
+        with connect(ws) as conn, conn:
+            conn.execute("DROP TRIGGER full_outbox")
+        wait_for(lambda: len(received.messages) == 1)  # by itself, after retry_first_s
+        time.sleep(0.6)
+        assert len(received.messages) == 1 and outbox(ws)[0][1] is not None
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_smtp_login_comes_from_the_environment(
+    ws: Workspace, port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``username_env``/``password_env`` name the variables; the server checks them."""
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    logins: list[tuple[bytes, bytes]] = []
+
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        assert isinstance(data, LoginPassword)
+        logins.append((data.login, data.password))
+        return AuthResult(success=data == LoginPassword(b"azad-mail", b"s3cret pass"))
+
+    path = ws.root / "azad.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'sender = "azad@example.org"',
+            'sender = "azad@example.org"\nusername_env = "AZAD_SMTP_USER"\n'
+            'password_env = "AZAD_SMTP_PASSWORD"',
+        ),
+        "utf-8",
+    )
+    monkeypatch.setenv("AZAD_SMTP_USER", "azad-mail")
+    monkeypatch.setenv("AZAD_SMTP_PASSWORD", "s3cret pass")
+    ws = Workspace(ws.root)
+    received = Inbox()
+    server = Controller(
+        received,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=check,
+        auth_required=True,
+        auth_require_tls=False,
+    )
+    server.start()
+    try:
+        ctx = read_segments(ws, SALANG, "dari")[0].ctx
+        with TestClient(create_app(ws), follow_redirects=False) as dara:
+            csrf = login(dara, "dara")
+            assert comment(dara, csrf, ctx, "signed in?").status_code == 200
+            wait_for(lambda: len(received.messages) == 1)
+        assert logins == [(b"azad-mail", b"s3cret pass")]
+        assert b"s3cret" not in (ws.root / "azad.toml").read_bytes()
+    finally:
+        server.stop()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -165,8 +166,20 @@ def test_display_names_show_wherever_the_app_names_someone(ws: Workspace, capsys
     assert f"<td>{MARYAM_LATIN}</td>" in history and "<td>maryam</td>" not in history
 
 
+@pytest.mark.slow  # renders the PDF (WeasyPrint) and the EPUB (pandoc)
 def test_the_credit_line_prints_the_arabic_script_name(ws: Workspace, capsys: Any) -> None:
+    """The Dari edition's credit line, in all three formats: maryam by her Arabic-script
+    name; dara (the PO file's last translator), who has only a Latin display name, by her
+    login name (an Arabic-script edition never prints Latin display names)."""
+    from helpers import load_po, save_po
+    from test_render_tools import comparable, pdf_text
+    from test_review_support import po
+
     add_maryam(ws, capsys)
+    users.edit_profile(ws, "dara", names={"Latn": "Dara Karimi"})
+    catalog = load_po(po(ws, SALANG, "dari"))
+    catalog.metadata["Last-Translator"] = "dara <dara@example.org>"
+    save_po(po(ws, SALANG, "dari"), catalog)
     claim(ws, SALANG, "dari", "maryam")
     review_everything(ws, SALANG, "dari")
     editor = users.require_user(ws, "eddie")
@@ -174,12 +187,25 @@ def test_the_credit_line_prints_the_arabic_script_name(ws: Workspace, capsys: An
     outcome = publish_one(ws, SALANG, "dari")
     assert outcome.status == "published", outcome
     files = edition_files(ws, SALANG, "dari")
-    assert files.html is not None
+    assert files.html is not None and files.pdf is not None and files.epub is not None
+
     page = lxml_html.fromstring(files.html.read_bytes())
     (credit,) = page.xpath("//div[@class='credit']")
-    text = credit.text_content()
-    assert MARYAM_ARABIC in text and "بازبینی‌شده توسط" in text, text
-    assert "maryam" not in text
+    html_credit = credit.text_content()
+    with zipfile.ZipFile(files.epub) as book:
+        epub_text = " ".join(
+            lxml_html.fromstring(book.read(n)).text_content()
+            for n in book.namelist()
+            if n.endswith(".xhtml")
+        )
+    pdf = pdf_text(files.pdf)
+    for fmt, text in (("html", html_credit), ("epub", epub_text), ("pdf", pdf)):
+        # (pdftotext glues a Latin word to the Arabic one beside it: spaces left out.)
+        flat = comparable(text).replace(" ", "")
+        expected = comparable(f"بازبینی‌شده توسط dara و {MARYAM_ARABIC}").replace(" ", "")
+        assert expected in flat, (fmt, text)
+        assert "maryam" not in text and MARYAM_LATIN not in text, (fmt, text)
+        assert "Dara Karimi" not in text, (fmt, text)
 
 
 # --- the people pages ----------------------------------------------------------------------

@@ -172,9 +172,10 @@ class Sender:
             try:
                 deliver_due(self.ws)
                 due = _next_due(self.ws)
-            except Exception:  # never let the thread die: log, and look again later
+            except Exception:  # a full disk, a locked database: log, never let the thread die,
+                # and look again after the first retry's wait (the disk may have room again)
                 log.exception("e-mail: sending the outbox failed")
-                due = None
+                due = time.time() + self.ws.settings.notify.retry_first_s
             wait = IDLE_WAKE_S if due is None else max(0.0, min(due - time.time(), IDLE_WAKE_S))
             self.wakeup.wait(wait)
             self.wakeup.clear()
