@@ -367,7 +367,7 @@ def test_the_sender_survives_a_database_that_refuses_writes(
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_the_smtp_login_comes_from_the_environment(
-    ws: Workspace, port: int, monkeypatch: pytest.MonkeyPatch
+    ws: Workspace, port: int, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """``username_env``/``password_env`` name the variables; the server checks them."""
     from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -388,9 +388,6 @@ def test_the_smtp_login_comes_from_the_environment(
         ),
         "utf-8",
     )
-    monkeypatch.setenv("AZAD_SMTP_USER", "azad-mail")
-    monkeypatch.setenv("AZAD_SMTP_PASSWORD", "s3cret pass")
-    ws = Workspace(ws.root)
     received = Inbox()
     server = Controller(
         received,
@@ -401,7 +398,23 @@ def test_the_smtp_login_comes_from_the_environment(
         auth_require_tls=False,
     )
     server.start()
+    monkeypatch.delenv("AZAD_SMTP_USER", raising=False)
+    monkeypatch.setenv("AZAD_SMTP_PASSWORD", "s3cret pass")
+    ws = Workspace(ws.root)
     try:
+        with connect(ws) as conn, conn:  # a message waiting while the variable is unset
+            conn.execute(
+                "INSERT INTO outbox (recipient, address, subject, body, created, next_try)"
+                " VALUES ('eddie', ?, 'waiting', 'body', '', 0)",
+                (EDDIE,),
+            )
+        caplog.set_level(logging.WARNING, logger="azad.mailer")
+        assert mailer.deliver_due(ws) == 0
+        assert "AZAD_SMTP_USER ([notify] in azad.toml) is not set" in caplog.text
+        assert outbox(ws) == [(1, None)] and logins == [] and received.messages == []
+        with connect(ws) as conn, conn:
+            conn.execute("DELETE FROM outbox")
+        monkeypatch.setenv("AZAD_SMTP_USER", "azad-mail")
         ctx = read_segments(ws, SALANG, "dari")[0].ctx
         with TestClient(create_app(ws), follow_redirects=False) as dara:
             csrf = login(dara, "dara")

@@ -47,7 +47,13 @@ def _connect_smtp(cfg: NotifySettings) -> smtplib.SMTP:
         if cfg.security == "starttls":
             smtp.starttls(context=ssl.create_default_context())
     if cfg.username_env:
-        smtp.login(os.environ.get(cfg.username_env, ""), os.environ.get(cfg.password_env, ""))
+        missing = [v for v in (cfg.username_env, cfg.password_env) if v not in os.environ]
+        if missing:  # said in the outage's one log line, not a bare authentication error
+            smtp.close()
+            raise smtplib.SMTPException(
+                f"the environment variable {missing[0]} ([notify] in azad.toml) is not set"
+            )
+        smtp.login(os.environ[cfg.username_env], os.environ[cfg.password_env])
     return smtp
 
 
