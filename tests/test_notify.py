@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from email import message_from_bytes
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from starlette.testclient import TestClient
+from test_disk_full import fill, small_disk  # noqa: F401 (fixture)
 from test_review_support import SALANG, copy_workspace, login, queue_template
 
 from azad.db.connection import connect
@@ -424,3 +426,48 @@ def test_the_smtp_login_comes_from_the_environment(
         assert b"s3cret" not in (ws.root / "azad.toml").read_bytes()
     finally:
         server.stop()
+
+
+def test_the_sender_waits_out_a_full_disk(
+    template: Path,
+    small_disk: Path,  # noqa: F811 (fixture)
+    port: int,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """For real: the workspace on a small tmpfs, a mail waiting for the SMTP server, then
+    the disk filled to the last byte. The server comes back but the sender cannot even
+    lease the message: it sends nothing, logs, keeps running, and the app's pages answer
+    (507, the disk is full). Once there is room, the mail goes, once."""
+    root = copy_workspace(template, small_disk / "ws").root
+    with (root / "azad.toml").open("a", encoding="utf-8") as f:
+        f.write(
+            f'\n[notify]\nserver = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
+            'sender = "azad@example.org"\nretry_first_s = 0.1\nretry_max_s = 0.4\n'
+        )
+    ws = Workspace(root)
+    edit_profile(ws, "eddie", email=EDDIE)
+    ctx = read_segments(ws, SALANG, "dari")[0].ctx
+    received = Inbox()
+    server = Controller(received, hostname="127.0.0.1", port=port)
+    try:
+        with TestClient(create_app(ws), follow_redirects=False) as dara:
+            csrf = login(dara, "dara")
+            assert comment(dara, csrf, ctx, "before the disk filled").status_code == 200
+            wait_for(lambda: outbox(ws)[0][0] >= 2)  # the server is down: retried
+            filler = fill(small_disk)
+            server.start()
+            wait_for(lambda: "sending the outbox failed" in caplog.text)
+            time.sleep(0.5)  # several retries' worth: still nothing sent
+            assert received.messages == []
+            # The app answers: a page says the disk is full (SQLite cannot even open the
+            # database on a full disk in WAL mode), never a server error.
+            page = dara.get("/inbox")
+            assert page.status_code == 507 and "disk is full" in page.text, page.text
+            assert any(t.name == "azad-mailer" and t.is_alive() for t in threading.enumerate())
+            filler.unlink()
+            wait_for(lambda: len(received.messages) == 1)
+            time.sleep(0.6)
+            assert len(received.messages) == 1 and outbox(ws)[0][1] is not None
+    finally:
+        server.stop()
+        mailer.stop(ws)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -65,17 +67,27 @@ def render(name: str, page: Any, status: int = 200) -> HTMLResponse:
     return HTMLResponse(templates.get_template(name).render(page=page), status_code=status)
 
 
+log = logging.getLogger("azad.web")
+
+
 def chrome(request: Request, flash: str = "") -> Chrome:
     sess = session(request)
     ws = workspace(request)
+    names: dict[str, str] = {}
+    count = 0
+    if sess:
+        try:
+            names, count = display_names(ws), unread(ws, sess.user.name)
+        except (sqlite3.Error, OSError):  # a full disk: login names and no count, still a page
+            log.warning("display names and the inbox count left out", exc_info=True)
     return Chrome(
         site_name=ws.settings.site.name,
         user=sess.user if sess else None,
         csrf=sess.csrf if sess else "",
         flash=flash or request.query_params.get("msg", "")[:300],
         flash_error=not flash and request.query_params.get("kind") == "error",
-        names=display_names(ws) if sess else {},
-        unread=unread(ws, sess.user.name) if sess else 0,
+        names=names,
+        unread=count,
     )
 
 
@@ -140,7 +152,11 @@ def handle_disk_full(request: Request, exc: Exception) -> Response:
         raise exc
     if is_api(request):
         return JSONResponse({"error": DISK_FULL}, status_code=507)
-    return render("error.html", ErrorPage(chrome(request), 507, DISK_FULL), status=507)
+    try:
+        frame = chrome(request)
+    except (sqlite3.Error, OSError):  # the session itself cannot be read: a bare frame
+        frame = Chrome(site_name=workspace(request).settings.site.name, user=None)
+    return render("error.html", ErrorPage(frame, 507, DISK_FULL), status=507)
 
 
 def _lang_code(request: Request) -> str:
