@@ -264,6 +264,35 @@ def test_the_save_that_completes_a_translation_tells_the_editors(ws: Workspace) 
     assert len(inbox(ws, "eddie")) == 1
 
 
+def test_an_import_that_completes_a_translation_tells_the_editors(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A translator's XLIFF from a CAT tool, imported with ``azad review import``."""
+    from helpers import load_po, save_po
+    from test_review import edit_xliff
+    from test_review_support import po, register_cli, review_everything
+
+    from azad.cli import run
+
+    register_cli()
+    review_everything(ws, SALANG, "dari")
+    catalog = load_po(po(ws, SALANG, "dari"))
+    catalog[-1].flags.append("fuzzy")  # one segment left to review
+    catalog[-2].flags.append("fuzzy")  # and another
+    save_po(po(ws, SALANG, "dari"), catalog)
+    last, other = catalog[-1].msgctxt, catalog[-2].msgctxt
+    out = tmp_path / "salang.xlf"
+    azad = ["--workspace", str(ws.root), "review"]
+    assert run([*azad, "export", SALANG, "--lang", "dari", "-o", str(out)]) == 0
+    edit_xliff(out, {last: "بازبینی شد"})
+    assert run([*azad, "import", str(out), "--as", "dara"]) == 0
+    assert inbox(ws, "eddie") == []  # one still a draft: not ready
+    assert run([*azad, "export", SALANG, "--lang", "dari", "-o", str(out)]) == 0
+    edit_xliff(out, {other: "این هم"})
+    assert run([*azad, "import", str(out), "--as", "dara"]) == 0
+    assert [(n.event, n.actor) for n in inbox(ws, "eddie")] == [("ready", "dara")]
+
+
 @pytest.mark.parametrize(
     ("section", "says"),
     [

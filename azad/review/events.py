@@ -1,7 +1,8 @@
 """The events people are told about, and who is told (:mod:`azad.review.notify` records
 and sends). Each is called after its change has committed and never raises.
 
-* ``ready``: a save left every segment of a translation reviewed → editors.
+* ``ready``: a save (in the app, or an import from a CAT tool) left every segment of a
+  translation reviewed → editors.
 * ``question``: a translator comments on a segment → editors (unless told ``reply``).
 * ``reply``: a comment on a segment → everyone who commented there before.
 * ``sent_back``, ``approved``, ``published``: → the translation's holder and the
@@ -72,8 +73,8 @@ def taken_over(ws: Workspace, slug: str, lang_key: str, user: User, holder: str 
         )
 
 
-def ready(ws: Workspace, slug: str, lang_key: str, user: User) -> None:
+def ready(ws: Workspace, slug: str, lang_key: str, by: str) -> None:
     _safely(
         f"{slug} ({lang_key}) ready for review",
-        lambda: notify(ws, "ready", user.name, slug, lang_key, editors(ws)),
+        lambda: notify(ws, "ready", by, slug, lang_key, editors(ws)),
     )

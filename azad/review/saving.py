@@ -58,7 +58,7 @@ def save_segment(
         # the translation has just become ready for an editor.
         change = last_change(ws, slug, lang_key, ctx)
         if change is not None and change.old_draft:
-            events.ready(ws, slug, lang_key, user)
+            events.ready(ws, slug, lang_key, user.name)
     if user.is_editor and report.rev_before != report.rev_after:
         # The editor's page may approve this revision next: keep what it covers, so a
         # refusal can say what changed since.
