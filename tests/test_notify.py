@@ -209,6 +209,9 @@ def test_each_person_chooses_what_they_get_and_how(ws: Workspace) -> None:
 
 
 def test_approval_send_back_and_take_over_tell_the_translator(ws: Workspace) -> None:
+    """Dara claims the translation and the editor takes the claim over; dara's work (a
+    CAT tool's, outside the app) is sent back, then approved. Claims end on their own
+    (taken over, fully reviewed, approved): whoever claimed it once is told all the same."""
     from test_review_support import review_everything
 
     from azad.db.users import require_user
@@ -216,22 +219,23 @@ def test_approval_send_back_and_take_over_tell_the_translator(ws: Workspace) -> 
     from azad.review import actions
 
     claim(ws, SALANG, "dari", "dara")
+    client = TestClient(create_app(ws), follow_redirects=False)
+    csrf = login(client, "eddie")
+    r = client.post(f"/t/{SALANG}/dari/claim/take-over", data={"csrf": csrf})
+    assert r.status_code == 303 and "kind=error" not in r.headers["location"]
     eddie = require_user(ws, "eddie")
     review_everything(ws, SALANG, "dari")
     actions.send_back(ws, SALANG, "dari", eddie, "the names need work")
     review_everything(ws, SALANG, "dari", prefix="دوباره ")
     actions.approve(ws, SALANG, "dari", eddie, translation_status(ws, SALANG, "dari").rev)
-    client = TestClient(create_app(ws), follow_redirects=False)
-    csrf = login(client, "eddie")
-    r = client.post(f"/t/{SALANG}/dari/claim/take-over", data={"csrf": csrf})
-    assert r.status_code == 303 and "kind=error" not in r.headers["location"]
     events = [(n.event, n.actor, n.text) for n in inbox(ws, "dara")]
     assert events == [
-        ("taken_over", "eddie", ""),
         ("approved", "eddie", ""),
         ("sent_back", "eddie", "the names need work"),
+        ("taken_over", "eddie", ""),
     ]
     assert inbox(ws, "eddie") == []  # the actor is never told
+    assert inbox(ws, "pasha") == []  # nor a translator who never worked on it
 
 
 def test_the_save_that_completes_a_translation_tells_the_editors(ws: Workspace) -> None:

@@ -6,7 +6,7 @@ and sends). Each is called after its change has committed and never raises.
 * ``question``: a translator comments on a segment → editors (unless told ``reply``).
 * ``reply``: a comment on a segment → everyone who commented there before.
 * ``sent_back``, ``approved``, ``published``: → the translation's holder and the
-  translators who saved segments of it.
+  translators who claimed it once or saved segments of it.
 * ``taken_over``: an editor takes a claim over → its holder.
 """
 
@@ -30,10 +30,6 @@ def _safely(what: str, run: Callable[[], object]) -> None:
         log.exception("could not tell anyone about %s", what)
 
 
-def _holder(ws: Workspace, slug: str, lang_key: str) -> str | None:
-    return Queue(ws).load_record(slug, lang_key).claimed_by
-
-
 def comment_added(ws: Workspace, slug: str, lang_key: str, ctx: str, user: User, text: str) -> None:
     def run() -> None:
         earlier = commenters(ws, slug, lang_key, ctx)  # notify never tells the actor
@@ -47,7 +43,9 @@ def comment_added(ws: Workspace, slug: str, lang_key: str, ctx: str, user: User,
 
 def _to_workers(event: str, ws: Workspace, slug: str, lang_key: str, by: str, text: str) -> None:
     def run() -> None:
-        who = workers(ws, slug, lang_key, _holder(ws, slug, lang_key))
+        record = Queue(ws).load_record(slug, lang_key)
+        claimants = [e.by for e in record.history if e.action == "claim"]
+        who = workers(ws, slug, lang_key, record.claimed_by, claimants)
         notify(ws, event, by, slug, lang_key, who, text=text)
 
     _safely(f"{event} of {slug} ({lang_key})", run)

@@ -155,16 +155,29 @@ def editors(ws: Workspace) -> list[str]:
         return [r[0] for r in rows.fetchall()]
 
 
-def workers(ws: Workspace, slug: str, lang_key: str, holder: str | None) -> list[str]:
-    """The people a translation is theirs: who holds it and the translators who saved
-    segments of it."""
+def workers(
+    ws: Workspace, slug: str, lang_key: str, holder: str | None, claimants: Iterable[str] = ()
+) -> list[str]:
+    """The people a translation is theirs: who holds it now, and the translators who
+    claimed it once (a claim ends when the translation is fully reviewed, approved or
+    sent back, so the holder alone misses them) or saved segments of it."""
+    claimed = list(dict.fromkeys(claimants))
     with connect(ws) as conn:
         rows = conn.execute(
             "SELECT DISTINCT c.by FROM changes c JOIN users u ON u.name = c.by "
             "WHERE c.slug = ? AND c.lang = ? AND u.role = 'translator'",
             (slug, lang_key),
         ).fetchall()
-    return [n for n in [holder, *(r[0] for r in rows)] if n]
+        marks = ",".join("?" * len(claimed))
+        translators = {
+            r[0]
+            for r in conn.execute(
+                f"SELECT name FROM users WHERE role = 'translator' AND name IN ({marks})",
+                claimed,
+            )
+        }
+    ordered = [holder, *(n for n in claimed if n in translators), *(r[0] for r in rows)]
+    return list(dict.fromkeys(n for n in ordered if n))
 
 
 def commenters(ws: Workspace, slug: str, lang_key: str, ctx: str) -> list[str]:
