@@ -141,6 +141,16 @@ class ReviewSettings(BaseModel):
     address not in this list. Empty (the default): the direct peer is the client."""
     tm_min_similarity: float = Field(default=0.6, gt=0, le=1)
     """Fuzzy translation-memory matches below this similarity are not shown."""
+    live_max_streams: int = Field(default=200, ge=0)
+    """Live pages (Server-Sent Events) open at once; past it a page gets 503 with
+    Retry-After and polls every ``live_fallback_s`` instead."""
+    live_poll_s: float = Field(default=1.0, gt=0, le=60)
+    """How often the one watcher of the app looks for changes (file stamps and the
+    database's change counter) while a live page is open."""
+    live_stream_s: float = Field(default=600, gt=0)
+    """A stream ends after this long; the browser reconnects at once."""
+    live_fallback_s: float = Field(default=10, gt=0)
+    """How often a page without a stream asks whether anything changed."""
 
     @field_validator("trusted_proxies")
     @classmethod

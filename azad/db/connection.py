@@ -175,6 +175,29 @@ MIGRATION_V6 = """
 ALTER TABLE snapshots RENAME TO shown_content;
 """
 
+# Version 7: threads (issue 24): a comment may answer another (``parent``: the thread's
+# first comment), a thread is resolved or open, and a comment may be edited or deleted
+# by its author; every edit, deletion, resolution and reopening is a row of
+# ``comment_events`` (an edit keeps the text before it, a deletion the deleted text).
+MIGRATION_V7 = """
+ALTER TABLE segment_comments ADD COLUMN parent INTEGER REFERENCES segment_comments(id);
+ALTER TABLE segment_comments ADD COLUMN edited_at TEXT;
+ALTER TABLE segment_comments ADD COLUMN deleted_at TEXT;
+ALTER TABLE segment_comments ADD COLUMN resolved_at TEXT;
+ALTER TABLE segment_comments ADD COLUMN resolved_by TEXT;
+CREATE TABLE IF NOT EXISTS comment_events (
+    id INTEGER PRIMARY KEY,
+    comment_id INTEGER NOT NULL REFERENCES segment_comments(id),
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    old_text TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS comment_events_comment ON comment_events(comment_id);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     MIGRATION_V2,
@@ -182,6 +205,7 @@ MIGRATIONS: tuple[str, ...] = (
     MIGRATION_V4,
     MIGRATION_V5,
     MIGRATION_V6,
+    MIGRATION_V7,
 )
 """``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -29,7 +29,7 @@ from azad.errors import AzadError, InputError
 from azad.queue import status as state
 from azad.queue.store import Queue
 from azad.queue.units import Unit
-from azad.review.actions import require_editor, require_lang
+from azad.review.actions import Forbidden, require_editor, require_lang
 from azad.review.edits import Edit as SegmentEdit
 from azad.review.edits import NotFound, apply_edits
 from azad.workspace import Workspace
@@ -52,6 +52,46 @@ class Comment:
     role: str
     kind: Kind
     text: str
+    id: int = 0
+    parent: int | None = None
+    """The thread's first comment, for a reply; None: this comment starts a thread."""
+    edited_at: str | None = None
+    deleted_at: str | None = None
+    resolved_at: str | None = None
+    """For a thread's first comment: when the thread was resolved (None: open)."""
+    resolved_by: str | None = None
+
+    @property
+    def is_open_question(self) -> bool:
+        """A thread of comments (not a send-back note) nobody has resolved."""
+        return (
+            self.parent is None
+            and self.kind == "comment"
+            and self.resolved_at is None
+            and self.deleted_at is None
+        )
+
+
+def thread_json(c: Comment) -> dict[str, object]:
+    """A comment as the page's script and the JSON API get it."""
+    return {
+        "id": c.id,
+        "parent": c.parent,
+        "at": c.at,
+        "by": c.by,
+        "role": c.role,
+        "kind": c.kind,
+        "text": c.text,
+        "edited_at": c.edited_at,
+        "deleted_at": c.deleted_at,
+        "resolved_at": c.resolved_at,
+        "resolved_by": c.resolved_by,
+    }
+
+
+def open_questions(talk: dict[str, list[Comment]]) -> int:
+    """Open threads over the segments of ``talk`` (:func:`threads`)."""
+    return sum(1 for thread in talk.values() for c in thread if c.is_open_question)
 
 
 def _clean(text: str) -> str:
@@ -97,13 +137,134 @@ def insert_comments(
     )
 
 
-def add_comment(ws: Workspace, slug: str, lang_key: str, ctx: str, user: User, text: str) -> None:
-    """``user`` comments on segment ``ctx`` (any user who works on the language)."""
+def add_comment(
+    ws: Workspace,
+    slug: str,
+    lang_key: str,
+    ctx: str,
+    user: User,
+    text: str,
+    reply_to: int | None = None,
+) -> None:
+    """``user`` comments on segment ``ctx`` (any user who works on the language), or
+    answers comment ``reply_to`` of that segment (in its thread; a reply reopens a
+    resolved thread, since it asks something again)."""
     require_lang(user, lang_key)
     text = _clean(text)
     unit = live_unit(ws, slug, lang_key, ctx)
     with connect(ws) as conn, conn:
-        insert_comments(conn, slug, lang_key, [unit], user, "comment", text)
+        if reply_to is None:
+            insert_comments(conn, slug, lang_key, [unit], user, "comment", text)
+            return
+        root = _root_of(conn, slug, lang_key, unit, reply_to)
+        conn.execute(
+            "INSERT INTO segment_comments (slug, lang, ctx, english_sha, at, by, role, kind,"
+            " text, parent) VALUES (?, ?, ?, ?, ?, ?, ?, 'comment', ?, ?)",
+            (
+                slug,
+                lang_key,
+                unit.ctx,
+                text_sha(unit.english),
+                now_iso(),
+                user.name,
+                user.role,
+                text,
+                root,
+            ),
+        )
+        if conn.execute(
+            "SELECT resolved_at FROM segment_comments WHERE id = ?", (root,)
+        ).fetchone()[0]:
+            _event(conn, root, slug, lang_key, user, "reopen")
+            conn.execute(
+                "UPDATE segment_comments SET resolved_at = NULL, resolved_by = NULL WHERE id = ?",
+                (root,),
+            )
+
+
+ThreadAction = Literal["edit", "delete", "resolve", "reopen"]
+
+
+def _root_of(conn: sqlite3.Connection, slug: str, lang_key: str, unit: Unit, cid: int) -> int:
+    """The first comment of the thread holding comment ``cid`` of ``unit``'s sentence."""
+    row = conn.execute(
+        "SELECT id, parent FROM segment_comments WHERE id = ? AND slug = ? AND lang = ?"
+        " AND english_sha = ?",
+        (cid, slug, lang_key, text_sha(unit.english)),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"{slug} ({lang_key}): no comment {cid} on {unit.ctx}")
+    return int(row[1] if row[1] is not None else row[0])
+
+
+def _event(
+    conn: sqlite3.Connection,
+    cid: int,
+    slug: str,
+    lang_key: str,
+    user: User,
+    action: ThreadAction,
+    old_text: str = "",
+) -> None:
+    conn.execute(
+        "INSERT INTO comment_events (comment_id, slug, lang, at, by, action, old_text)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (cid, slug, lang_key, now_iso(), user.name, action, old_text),
+    )
+
+
+def change_comment(
+    ws: Workspace,
+    slug: str,
+    lang_key: str,
+    ctx: str,
+    cid: int,
+    user: User,
+    action: ThreadAction,
+    text: str = "",
+) -> None:
+    """Edit or delete one's own comment ``cid`` (the text before is kept in
+    ``comment_events``; the page shows "edited" or "deleted"), or resolve or reopen the
+    thread it belongs to (anyone on the language). Each is recorded with who and when."""
+    require_lang(user, lang_key)
+    unit = live_unit(ws, slug, lang_key, ctx)
+    with connect(ws) as conn, conn:
+        root = _root_of(conn, slug, lang_key, unit, cid)
+        by, old, deleted = conn.execute(
+            "SELECT by, text, deleted_at FROM segment_comments WHERE id = ?", (cid,)
+        ).fetchone()
+        if action in ("edit", "delete"):
+            if by != user.name:
+                raise Forbidden("only its author may edit or delete a comment")
+            if deleted:
+                raise InputError("comment", "was deleted")
+            if action == "edit":
+                new = _clean(text)
+                if new == old:
+                    return
+                conn.execute(
+                    "UPDATE segment_comments SET text = ?, edited_at = ? WHERE id = ?",
+                    (new, now_iso(), cid),
+                )
+            else:
+                conn.execute(
+                    "UPDATE segment_comments SET text = '', deleted_at = ? WHERE id = ?",
+                    (now_iso(), cid),
+                )
+            _event(conn, cid, slug, lang_key, user, action, old)
+            return
+        resolved = action == "resolve"
+        conn.execute(
+            "UPDATE segment_comments SET resolved_at = ?, resolved_by = ? WHERE id = ?",
+            (now_iso() if resolved else None, user.name if resolved else None, root),
+        )
+        _event(conn, root, slug, lang_key, user, action)
+
+
+def open_question_count(ws: Workspace, slug: str, lang_key: str) -> int:
+    """Open threads under the translation's live segments (what an approval warns of)."""
+    units = Queue(ws).read(slug, lang_key).live
+    return open_questions(threads(ws, slug, lang_key, units))
 
 
 def threads(
@@ -114,7 +275,8 @@ def threads(
     its English (the sentence moved); nowhere if its English is gone or ambiguous."""
     with connect(ws) as conn:
         rows = conn.execute(
-            "SELECT ctx, english_sha, at, by, role, kind, text FROM segment_comments"
+            "SELECT ctx, english_sha, at, by, role, kind, text, id, parent, edited_at,"
+            " deleted_at, resolved_at, resolved_by FROM segment_comments"
             " WHERE slug = ? AND lang = ? ORDER BY id",
             (slug, lang_key),
         ).fetchall()
@@ -125,7 +287,7 @@ def threads(
         by_english.setdefault(text_sha(u.english), []).append(u.ctx)
     out: dict[str, list[Comment]] = {}
     for r in rows:
-        comment = Comment(r[0], r[1], r[2], r[3], r[4], r[5], r[6])
+        comment = Comment(*r)
         holders = by_english.get(comment.english_sha, [])
         if comment.ctx in holders:
             out.setdefault(comment.ctx, []).append(comment)

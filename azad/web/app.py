@@ -35,12 +35,14 @@ from azad.web import (
     views_auth,
     views_editions,
     views_editor,
+    views_live,
     views_queue,
     views_reports,
     views_talk,
 )
 from azad.web.common import handle_disk_full, handle_error
 from azad.web.limits import BodyLimit
+from azad.web.live import Hub
 from azad.web.openapi import openapi_schema
 from azad.web.security import SecurityHeaders
 from azad.workspace import Workspace
@@ -90,6 +92,12 @@ ROUTES = [
     Route("/api" + T + "/segments/{ctx}", views_api.get_segment, methods=["GET"]),
     Route("/api" + T + "/segments/{ctx}", views_api.save_segment, methods=["POST"]),
     Route("/api" + T + "/segments/{ctx}/comments", views_talk.comment, methods=["POST"]),
+    Route(
+        "/api" + T + "/segments/{ctx}/comments/{cid}", views_talk.thread_action, methods=["POST"]
+    ),
+    Route("/api" + T + "/segments/{ctx}/check", views_live.check_text, methods=["POST"]),
+    Route("/api" + T + "/events", views_live.translation_events, methods=["GET"]),
+    Route("/api/events", views_live.queue_events, methods=["GET"]),
     Route("/api" + T + "/segments/{ctx}/dismiss", views_talk.dismiss_check, methods=["POST"]),
     Route("/api" + T + "/segments/{ctx}/restore", views_talk.restore_check, methods=["POST"]),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
@@ -107,6 +115,7 @@ ROUTES = [
 @contextlib.asynccontextmanager
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     yield
+    app.state.live.close()  # (live.Server ends the streams earlier, before draining)
     # uvicorn ends by raising again the signal that stopped it (SIGTERM from a service
     # manager), so atexit handlers never run: the parses' disk copies are written here,
     # for the restarted app to open long articles without parsing them.
@@ -135,6 +144,7 @@ def create_app(ws: Workspace, publish_flow: PublishFlow | None = None) -> Starle
         },
     )
     app.state.workspace = ws
+    app.state.live = Hub(ws)
     if publish_flow is not None:
         use_flow(ws, publish_flow)
     return app

@@ -9,7 +9,8 @@ from azad.workspace import Workspace
 
 def serve(ws: Workspace, host: str, port: int, publish_flow: PublishFlow | None = None) -> None:
     """Serve the review app for ``ws`` until the process is stopped (uvicorn with a
-    header-read timeout and a connection cap: :mod:`azad.web.serving`)."""
+    header-read timeout and a connection cap, whose open live pages end at shutdown
+    instead of holding it up: :mod:`azad.web.serving`)."""
     from azad.web.serving import run
 
     run(create_app(ws, publish_flow=publish_flow), host, port)

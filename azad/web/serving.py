@@ -118,10 +118,14 @@ class GuardedH11Protocol(H11Protocol):
 
 
 def run(app: Any, host: str, port: int) -> None:
-    """Serve ``app`` on ``host:port`` until SIGTERM or SIGINT (``azad review serve``)."""
+    """Serve ``app`` on ``host:port`` until SIGTERM or SIGINT (``azad review serve``),
+    with :class:`azad.web.live.Server`: open live pages end at shutdown instead of
+    holding it up."""
+    from azad.web.live import Server
+
     # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1 (its default
     # FORWARDED_ALLOW_IPS); the app applies [review] trusted_proxies itself.
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -132,4 +136,6 @@ def run(app: Any, host: str, port: int) -> None:
         # uvicorn's own timer for an idle keep-alive connection, which any byte resets:
         # the header timeout above is the one that holds.
         timeout_keep_alive=5,
+        timeout_graceful_shutdown=10,
     )
+    Server(config).run()

@@ -62,6 +62,16 @@
   }
 
   async function save(seg, reviewed, text) {
+    // live.js holds changes to this segment back until the answer is in.
+    seg.dataset.saving = "1";
+    try {
+      return await saveNow(seg, reviewed, text);
+    } finally {
+      delete seg.dataset.saving;
+    }
+  }
+
+  async function saveNow(seg, reviewed, text) {
     const ta = seg.querySelector("textarea");
     const state = seg.querySelector(".state");
     state.textContent = "saving…";
