@@ -26,7 +26,7 @@ from test_review_support import (
 )
 
 from azad.db.users import create_session, get_user
-from azad.review.edits import read_segments, save_segment
+from azad.review.edits import Edit, apply_edits, read_segments
 from azad.web.app import create_app
 from azad.web.live import Hub
 from azad.web.security import SESSION_COOKIE
@@ -63,7 +63,7 @@ def token_of(ws: Workspace, name: str) -> str:
 def someone_saves(ws: Workspace, index: int, text: str, by: str = "dina") -> str:
     """A save by another process's path (the change log says ``import``)."""
     seg = read_segments(ws, SALANG, "dari")[index]
-    save_segment(ws, SALANG, "dari", seg.ctx, text, seg.rev, by=by, via="import")
+    apply_edits(ws, SALANG, "dari", [Edit(seg.ctx, text, seg.rev, True)], by=by, via="import")
     return seg.ctx
 
 
@@ -155,7 +155,7 @@ class Stream:
         self._sock = socket.create_connection((host, int(port)), timeout=30)
         request = (
             f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\n"
-            f"Cookie: {SESSION_COOKIE}={token}\r\n\r\n"
+            f"Connection: close\r\nCookie: {SESSION_COOKIE}={token}\r\n\r\n"
         )
         self._sock.sendall(request.encode())
         self._thread = threading.Thread(target=self._read, daemon=True)
@@ -332,7 +332,9 @@ def test_the_json_state_pages_poll_follows_a_change(ws: Workspace) -> None:
     # A Pashto change is not in a Dari translator's version.
     version = client.get("/api/events").json()["version"]
     seg = read_segments(ws, SALANG, "pashto")[0]
-    save_segment(ws, SALANG, "pashto", seg.ctx, "سرلیک", seg.rev, by="pasha")
+    apply_edits(
+        ws, SALANG, "pashto", [Edit(seg.ctx, "سرلیک", seg.rev, True)], by="pasha", via="import"
+    )
     assert client.get("/api/events").json()["version"] == version
 
 
