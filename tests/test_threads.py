@@ -26,7 +26,7 @@ from azad.cli import run
 from azad.db.connection import connect
 from azad.queue.status import translation_status
 from azad.review.edits import read_segments
-from azad.review.talk import open_question_count
+from azad.review.threads import open_question_count
 from azad.workspace import Workspace
 
 

@@ -15,6 +15,7 @@ from azad.publish import submit
 from azad.queue import status as state
 from azad.queue.store import Queue
 from azad.review.shown import remember
+from azad.review.threads import open_question_count
 from azad.workspace import Workspace
 
 
@@ -78,9 +79,6 @@ def approve(
     under its segments only when ``ignore_open_questions`` says the editor confirmed."""
     require_editor(user)
     Queue(ws).require(slug, lang_key)
-    # Imported here: talk needs this module's role checks.
-    from azad.review.talk import open_question_count
-
     if not ignore_open_questions:
         n = open_question_count(ws, slug, lang_key)
         if n:
