@@ -127,7 +127,9 @@ class Hub:
                 state = await run_in_threadpool(translation_state, self.ws, *key)
                 payload = {
                     **state.summary,
-                    "segments": state.changed_segments(self._states.get(key)),
+                    "segments": await run_in_threadpool(
+                        state.changed_segments, self.ws, self._states.get(key)
+                    ),
                 }
                 self._states[key] = state
                 for sub in followers:

@@ -23,6 +23,7 @@ from azad.queue.status import status_of
 from azad.queue.store import Queue, stat_key
 from azad.review import worklist
 from azad.review.dismissals import dismissals, split
+from azad.review.edits import last_change
 from azad.review.talk import open_questions, thread_json, threads
 from azad.web.editor_work import _warnings
 from azad.workspace import Workspace, is_valid_slug
@@ -129,9 +130,23 @@ class TranslationState:
     summary: dict[str, Any]
     segments: dict[str, SegmentState] = field(default_factory=dict)
 
-    def changed_segments(self, before: TranslationState | None) -> list[dict[str, Any]]:
+    def changed_segments(
+        self, ws: Workspace, before: TranslationState | None
+    ) -> list[dict[str, Any]]:
+        """The segments that differ from ``before``; a changed text says who saved it
+        last and when (the change log), for the conflict panel of a page editing it."""
         old = before.segments if before else {}
-        return [s.to_json(ctx) for ctx, s in self.segments.items() if old.get(ctx) != s]
+        out = []
+        for ctx, seg in self.segments.items():
+            was = old.get(ctx)
+            if was == seg:
+                continue
+            data = seg.to_json(ctx)
+            if was is None or was.rev != seg.rev:
+                last = last_change(ws, self.slug, self.lang, ctx)
+                data.update(by=last.by if last else None, at=last.at if last else None)
+            out.append(data)
+        return out
 
 
 def translation_state(ws: Workspace, slug: str, lang: str) -> TranslationState:

@@ -128,10 +128,14 @@
         box.querySelector(".theirs").textContent = s.text;
         box.querySelector(".theirs-state").textContent = stateLabel(s.state);
         box.querySelector(".yours").textContent = ta.value;
-        box.querySelector(".who").textContent = " (just now, while you were editing)";
+        box.querySelector(".who").textContent = s.by
+          ? " (" + s.by + ", " + new Date(s.at).toLocaleString() + ", while you were editing)"
+          : " (while you were editing)";
         box.querySelector(".diff").replaceChildren(...wordDiff(s.text, ta.value));
         box.hidden = false;
-        seg.dataset.rev = s.rev;
+        // The page's revision stays: a save now meets the server's conflict answer;
+        // "Keep mine" saves over the text the panel shows.
+        seg.dataset.panelRev = s.rev;
         seg.dataset.theirs = s.text;
         seg.dataset.theirsState = s.state;
         seg.dataset.wanted = "reviewed";
