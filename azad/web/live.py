@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,8 @@ from azad.web.live_state import (
     translation_state,
 )
 from azad.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 PING_S = 15.0
 """A comment line this often keeps proxies from closing a quiet stream (and finds
@@ -68,6 +71,7 @@ class Hub:
         self._talk = TalkStamps(ws)
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
         self.ticks = 0
 
     @property
@@ -84,6 +88,7 @@ class Hub:
         async with self._lock:
             if key is not None and key not in self._states:
                 self._states[key] = await run_in_threadpool(translation_state, self.ws, *key)
+        self._wake.set()
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run())
         return sub
@@ -102,13 +107,21 @@ class Hub:
             self._task.cancel()
 
     async def _run(self) -> None:
+        """Tick while streams are open; sleep until one opens otherwise."""
         try:
-            while self.subscribers and not self.closing:
+            while not self.closing:
+                if not self.subscribers:
+                    self._stamps.clear()  # the next tick starts afresh
+                    self._wake.clear()
+                    await self._wake.wait()
+                    continue
                 await asyncio.sleep(self.ws.settings.review.live_poll_s)
                 async with self._lock:
-                    await self.tick()
+                    try:
+                        await self.tick()
+                    except Exception:  # a bad file or a busy database: try next tick
+                        log.exception("live pages: the watcher's look failed")
         finally:
-            self._stamps.clear()
             await run_in_threadpool(self._talk.close)
 
     async def tick(self) -> None:
@@ -119,24 +132,35 @@ class Hub:
             return
         wanted = None if any(s.key is None for s in subs) else {s.key for s in subs if s.key}
         stamps = await run_in_threadpool(self._read_stamps, wanted)
+        # Changed since the last look; or followed since a page opened, and not looked at
+        # before (its state was taken when the page opened: a change since is caught).
         changed = [k for k, v in stamps.items() if k in self._stamps and self._stamps[k] != v]
+        first = [k for k in stamps if k not in self._stamps and k in self._states]
         self._stamps = stamps
-        for key in changed:
+        for key in changed + first:
             followers = [s for s in subs if s.key == key]
             if followers:
-                state = await run_in_threadpool(translation_state, self.ws, *key)
-                payload = {
-                    **state.summary,
-                    "segments": await run_in_threadpool(
-                        state.changed_segments, self.ws, self._states.get(key)
-                    ),
-                }
-                self._states[key] = state
-                for sub in followers:
-                    sub.inbox.put_nowait(("translation", payload))
+                await self._tell(key, followers)
+        for key in changed:
             for sub in subs:
                 if sub.key is None and sub.may_read(key):
                     sub.inbox.put_nowait(("queue", {"slug": key[0], "lang": key[1]}))
+
+    async def _tell(self, key: Key, followers: list[Subscriber]) -> None:
+        """The editor pages of ``key``: its state now, and the segments that changed."""
+        try:
+            state = await run_in_threadpool(translation_state, self.ws, *key)
+        except AzadError as exc:  # e.g. a PO file a CAT tool left broken
+            log.warning("live pages: %s/%s not followed now: %s", *key, exc)
+            return
+        before = self._states.get(key)
+        segments = await run_in_threadpool(state.changed_segments, self.ws, before)
+        self._states[key] = state
+        if before is not None and not segments and before.summary == state.summary:
+            return  # e.g. a record rewritten with the same content
+        payload = {**state.summary, "segments": segments}
+        for sub in followers:
+            sub.inbox.put_nowait(("translation", payload))
 
     def _read_stamps(self, wanted: set[Key] | None) -> dict[Key, str]:
         files = file_stamps(self.ws, wanted)
