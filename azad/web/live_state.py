@@ -15,7 +15,10 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from cachetools import LRUCache
 
 from azad.db.connection import connect
 from azad.glossary import load_glossary
@@ -32,6 +35,24 @@ Key = tuple[str, str]
 """(slug, language key)"""
 
 
+_paths: LRUCache[tuple[Path, str, str], tuple[str, str, str]] = LRUCache(maxsize=100_000)
+
+
+def _paths_of(ws: Workspace, queue: Queue, slug: str, lang: str) -> tuple[str, str, str]:
+    """The PO file, record and article of a translation as strings, from the queue (the
+    one owner of those paths), remembered: building them with pathlib cost ten times
+    the ``stat`` calls themselves."""
+    key = (ws.root, slug, lang)
+    found = _paths.get(key)
+    if found is None:
+        found = _paths[key] = (
+            str(queue.po_path(slug, lang)),
+            str(queue.record_path(slug, lang)),
+            str(queue.source_path(slug)),
+        )
+    return found
+
+
 def file_stamps(ws: Workspace, wanted: set[Key] | None) -> dict[Key, str]:
     """(slug, language) → the stat keys of its PO file, record and article; every
     translation of the queue when ``wanted`` is None."""
@@ -46,13 +67,13 @@ def file_stamps(ws: Workspace, wanted: set[Key] | None) -> dict[Key, str]:
     out: dict[Key, str] = {}
     sources: dict[str, str | None] = {}
     for slug, lang in wanted:
-        po = stat_key(str(queue.po_path(slug, lang)))
+        po_path, record_path, source_path = _paths_of(ws, queue, slug, lang)
+        po = stat_key(po_path)
         if po is None:
             continue
         if slug not in sources:
-            sources[slug] = stat_key(str(queue.source_path(slug)))
-        record = stat_key(str(queue.record_path(slug, lang)))
-        out[(slug, lang)] = f"{po}|{record}|{sources[slug]}"
+            sources[slug] = stat_key(source_path)
+        out[(slug, lang)] = f"{po}|{stat_key(record_path)}|{sources[slug]}"
     return out
 
 
