@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import socket
 import threading
 import time
@@ -263,6 +264,10 @@ def test_streams_are_bounded_and_a_page_beyond_gets_503_with_retry_after(ws: Wor
         # Without a stream the page polls: the JSON answer holds no stream.
         r = httpx.get(base + "/api/events", cookies={SESSION_COOKIE: token})
         assert r.status_code == 200 and set(r.json()) == {"version"}
+        # Ordinary pages still answer while every stream is taken.
+        for path in ("/", f"/t/{SALANG}/dari"):
+            page = httpx.get(base + path, cookies={SESSION_COOKIE: token}, timeout=10)
+            assert page.status_code == 200 and "<html" in page.text
         first[0].close()
         assert first[0].ended.wait(5)
         deadline = time.monotonic() + 5
@@ -285,13 +290,8 @@ def test_a_stream_needs_a_session_and_ends_at_logout(served: tuple[Workspace, st
         cookies={SESSION_COOKIE: token_of(ws, "pasha")},
     )
     assert r.status_code == 403  # a Pashto translator follows no Dari page
-    client = httpx.Client(base_url=base)
-    from starlette.testclient import TestClient
-
-    assert TestClient  # the login goes through the form, as a browser's does
+    client = httpx.Client(base_url=base)  # the login goes through the form, as a browser's
     page = client.get("/login")
-    import re
-
     form_token = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert form_token
     client.post(
@@ -310,6 +310,92 @@ def test_a_stream_needs_a_session_and_ends_at_logout(served: tuple[Workspace, st
     assert not any(n == "translation" for n, _ in stream.events)
     stream.close()
     client.close()
+
+
+def test_a_dari_translators_streams_carry_nothing_about_pashto(
+    served: tuple[Workspace, str],
+) -> None:
+    """Over HTTP: a Pashto save and a Pashto comment reach the Pashto translator's queue
+    stream, and nothing of them reaches the Dari translator's queue stream; her Dari
+    page's stream gets nothing either; she cannot open the Pashto page's stream."""
+    from azad.review.talk import add_comment
+
+    ws, base = served
+    dara, pasha = token_of(ws, "dara"), token_of(ws, "pasha")
+    assert (
+        httpx.get(
+            base + f"/api/t/{SALANG}/pashto/events",
+            headers={"accept": "text/event-stream"},
+            cookies={SESSION_COOKIE: dara},
+        ).status_code
+        == 403
+    )
+    dari_queue = Stream(base, "/api/events", dara)
+    dari_page = Stream(base, f"/api/t/{SALANG}/dari/events", dara)
+    pashto_queue = Stream(base, "/api/events", pasha)
+    for s in (dari_queue, dari_page, pashto_queue):
+        s.wait_for("hello")
+    assert dari_queue.events[0] == ("hello", {"langs": ["dari"]})
+    time.sleep(1.2)  # the watcher's first look
+    seg = read_segments(ws, SALANG, "pashto")[0]
+    apply_edits(
+        ws, SALANG, "pashto", [Edit(seg.ctx, "سرلیک", seg.rev, True)], by="pasha", via="import"
+    )
+    user = get_user(ws, "pasha")
+    assert user is not None
+    add_comment(ws, SALANG, "pashto", seg.ctx, user, "څه شی؟")
+    assert pashto_queue.wait_for("queue") == {"slug": SALANG, "lang": "pashto"}
+    time.sleep(2.5)  # two more ticks: anything for Dari would have come by now
+    assert [n for n, _ in dari_queue.events] == ["hello"]
+    assert [n for n, _ in dari_page.events] == ["hello"]
+    for s in (dari_queue, dari_page, pashto_queue):
+        s.close()
+
+
+def test_a_stream_ends_after_its_lifetime_and_frees_its_place(ws: Workspace) -> None:
+    """``live_stream_s`` bounds every stream's life (the browser reconnects): with one
+    place, a second page gets 503 until the first stream ends by itself."""
+    ws = with_review_settings(ws, live_max_streams=1, live_stream_s=1.5)
+    app = create_app(ws)
+    with serving(app) as base:
+        token = token_of(ws, "dara")
+        first = Stream(base, "/api/events", token)
+        first.wait_for("hello")
+        assert Stream(base, "/api/events", token).status == 503
+        started = time.monotonic()
+        assert first.ended.wait(5)  # ended by the server: the client never closed it
+        assert 1 <= time.monotonic() - started < 4
+        second = Stream(base, "/api/events", token)
+        assert second.status == 200
+        second.wait_for("hello")
+        second.close()
+
+
+def test_an_idle_stream_ends_when_its_session_ends_or_loses_the_language(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing changes, yet the session is looked at every ping: a stream of a session
+    ended elsewhere (another tab's logout, an expiry) ends; so does a page's stream once
+    an admin takes its language from the user."""
+    import azad.web.live as live
+    from azad.db.connection import connect
+    from azad.db.users import end_session
+
+    monkeypatch.setattr(live, "PING_S", 0.3)
+    with serving(create_app(ws)) as base:
+        ended = token_of(ws, "dara")
+        stream = Stream(base, "/api/events", ended)
+        stream.wait_for("hello")
+        end_session(ws, ended)
+        stream.wait_for("logout", 3)
+        assert stream.ended.wait(3)
+
+        page = Stream(base, f"/api/t/{SALANG}/dari/events", token_of(ws, "dara"))
+        page.wait_for("hello")
+        with connect(ws) as conn, conn:
+            conn.execute("UPDATE users SET langs = 'pashto' WHERE name = 'dara'")
+        assert page.ended.wait(3)
+        assert [n for n, _ in page.events] == ["hello"]
 
 
 # --- polling and checks (in process) ----------------------------------------------------
@@ -345,6 +431,7 @@ def test_checks_run_on_the_text_being_typed_and_clear_when_fixed(ws: Workspace) 
     csrf = login(client, "dara")
     seg = next(s for s in read_segments(ws, SALANG, "dari") if any(c.isdigit() for c in s.english))
     url = f"/api/t/{SALANG}/dari/segments/{seg.ctx}/check"
+    before = read_segments(ws, SALANG, "dari")
     r = client.post(url, json={"text": "متن بدون عدد"}, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200
     assert "numbers" in r.json()["checks"]
@@ -355,5 +442,5 @@ def test_checks_run_on_the_text_being_typed_and_clear_when_fixed(ws: Workspace) 
     fixed = "متن " + " ".join(numbers)
     r = client.post(url, json={"text": fixed}, headers={"X-CSRF-Token": csrf})
     assert "numbers" not in r.json()["checks"]
-    assert read_segments(ws, SALANG, "dari") == read_segments(ws, SALANG, "dari")
+    assert read_segments(ws, SALANG, "dari") == before  # nothing saved
     assert client.post(url, json={"text": "x"}).status_code == 403  # no CSRF token

@@ -39,8 +39,8 @@ from azad.workspace import Workspace
 log = logging.getLogger(__name__)
 
 PING_S = 15.0
-"""A comment line this often keeps proxies from closing a quiet stream (and finds
-clients that left)."""
+"""A comment line this often keeps proxies from closing a quiet stream, finds clients
+that left, and ends the stream of a session that ended."""
 
 
 class Busy(AzadError):
@@ -191,14 +191,20 @@ async def events(hub: Hub, sub: Subscriber, hello: dict[str, Any]) -> AsyncItera
             try:
                 name, data = await asyncio.wait_for(sub.inbox.get(), min(PING_S, left))
             except TimeoutError:
-                yield ": ping\n\n"
-                continue
+                name, data = "ping", {}
             if name == "close":
                 break
-            if await run_in_threadpool(load_session, hub.ws, sub.token) is None:
+            # The session is looked at before every event and every ping: a stream of a
+            # session that ended (logout, expiry, a removed user) ends within PING_S
+            # even when nothing changes.
+            session = await run_in_threadpool(load_session, hub.ws, sub.token)
+            if session is None:
                 yield sse("logout", {})
                 break
-            yield sse(name, data)
+            sub.user = session.user  # languages an admin took away are not sent on
+            if sub.key is not None and not sub.may_read(sub.key):
+                break  # the browser reconnects and is refused (403)
+            yield ": ping\n\n" if name == "ping" else sse(name, data)
     finally:
         hub.unsubscribe(sub)
 
