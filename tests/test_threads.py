@@ -224,3 +224,38 @@ def test_ready_for_me_and_an_editors_queue_puts_ready_for_approval_first(ws: Wor
     assert theirs and all(lang == "dari" for _, _, lang in theirs)
     assert ("reviewed", SALANG, "dari") not in theirs
     assert "ready for me" in dara.get("/").text
+
+
+def test_one_field_per_segment_says_what_needs_work(ws: Workspace) -> None:
+    """A segment has one text field of its own (comment, or for an editor what needs
+    work): an editor sends the segment back with that field's form, its second button."""
+    import lxml.html
+
+    review_everything(ws, SALANG, "dari")
+    eddie, _ = as_user(ws, "eddie")
+    dara, _ = as_user(ws, "dara")
+    for client in (eddie, dara):
+        doc = lxml.html.fromstring(client.get(f"/t/{SALANG}/dari").text)
+        segs = doc.xpath('//*[contains(concat(" ", @class, " "), " seg ")]')
+        assert segs
+        for seg in segs:
+            fields = [
+                i
+                for i in seg.xpath(".//input | .//textarea")
+                if i.get("type") not in ("hidden", "checkbox") and not i.get("form")
+            ]
+            # The translation's textarea and the one field of talk.
+            assert [f.tag for f in fields] == ["textarea", "input"], seg.get("data-ctx")
+    ctx = read_segments(ws, SALANG, "dari")[2].ctx
+    doc = lxml.html.fromstring(eddie.get(f"/t/{SALANG}/dari").text)
+    (form,) = doc.xpath(f'//*[@data-ctx="{ctx}"]//form[@class="comment-form"]')
+    (button,) = form.xpath('.//button[@class="send-back-one"]')
+    (field,) = form.xpath('.//input[@name="comment"]')
+    assert "what needs work in " + ctx in form.xpath(".//label")[0].text_content()
+    data = {i.get("name"): i.get("value") or "" for i in form.xpath(".//input")}
+    data[field.get("name")] = "The altitude is 3,400 m"
+    r = eddie.post(button.get("formaction"), data=data)
+    assert r.status_code == 303
+    assert translation_status(ws, SALANG, "dari").status == "sent back"
+    seg = next(s for s in read_segments(ws, SALANG, "dari") if s.ctx == ctx)
+    assert not seg.reviewed

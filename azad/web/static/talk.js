@@ -180,9 +180,12 @@
       return;
     }
     if (!form.classList.contains("comment-form")) return;
+    // The segment's one field also says what needs work: "Send this segment back"
+    // submits the form to the server as it is (a page load, as before).
+    if (ev.submitter && ev.submitter.classList.contains("send-back-one")) return;
     ev.preventDefault();
     const seg = form.closest(".seg");
-    const input = form.querySelector('input[name="text"]');
+    const input = form.querySelector('input[name="comment"]');
     const state = form.querySelector(".comment-state");
     state.textContent = "sending…";
     const url = api + encodeURIComponent(seg.dataset.ctx) + "/comments";
