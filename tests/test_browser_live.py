@@ -147,8 +147,15 @@ def test_three_people_see_each_others_work_without_reloading(
         # is typed (nothing saved meanwhile).
         numbered = next(s for s in segs[5:] if any(c.isdigit() for c in s.english))
         typing = dara.locator(f'[data-ctx="{numbered.ctx}"]')
-        typing.locator("textarea").fill("متن بدون عدد")
+        checks: list[str] = []
+        dara.on("request", lambda r: checks.append(r.url) if r.url.endswith("/check") else None)
+        with dara.expect_response(lambda r: r.url.endswith("/check")):
+            typing.locator("textarea").fill("")
+            typing.locator("textarea").press_sequentially("متن بدون عدد", delay=30)
         expect(typing.locator('ul.qa li[data-check="numbers"]')).to_have_count(1)
+        dara.wait_for_timeout(800)  # any check still to come (the debounce is 400 ms)
+        # Debounced: 13 input events, one check once the typing paused (not one a key).
+        assert 1 <= len(checks) <= 3, checks
         digits = "".join(c for c in numbered.english if c.isdigit())
         eastern = digits.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
         numbers = [t for t in numbered.english.replace(",", "").split() if t[:1].isdigit()]
