@@ -259,3 +259,33 @@ def test_one_field_per_segment_says_what_needs_work(ws: Workspace) -> None:
     assert translation_status(ws, SALANG, "dari").status == "sent back"
     seg = next(s for s in read_segments(ws, SALANG, "dari") if s.ctx == ctx)
     assert not seg.reviewed
+
+
+def test_comments_of_an_older_database_become_open_threads(tmp_path: Path) -> None:
+    """The threads' migration keeps every comment of a database one version older, as
+    the first comment of an open thread, neither edited nor deleted."""
+    import sqlite3
+
+    from azad.db.connection import MIGRATIONS, SCHEMA_VERSION, migrate
+    from azad.review.threads import Comment
+
+    conn = sqlite3.connect(tmp_path / "review.sqlite3")
+    before = SCHEMA_VERSION - 1
+    for script in MIGRATIONS[:before]:
+        conn.executescript(script)
+    conn.execute(f"PRAGMA user_version = {before}")
+    conn.execute(
+        "INSERT INTO segment_comments (slug, lang, ctx, english_sha, at, by, role, kind, text)"
+        " VALUES ('a', 'dari', 'b1.s1', 'e', 'now', 'dara', 'translator', 'comment', 'Why?')"
+    )
+    conn.commit()
+    assert migrate(conn) == before
+    (row,) = conn.execute(
+        "SELECT ctx, english_sha, at, by, role, kind, text, id, parent, edited_at,"
+        " deleted_at, resolved_at, resolved_by FROM segment_comments"
+    ).fetchall()
+    comment = Comment(*row)
+    assert comment.text == "Why?" and comment.is_open_question
+    assert (comment.parent, comment.edited_at, comment.deleted_at) == (None, None, None)
+    assert conn.execute("SELECT count(*) FROM comment_events").fetchone()[0] == 0
+    conn.close()
