@@ -31,6 +31,7 @@ from azad.review.edits import Edit, apply_edits, read_segments
 from azad.web.app import create_app
 from azad.web.live import Hub
 from azad.web.security import SESSION_COOKIE
+from azad.web.templating import when_text
 from azad.workspace import Workspace
 
 
@@ -109,6 +110,7 @@ def test_one_watcher_tells_each_stream_only_what_its_user_may_read(ws: Workspace
     assert [s["ctx"] for s in data["segments"]] == [ctx]
     assert data["segments"][0]["text"] == "متن تازه"
     assert data["segments"][0]["state"] == "reviewed"
+    assert data["segments"][0]["at_shown"] == when_text(data["segments"][0]["at"], "fa-AF")
     assert data["reviewed"] == 1 and data["total"] == len(read_segments(ws, SALANG, "dari"))
     assert data["filters"]["reviewed"] == 1
 
@@ -136,6 +138,7 @@ def test_a_comment_reaches_the_editor_page_without_a_file_change(ws: Workspace) 
     assert data["open_questions"] == 1
     (seg,) = data["segments"]
     assert [c["text"] for c in seg["comments"]] == ["Which year?"]
+    assert seg["comments"][0]["at_shown"] == when_text(seg["comments"][0]["at"], "fa-AF")
 
 
 # --- over HTTP --------------------------------------------------------------------------

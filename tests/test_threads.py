@@ -27,6 +27,7 @@ from azad.db.connection import connect
 from azad.queue.status import translation_status
 from azad.review.edits import read_segments
 from azad.review.threads import open_question_count
+from azad.web.templating import when_text
 from azad.workspace import Workspace
 
 
@@ -67,6 +68,9 @@ def test_a_thread_is_answered_resolved_reopened_and_counted(ws: Workspace) -> No
     r = post(dara, dcsrf, api(ctx, "comments"), {"text": "Is the altitude right?"})
     (question,) = r.json()["comments"]
     assert question["parent"] is None and question["resolved_at"] is None
+    # The page's script writes the moment as the app writes every moment (issue 24, 5).
+    assert question["at_shown"] == when_text(question["at"], "fa-AF")
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d ", question["at_shown"])
     assert open_count(eddie.get(page).text) == 1
     # The editor answers in the thread, and resolves it.
     r = post(eddie, ecsrf, api(ctx, "comments"), {"text": "Yes", "reply_to": question["id"]})

@@ -29,6 +29,7 @@ from azad.review.dismissals import dismissals, split
 from azad.review.edits import last_change
 from azad.review.talk import open_questions, thread_json, threads
 from azad.web.editor_work import _warnings
+from azad.web.templating import when_text
 from azad.workspace import Workspace, is_valid_slug
 
 Key = tuple[str, str]
@@ -157,6 +158,7 @@ class TranslationState:
         """The segments that differ from ``before``; a changed text says who saved it
         last and when (the change log), for the conflict panel of a page editing it."""
         old = before.segments if before else {}
+        code = ws.settings.languages[self.lang].code
         out = []
         for ctx, seg in self.segments.items():
             was = old.get(ctx)
@@ -165,7 +167,11 @@ class TranslationState:
             data = seg.to_json(ctx)
             if was is None or was.rev != seg.rev:
                 last = last_change(ws, self.slug, self.lang, ctx)
-                data.update(by=last.by if last else None, at=last.at if last else None)
+                data.update(
+                    by=last.by if last else None,
+                    at=last.at if last else None,
+                    at_shown=when_text(last.at, code) if last else None,
+                )
             out.append(data)
         return out
 
@@ -195,7 +201,7 @@ def translation_state(ws: Workspace, slug: str, lang: str) -> TranslationState:
             u.state,
             [x.message for x in active],
             [x.kind for x in active],
-            [thread_json(c) for c in thread],
+            [{**thread_json(c), "at_shown": when_text(c.at, code)} for c in thread],
             worklist.unchanged_from_machine(u),
         )
     summary = {

@@ -72,6 +72,9 @@ class CommentOut(BaseModel):
     deleted_at: str | None = Field(None, description="deleted by its author (text removed)")
     resolved_at: str | None = Field(None, description="for a thread's first comment")
     resolved_by: str | None = None
+    at_shown: str | None = Field(
+        None, description="when, as the app writes a moment (local time, solar date)"
+    )
 
 
 class ThreadActionRequest(BaseModel):

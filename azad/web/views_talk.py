@@ -56,6 +56,7 @@ from azad.web.schemas import (
     DismissRequest,
     ThreadActionRequest,
 )
+from azad.web.templating import when_text
 from azad.workspace import Workspace
 
 MAX_BODY = 16_000
@@ -96,8 +97,9 @@ async def thread_action(request: Request) -> Response:
 def _thread(ws: Workspace, slug: str, lang_key: str, ctx: str) -> list[CommentOut]:
     """The segment's comments as the API answers them, oldest first."""
     unit = live_unit(ws, slug, lang_key, ctx)
+    code = ws.settings.languages[lang_key].code
     return [
-        CommentOut.model_validate(thread_json(c))
+        CommentOut.model_validate({**thread_json(c), "at_shown": when_text(c.at, code)})
         for c in threads(ws, slug, lang_key, [unit]).get(ctx, [])
     ]
 

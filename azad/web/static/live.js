@@ -129,7 +129,7 @@
         box.querySelector(".theirs-state").textContent = stateLabel(s.state);
         box.querySelector(".yours").textContent = ta.value;
         box.querySelector(".who").textContent = s.by
-          ? " (" + s.by + ", " + new Date(s.at).toLocaleString() + ", while you were editing)"
+          ? " (" + s.by + ", " + (s.at_shown || s.at) + ", while you were editing)"
           : " (while you were editing)";
         box.querySelector(".diff").replaceChildren(...wordDiff(s.text, ta.value));
         box.hidden = false;

@@ -90,7 +90,7 @@
     const who = document.createElement("strong");
     who.textContent = c.by;
     const when = document.createElement("small");
-    when.textContent = "(" + c.role + ", " + c.at.replace("T", " ") + ")";
+    when.textContent = "(" + c.role + ", " + (c.at_shown || c.at.replace("T", " ")) + ")";
     const text = document.createElement("span");
     text.className = "text";
     text.textContent = c.deleted_at ? "deleted by " + c.by : c.text;
