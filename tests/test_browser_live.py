@@ -139,6 +139,9 @@ def test_three_people_see_each_others_work_without_reloading(
         expect(panel).to_be_visible(timeout=LIVE_MS)
         expect(panel.locator(".theirs")).to_have_text("ویرایش دینا")
         expect(panel.locator(".who")).to_contain_text("dina")
+        # The moment as the app writes it: the solar date in a right-to-left span.
+        expect(panel.locator(".who .solar")).to_have_attribute("dir", "rtl")
+        expect(panel.locator(".who .solar")).to_have_attribute("lang", "fa-AF")
         expect(panel.locator(".diff del")).to_have_text("دینا")
         expect(panel.locator(".diff ins")).to_have_text("ویراستار")
         expect(mine.locator("textarea")).to_have_value("ویرایش ویراستار")  # never replaced
@@ -262,6 +265,8 @@ def test_a_thread_answered_live_and_the_approval_warning(served: tuple[Workspace
         eseg.get_by_role("button", name="Send reply").click()
         expect(eseg.locator(".thread .replies li")).to_contain_text("Yes: 3,400 m")
         expect(seg.locator(".thread .replies li")).to_contain_text("Yes: 3,400 m", timeout=LIVE_MS)
+        # Written by the page's script, dated as the server's template dates it.
+        expect(eseg.locator(".thread .replies li small .solar")).to_have_attribute("dir", "rtl")
         # dara edits her question; the edit shows as such.
         seg.get_by_role("button", name="Edit your comment").click()
         seg.get_by_label("Your comment, corrected").fill("Is 3,400 m right?")

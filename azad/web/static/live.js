@@ -6,6 +6,20 @@
 // and .value, never as HTML (the queue's table is the server's own escaped page).
 (function () {
   "use strict";
+  // A moment as the server writes it (templating.when): the Afghan solar date after the
+  // time gets a right-to-left span of its own, as in the server's pages, so that its
+  // day, month and year keep their order inside an English sentence.
+  function momentNodes(shown) {
+    const m = /^(.*?)\s([\u06F0-\u06F9].*)$/.exec(shown);
+    if (!m) return [shown];
+    const solar = document.createElement("span");
+    solar.className = "solar";
+    solar.dir = "rtl";
+    const area = document.querySelector("#segments textarea[lang]"); // the page's language
+    if (area) solar.lang = area.lang;
+    solar.textContent = m[2];
+    return [m[1], " ", solar];
+  }
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   const csrf = csrfMeta ? csrfMeta.content : "";
   const liveNote = document.getElementById("live-state");
@@ -128,9 +142,9 @@
         box.querySelector(".theirs").textContent = s.text;
         box.querySelector(".theirs-state").textContent = stateLabel(s.state);
         box.querySelector(".yours").textContent = ta.value;
-        box.querySelector(".who").textContent = s.by
-          ? " (" + s.by + ", " + (s.at_shown || s.at) + ", while you were editing)"
-          : " (while you were editing)";
+        box.querySelector(".who").replaceChildren(...(s.by
+          ? [" (" + s.by + ", ", ...momentNodes(s.at_shown || s.at), ", while you were editing)"]
+          : [" (while you were editing)"]));
         box.querySelector(".diff").replaceChildren(...wordDiff(s.text, ta.value));
         box.hidden = false;
         // The page's revision stays: a save now meets the server's conflict answer;

@@ -3,6 +3,20 @@
 // set with .textContent, never as HTML.
 (function () {
   "use strict";
+  // A moment as the server writes it (templating.when): the Afghan solar date after the
+  // time gets a right-to-left span of its own, as in the server's pages, so that its
+  // day, month and year keep their order inside an English sentence.
+  function momentNodes(shown) {
+    const m = /^(.*?)\s([\u06F0-\u06F9].*)$/.exec(shown);
+    if (!m) return [shown];
+    const solar = document.createElement("span");
+    solar.className = "solar";
+    solar.dir = "rtl";
+    const area = document.querySelector("#segments textarea[lang]"); // the page's language
+    if (area) solar.lang = area.lang;
+    solar.textContent = m[2];
+    return [m[1], " ", solar];
+  }
   const root = document.getElementById("segments");
   if (!root) return;
   const api = root.dataset.api;
@@ -90,7 +104,7 @@
     const who = document.createElement("strong");
     who.textContent = c.by;
     const when = document.createElement("small");
-    when.textContent = "(" + c.role + ", " + (c.at_shown || c.at.replace("T", " ")) + ")";
+    when.replaceChildren("(" + c.role + ", ", ...momentNodes(c.at_shown || c.at.replace("T", " ")), ")");
     const text = document.createElement("span");
     text.className = "text";
     text.textContent = c.deleted_at ? "deleted by " + c.by : c.text;
