@@ -34,6 +34,8 @@ from azad.web.security import SESSION_COOKIE
 from azad.web.templating import when_text
 from azad.workspace import Workspace
 
+pytestmark = pytest.mark.slow  # uvicorn on threads, one test in its own process
+
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -399,6 +401,23 @@ def test_an_idle_stream_ends_when_its_session_ends_or_loses_the_language(
             conn.execute("UPDATE users SET langs = 'pashto' WHERE name = 'dara'")
         assert page.ended.wait(3)
         assert [n for n, _ in page.events] == ["hello"]
+
+
+def test_azad_review_serve_ends_its_open_streams_at_sigterm(ws: Workspace) -> None:
+    """``azad review serve`` as a service manager runs it: at SIGTERM its open live
+    pages end at once (``retry`` tells browsers to come back), and the process exits
+    without waiting out uvicorn's grace period for them (10 s)."""
+    from serve_support import review_serve
+
+    with review_serve(ws.root) as port:
+        base = f"http://127.0.0.1:{port}"
+        streams = [Stream(base, "/api/events", token_of(ws, "dara")) for _ in range(3)]
+        for s in streams:
+            s.wait_for("hello")
+        started = time.monotonic()
+    # review_serve's exit sent SIGTERM and waited for the process.
+    assert time.monotonic() - started < 8
+    assert all(s.ended.wait(2) for s in streams)
 
 
 # --- polling and checks (in process) ----------------------------------------------------
