@@ -17,10 +17,19 @@ LOCK   := requirements.lock
 AXE_VERSION := 4.14.1
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
-setup: system-deps $(STAMP) $(AXE)
+# Ace by DAISY (npm) for tests/test_ereaders.py, which checks every demo EPUB with it on
+# Debian's Chromium (PUPPETEER_EXECUTABLE_PATH): --ignore-scripts skips the installers
+# that download a browser and the Electron runner from outside the registry.
+ACE_VERSION := 1.4.6
+ACE := .cache/ace/node_modules/.bin/ace-cli
+
+setup: system-deps $(STAMP) $(AXE) $(ACE)
 
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
+
+$(ACE):
+	npm install --silent --no-audit --no-fund --ignore-scripts --prefix .cache/ace @daisy/ace-cli@$(ACE_VERSION)
 
 system-deps:
 	@bash scripts/system-deps.sh

@@ -11,6 +11,23 @@ from pathlib import Path
 class AzadError(Exception):
     """A problem the user can fix; the CLI prints it as one line and exits with status 2."""
 
+    def lines(self) -> list[str]:
+        """The lines to print: one per problem. A value quoted in the message (a user name,
+        slug or language ending in a newline) is no line break: the CLI escapes each line
+        as a whole (``azad.text.visible``)."""
+        return [str(self)]
+
+
+class AzadErrors(AzadError):
+    """Several problems, one line each."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+    def lines(self) -> list[str]:
+        return list(self.messages)
+
 
 class InputError(AzadError):
     """A file the user gave cannot be used; the message names the file and the reason."""

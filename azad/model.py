@@ -23,6 +23,9 @@ TITLE_ID = "title"
 """Id of the article's title among its translatable units (``subtitle`` likewise): an
 edition prints them translated, like the sentence segments."""
 SUBTITLE_ID = "subtitle"
+NOTE_ID = "note"
+"""Id of the closing note about the author (``Metadata.author_note``): the last unit, after
+the body, translated and reviewed like every sentence."""
 
 
 class Segment(BaseModel):
@@ -101,6 +104,17 @@ class Metadata(BaseModel):
     """Address of the English original, where known."""
     author_note: str | None = None
     """The closing line about the author, kept out of the body."""
+    closing: str | None = None
+    """The article's closing line as the original prints it (``Author, Month D, YYYY``);
+    the editions print their own (the author's name as they print it, their date)."""
+
+    @property
+    def has_closing_line(self) -> bool:
+        """Whether the original ends with a closing line. Articles stored before the
+        reader kept it: a text export's note is only ever found after a closing line."""
+        return self.closing is not None or (
+            self.author_note is not None and self.source_format in ("text-export", "pdf")
+        )
 
 
 class Article(BaseModel):
@@ -118,11 +132,14 @@ class Article(BaseModel):
 
     def units(self) -> list[tuple[str, str]]:
         """(id, English) of everything an edition prints translated: the title (and
-        subtitle) first, then every sentence segment."""
+        subtitle) first, then every sentence segment, then the note about the author."""
         units = [(TITLE_ID, self.meta.title)]
         if self.meta.subtitle:
             units.append((SUBTITLE_ID, self.meta.subtitle))
-        return units + [(s.id, s.text) for s in self.segments()]
+        units += [(s.id, s.text) for s in self.segments()]
+        if self.meta.author_note:
+            units.append((NOTE_ID, self.meta.author_note))
+        return units
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

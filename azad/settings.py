@@ -149,6 +149,16 @@ class ReviewSettings(BaseModel):
     address not in this list. Empty (the default): the direct peer is the client."""
     tm_min_similarity: float = Field(default=0.6, gt=0, le=1)
     """Fuzzy translation-memory matches below this similarity are not shown."""
+    live_max_streams: int = Field(default=200, ge=0)
+    """Live pages (Server-Sent Events) open at once; past it a page gets 503 with
+    Retry-After and polls every ``live_fallback_s`` instead."""
+    live_poll_s: float = Field(default=1.0, gt=0, le=60)
+    """How often the one watcher of the app looks for changes (file stamps and the
+    database's change counter) while a live page is open."""
+    live_stream_s: float = Field(default=600, gt=0)
+    """A stream ends after this long; the browser reconnects at once."""
+    live_fallback_s: float = Field(default=10, gt=0)
+    """How often a page without a stream asks whether anything changed."""
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -183,6 +193,46 @@ class EditionSettings(BaseModel):
     authors: dict[str, dict[str, str]] = Field(default_factory=dict)
     """Author's name as in the English original → language key (``dari``) → the name in
     the edition's script.  A name not listed is printed as written."""
+
+
+class Destination(BaseModel):
+    """Where the editions go after a publish: a directory on the readers' site reached by
+    rsync over SSH or by SFTP, with a key file and the host's key pinned in the
+    workspace's ``known_hosts``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+    """Short name, in summaries and the workspace's record of what is still to send."""
+    transport: Literal["rsync", "sftp"] = "rsync"
+    host: str = Field(min_length=1, pattern=r"^[A-Za-z0-9.:_-]+$")
+    port: int = Field(default=22, ge=1, le=65535)
+    user: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
+    path: str = Field(min_length=1)
+    """The directory on the host that receives ``output/``'s public files."""
+    key_file: str = Field(min_length=1)
+    """The private key (relative to the workspace, or absolute)."""
+    bwlimit_kib: int | None = Field(default=None, ge=1)
+    """At most this many KiB/s, to leave the newsroom's uplink to others; none: no limit."""
+
+
+class PublishSettings(BaseModel):
+    """Where editions are sent after publishing (``[publish]``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    destinations: list[Destination] = Field(default_factory=list)
+    known_hosts: str = "known_hosts"
+    """The hosts' pinned keys (OpenSSH's format), relative to the workspace: a host whose
+    key is not there, or differs, is refused."""
+
+    @field_validator("destinations")
+    @classmethod
+    def _unique_names(cls, value: list[Destination]) -> list[Destination]:
+        names = [d.name for d in value]
+        if len(set(names)) != len(names):
+            raise ValueError("destination names must differ")
+        return value
 
 
 class FlowSettings(BaseModel):
@@ -259,6 +309,52 @@ class NotifySettings(BaseModel):
     def enabled(self) -> bool:
         return bool(self.server)
 
+class BackupSettings(BaseModel):
+    """Nightly backups (``azad backup``, the ``azad-backup`` deployment; docs/backup.md)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    destination: str = "backups"
+    """Folder the archives go to (relative to the workspace, or absolute: best on another
+    disk). A folder inside the workspace is left out of the backups themselves."""
+    keep: int = Field(default=7, ge=1)
+    """How many archives to keep there; older ones are removed after a new one is written."""
+    schedule: str = Field(default="30 2 * * *", min_length=1)
+    """When the served backup deployment runs: a cron line (default nightly at 02:30)."""
+    with_models: bool = False
+    """Put the models' weights in the archives too (large; without them the archive names
+    the installed models, and ``azad doctor`` says which to install again)."""
+    with_editions: bool = True
+    """Put ``output/`` (the published editions) in the archives."""
+
+    @field_validator("destination")
+    @classmethod
+    def _destination(cls, value: str) -> str:
+        if not value.strip() or "\n" in value or "\x00" in value:
+            raise ValueError("must name a folder")
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        # cronsim checks each field's range (a minute of 99, February the 31st), which a
+        # pattern cannot; five fields only, as Prefect's cron schedules take.
+        from datetime import datetime
+
+        from cronsim import CronSim, CronSimError
+
+        problem = None
+        if len(value.split()) != 5:
+            problem = "wrong number of fields"
+        else:
+            try:
+                CronSim(value, datetime(2000, 1, 1))
+            except CronSimError as exc:
+                problem = str(exc).lower()
+        if problem:
+            raise ValueError(f"{value!r} is not a cron line ({problem}; e.g. '30 2 * * *')")
+        return value
+
 
 class Settings(BaseModel):
     """The whole of ``azad.toml``."""
@@ -274,6 +370,8 @@ class Settings(BaseModel):
     edition: EditionSettings = EditionSettings()
     review: ReviewSettings = ReviewSettings()
     notify: NotifySettings = NotifySettings()
+    backup: BackupSettings = BackupSettings()
+    publish: PublishSettings = PublishSettings()
 
 
 def load_settings(path: Path) -> Settings:
@@ -286,6 +384,8 @@ def load_settings(path: Path) -> Settings:
         raise InputError(path, "not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(path, f"not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise InputError(path, "not valid TOML: arrays or tables nested too deeply") from None
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:

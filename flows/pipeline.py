@@ -24,6 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from azad.mt.select import select_model
 from azad.publish import PublishOutcome, publish_many, select_pairs
+from azad.publish.sync import SyncOutcome, sync_all
 from azad.queue.articles import ArticleStore
 from azad.queue.store import Queue
 from azad.review import events
@@ -199,6 +200,13 @@ def publish(
     )
 
 
+@task
+def sync_destinations(workspace: str | None) -> list[SyncOutcome]:
+    """Send the changed editions, then the feeds, then the catalog to every destination
+    of ``[publish] destinations``; what fails stays recorded for the next run."""
+    return sync_all(_workspace(workspace))
+
+
 @flow(name="publish_editions", log_prints=True)
 def publish_editions(
     slugs: list[str] | None = None,
@@ -211,15 +219,22 @@ def publish_editions(
 ) -> list[PublishOutcome]:
     """Render every approved, not yet published translation (or the ones named) as PDF and
     EPUB, regenerate the readers' catalog, and record links to the files. ``draft``:
-    render whatever is there, stamped as a draft, into output/drafts/."""
+    render whatever is there, stamped as a draft, into output/drafts/. Then every
+    destination receives what changed (its outcome in the run's summary)."""
     ws = _workspace(workspace)
     pairs = pending_editions(workspace, slugs, languages, draft, force)
     outcomes = publish(workspace, pairs, draft, translators, force, by) if pairs else []
     for o in outcomes:
         if o.status == "published":  # recorded: tell its translators (never raises)
             events.published(ws, o.slug, o.lang_key, by)
+    # After every publish (drafts stay in the newsroom): what changed goes to the site.
+    synced = [] if draft else sync_destinations(workspace)
+    for s in synced:
+        print(f"destination {s.line()}")
     create_markdown_artifact(
-        publish_summary(ws, outcomes), key="publish-summary", description="Editions published"
+        publish_summary(ws, outcomes, synced),
+        key="publish-summary",
+        description="Editions published",
     )
     return outcomes
 

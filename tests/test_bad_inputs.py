@@ -34,7 +34,17 @@ from azad.workspace import Workspace
 register_cli()
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
-ENTRIES = ("ingest", "import", "settings", "glossary", "install-file", "web")
+ENTRIES = (
+    "ingest",
+    "linked",
+    "linked-folder",
+    "import",
+    "settings",
+    "glossary",
+    "install-file",
+    "cli",
+    "web",
+)
 DATABASE = ".azad/review.sqlite3"  # [review] database of a new workspace
 
 
@@ -44,8 +54,10 @@ class Case:
 
     id: str
     entry: str
-    input: str
+    input: str = ""
     generated: bool = False
+    # entry = "cli": the arguments after --workspace
+    args: list[str] = field(default_factory=list)
     expect: str = "error"
     message: str = ""
     # expect = "ok"
@@ -152,17 +164,32 @@ def test_bad_input(case: Case, request: pytest.FixtureRequest, generated_dir: Pa
 class CliRun:
     ws: Workspace
     args: list[str]
-    named: Path
-    """The file the one line of an error must name."""
+    named: Path | str
+    """The file (or the value, escaped) the one line of an error must name."""
 
 
 def prepare_cli(case: Case, path: Path, request: pytest.FixtureRequest) -> CliRun:
-    if case.entry in ("ingest", "install-file", "settings"):
+    if case.entry in ("ingest", "linked", "linked-folder", "install-file", "settings"):
         ws: Workspace = request.getfixturevalue("workspace")
     else:
         ws = request.getfixturevalue("queue_ws")
     if case.entry == "ingest":
         return CliRun(ws, ["ingest", str(path)], path)
+    if case.entry == "linked":
+        # A link in articles/ to the corpus file, which is outside the workspace.
+        link = ws.articles_dir / path.name
+        link.symlink_to(path)
+        return CliRun(ws, ["ingest", str(link)], link)
+    if case.entry == "linked-folder":
+        # articles/ itself a link to a folder outside the workspace (a shared folder).
+        shared = request.getfixturevalue("tmp_path") / "shared-articles"
+        shared.mkdir()
+        shutil.copy(path, shared)
+        shutil.rmtree(ws.articles_dir)
+        ws.articles_dir.symlink_to(shared, target_is_directory=True)
+        return CliRun(ws, ["ingest", str(ws.articles_dir / path.name)], ws.articles_dir)
+    if case.entry == "cli":
+        return CliRun(ws, case.args, "")
     if case.entry == "install-file":
         return CliRun(ws, ["models", "install-file", str(path)], path)
     if case.entry == "import":
@@ -185,7 +212,7 @@ def check_cli(case: Case, path: Path, request: pytest.FixtureRequest) -> None:
     out, err = capsys.readouterr()
     if case.expect == "ok":
         assert code == 0, err
-        if case.entry == "ingest":
+        if case.entry in ("ingest", "linked-folder"):
             check_clean_article(case, prepared.ws)
         else:
             assert workspace_state(prepared.ws.root) == before
@@ -283,12 +310,14 @@ def test_the_corpus_is_complete_and_consistent(generated_dir: Path) -> None:
         assert case.expect in ("error", "ok"), case.id
         assert (case.message != "") == (case.expect == "error"), case.id
         assert (case.entry == "web") == (case.status != 0), case.id
-        if case.generated:
+        if case.entry == "cli":
+            assert case.args and not case.input, case.id
+        elif case.generated:
             assert case.input in GENERATED, case.id
         else:
             assert (CORPUS / case.input).is_file(), case.id
     # Every input is a case; nothing large is committed (the script makes those).
-    used = {c.input for c in CASES}
+    used = {c.input for c in CASES if c.input}
     assert set(GENERATED) <= used
     static = {
         str(p.relative_to(CORPUS))

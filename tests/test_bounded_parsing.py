@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from helpers import EXAMPLES
 
 from azad.readers import pandoc
@@ -85,3 +86,28 @@ def test_pdftotext_runs_under_a_memory_limit(monkeypatch, tmp_path: Path) -> Non
     monkeypatch.setattr(pdf, "PDFTOTEXT_MAX_BYTES", 8 << 20)
     with pytest.raises(InputError, match="cannot read PDF"):
         pdf.pdf_text(source)
+
+
+@pytest.mark.slow  # Prefect's temporary API
+def test_run_records_a_file_nested_too_deep_and_drafts_the_others(
+    prefect_api: None, ws_with_models: Workspace, cli, monkeypatch
+) -> None:
+    """A 2 KB Markdown file of 1,000 nested quotes: pandoc's AST is deeper than Python's
+    recursion limit. ``azad run`` records it among the ingest failures (one line naming it)
+    and drafts every other article in every language."""
+    import json
+    import os
+
+    for key, value in os.environ.items():  # the CLI sets Prefect's environment in-process
+        monkeypatch.setenv(key, value)
+    ws = ws_with_models
+    shutil.copy(EXAMPLES / "salang-tunnel.md", ws.articles_dir)
+    deep = Path(shutil.copy(CORPUS / "nested-quotes.md", ws.articles_dir))
+    result = cli("run")
+    assert result.code == 1, result.err  # one failure: the run says so
+    assert "Traceback" not in result.err + result.out
+    failures = json.loads((ws.root / FAILURES_FILE).read_text())
+    assert list(failures) == [str(deep.resolve())]
+    assert failures[str(deep.resolve())]["error"].startswith("nested too deeply")
+    for key in ws.settings.languages:
+        assert (ws.article_dir("the-salang-tunnel") / f"{key}.po").is_file()

@@ -509,7 +509,14 @@ def test_opds_feed_has_the_required_elements(published: Published) -> None:
         assert feed.find(f"{atom}{tag}") is not None, tag
     links = {link.get("rel"): link.get("type") for link in feed.findall(f"{atom}link")}
     kind = "application/atom+xml;profile=opds-catalog;kind=acquisition"
-    assert links == {"self": kind, "start": kind}
+    navigation = "application/atom+xml;profile=opds-catalog;kind=navigation"
+    # The newest editions, under the catalog's navigation root (tests/test_opds.py).
+    assert links == {
+        "self": kind,
+        "start": navigation,
+        "up": navigation,
+        "search": "application/opensearchdescription+xml",
+    }
     entries = feed.findall(f"{atom}entry")
     assert len(entries) == len(published.editions)
     ids = set()

@@ -1,6 +1,7 @@
 """The newsroom loop as a Hypothesis state machine, on a real workspace with the test model.
 
-Rules: English edits (insert, delete, reorder and edit paragraphs and sentences) and
+Rules: English edits (insert, delete, reorder and edit paragraphs and sentences; add, edit
+or remove the note about the author, a unit after the body) and
 ingest; the translate flow (``flows.pipeline.translate_articles`` on Prefect's temporary
 API) and the library's translation call; web saves through the ASGI app (reviewed and
 draft, with current and stale revisions); XLIFF export → edit → import; approve with the
@@ -70,6 +71,12 @@ SENTENCES = [
 ]
 ARTICLES = ("dam", "wheat")
 WORDS = ["again", "quickly", "in Kabul", "last year", "twice", "at night"]
+# Notes about the author (the closing line of the site's articles), a unit after the body.
+NOTES = [
+    None,
+    "Sample Author writes about water in South Asia.",
+    "Sample Author writes about water and farming in South Asia.",
+]
 REPORT: dict[str, int] = {}
 
 
@@ -101,6 +108,7 @@ class Newsroom(RuleBasedStateMachine):
             "dam": [SENTENCES[0:2], SENTENCES[2:4], SENTENCES[4:6]],
             "wheat": [SENTENCES[8:10], SENTENCES[10:12]],
         }
+        self.notes: dict[str, str | None] = {name: None for name in ARTICLES}
         self.acks: dict[tuple[str, str], list[str]] = {}
         """(slug, language) → texts saved and acknowledged, still expected in the file."""
         self.seen: dict[tuple[str, str], str] = {}
@@ -118,8 +126,10 @@ class Newsroom(RuleBasedStateMachine):
     def _write(self, name: str) -> None:
         title = {"dam": "The Dam", "wheat": "Wheat Prices"}[name]
         body = "\n\n".join(" ".join(p) for p in self.paragraphs[name] if p)
+        note = self.notes[name]
+        front = f"title: {title}\n" + (f"author_note: {note}\n" if note else "")
         (self.ws.articles_dir / f"{name}.md").write_text(
-            f"---\ntitle: {title}\n---\n\n{body}\n", encoding="utf-8"
+            f"---\n{front}---\n\n{body}\n", encoding="utf-8"
         )
 
     def _units(self, slug: str, lang: str):  # type: ignore[no-untyped-def]
@@ -156,6 +166,14 @@ class Newsroom(RuleBasedStateMachine):
             paras[i] += paras.pop(i + 1)
         self._write(name)
         ingest_files(self.ws, [self.ws.articles_dir / f"{name}.md"])
+
+    @rule(name=st.sampled_from(ARTICLES), note=st.sampled_from(NOTES))
+    def edit_note_about_the_author(self, name: str, note: str | None) -> None:
+        """The closing note is added, edited or removed: a unit after the body."""
+        self.notes[name] = note
+        self._write(name)
+        ingest_files(self.ws, [self.ws.articles_dir / f"{name}.md"])
+        REPORT["note edits"] = REPORT.get("note edits", 0) + 1
 
     # ---- translation runs ----------------------------------------------------------
     @rule()
@@ -316,6 +334,20 @@ class Newsroom(RuleBasedStateMachine):
         REPORT["publications"] = REPORT.get("publications", 0) + 1
 
     # ---- invariants ----------------------------------------------------------------
+    @invariant()
+    def the_note_is_the_last_unit(self) -> None:
+        """Where a translation is in step with its article, the note about the author is
+        its last unit exactly when the article has one."""
+        for name, slug in zip(ARTICLES, self._slugs(), strict=True):
+            for lang in LANGS:
+                if not translation_status(self.ws, slug, lang).in_sync:
+                    continue
+                live = self._units(slug, lang)
+                note = self.notes[name]
+                assert (live[-1].ctx == "note") == (note is not None), (slug, lang)
+                if note is not None:
+                    assert live[-1].english == note
+
     @invariant()
     def no_acknowledged_save_is_lost_or_misattached(self) -> None:
         for (slug, lang), texts in self.acks.items():

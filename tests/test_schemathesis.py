@@ -75,10 +75,14 @@ class Env:
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
+def env(tmp_path_factory: pytest.TempPathFactory, test_packages: dict[str, Path]) -> Env:
+    from azad.mt.packages import install_file
+
     root = tmp_path_factory.mktemp("schemathesis") / "ws"
     assert run(["init", str(root)]) == 0
     ws = Workspace(root.resolve())
+    for archive in test_packages.values():  # a healthy installation: /healthz answers 200
+        install_file(ws.models_dir, archive)
     make_queue(ws)
     add_users(ws)
     write_catalog(ws)

@@ -27,7 +27,39 @@ BAD_SETTINGS = {
     "missing site": ("[paths]\narticles = 'a'\n", "site: Field required"),
     "wrong type": (None, "ingest.max_bytes"),
     "unknown language": (None, "unknown language code 'de-DE'"),
+    # [publish] destinations (issue 26): each mistake one line naming azad.toml.
+    "unknown transport": (
+        "transport = 'ftp'",
+        "publish.destinations.0.transport: Input should be 'rsync' or 'sftp'",
+    ),
+    "port out of range": ("port = 70000", "publish.destinations.0.port"),
+    "no key file": ("key_file = ''", "publish.destinations.0.key_file"),
+    "misspelt option": ("bwlimit = 5", "publish.destinations.0.bwlimit: Extra inputs"),
+    "a host with a space": ("host = 'a b'", "publish.destinations.0.host"),
+    "same name twice": (
+        "twice",
+        "publish.destinations: Value error, destination names must differ",
+    ),
 }
+DESTINATION = {
+    "name": "'site'",
+    "transport": "'rsync'",
+    "host": "'www.example.org'",
+    "user": "'azad'",
+    "path": "'/var/www/editions'",
+    "key_file": "'keys/site'",
+}
+
+
+def _with_destination(good: str, change: str) -> str:
+    """``good`` with a [publish] destination, one of whose lines is ``change`` (or the
+    destination given twice)."""
+    lines = dict(DESTINATION)
+    if change != "twice":
+        key, value = change.split(" = ", 1)
+        lines[key] = value
+    table = "\n[[publish.destinations]]\n" + "".join(f"{k} = {v}\n" for k, v in lines.items())
+    return good + "\n[publish]\n" + table * (2 if change == "twice" else 1)
 
 
 @pytest.mark.parametrize("case", BAD_SETTINGS.values(), ids=BAD_SETTINGS.keys())
@@ -40,6 +72,8 @@ def test_bad_settings_file(case: tuple[str | None, str], tmp_path: Path, capsys)
             if "max_bytes" in reason
             else good.replace('code = "ps-AF"', 'code = "de-DE"')
         )
+    elif reason.startswith("publish."):
+        content = _with_destination(good, content)
     path = tmp_path / "azad.toml"
     path.write_text(content)
     with pytest.raises(InputError, match=reason) as info:
@@ -51,6 +85,13 @@ def test_bad_settings_file(case: tuple[str | None, str], tmp_path: Path, capsys)
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and reason in err
     assert snapshot(tmp_path) == before
+
+
+def test_a_destination_as_the_readme_sets_it(tmp_path: Path) -> None:
+    path = tmp_path / "azad.toml"
+    path.write_text(_with_destination((ROOT / "azad.toml").read_text(), "port = 2222"))
+    (dest,) = load_settings(path).publish.destinations
+    assert (dest.transport, dest.port, dest.key_file) == ("rsync", 2222, "keys/site")
 
 
 def test_init_refuses_an_existing_workspace(tmp_path: Path, capsys) -> None:

@@ -54,10 +54,13 @@ def test_translate_all_languages_with_the_test_model(cli, ws_with_models: Worksp
         path = ws_with_models.article_dir(slug) / f"{key}.po"
         msgfmt_check(path)
         catalog = load_po(path)
-        # The title first, then one entry per sentence segment, in reading order.
+        # The title first, then one entry per sentence segment, in reading order, then
+        # the note about the author.
+        assert article.meta.author_note
         assert [(e.msgctxt, e.msgid) for e in catalog] == [
             ("title", article.meta.title),
             *[(s.id, s.text) for s in segments],
+            ("note", article.meta.author_note),
         ]
         assert all("fuzzy" in e.flags and e.msgstr for e in catalog)
         units = Queue(ws_with_models).read(slug, key).live

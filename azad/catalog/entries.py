@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,13 @@ MEDIA_TYPES: Mapping[str, str] = {
 """Media types of the files in ``output/`` (the feeds have their own, :data:`FEED_TYPES`)."""
 
 OPDS_ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
+OPDS_NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
+OPENSEARCH = "opensearch.xml"
+OPENSEARCH_TYPE = "application/opensearchdescription+xml"
 FEED_TYPES: Mapping[str, str] = {OPDS: OPDS_ACQUISITION, ATOM: "application/atom+xml"}
+NAVIGATION_FEEDS = frozenset({"opds-catalog.xml", "opds-authors.xml"})
+"""The OPDS navigation feeds (:mod:`azad.catalog.opds`); every other ``opds-*.xml`` is an
+acquisition feed."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,8 @@ class CatalogEntry:
     html: str | None = None
     """The HTML reading edition, relative to ``output/``."""
     approved: dt.datetime | None = None
+    summary: str = ""
+    """The edition's first paragraph, in its language (feeds' summaries)."""
 
     @property
     def updated(self) -> dt.datetime:
@@ -130,6 +139,7 @@ def _entry(path: Path, key: str) -> CatalogEntry | None:
             test_model=bool(raw.get("test_model")),
             html=f"{key}/{html['file']}" if html else None,
             approved=dt.datetime.fromisoformat(approved) if approved else None,
+            summary=raw.get("summary") or "",
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -165,6 +175,13 @@ def public_file(ws: Workspace, request_path: str) -> Path | None:
 def media_type(path: Path) -> str:
     """The media type to serve ``path`` of ``output/`` with (``opds-2.xml`` is a page of
     ``opds.xml``)."""
+    if path.name == OPENSEARCH:
+        return OPENSEARCH_TYPE
+    if path.suffix == ".xml" and path.name.startswith("opds"):
+        first = (
+            path.name if path.name in NAVIGATION_FEEDS else re.sub(r"-\d+\.xml$", ".xml", path.name)
+        )
+        return OPDS_NAVIGATION if first in NAVIGATION_FEEDS else OPDS_ACQUISITION
     if path.suffix == ".xml" and path.parent.name != "drafts":
         first_page = f"{path.stem.split('-')[0]}.xml"
         if first_page in FEED_TYPES:

@@ -25,6 +25,9 @@ from azad.catalog.entries import (
     MEDIA_TYPES,
     OPDS,
     OPDS_ACQUISITION,
+    OPDS_NAVIGATION,
+    OPENSEARCH,
+    OPENSEARCH_TYPE,
     CatalogEntry,
 )
 from azad.settings import SiteProfile
@@ -61,12 +64,13 @@ def _feed_head(
     kind: str,
     page: int,
     pages: int,
+    title: str = "",
 ) -> ET.Element:
     """The head of page ``page`` of ``pages`` of the feed ``name``, with RFC 5005's paging
     links (first, last, previous, next)."""
     feed = ET.Element(_atom("feed"))
     _sub(feed, _atom("id"), _feed_id(site, feed_page(name, page)))
-    _sub(feed, _atom("title"), site.name)
+    _sub(feed, _atom("title"), title or site.name)
     _sub(feed, _atom("updated"), _iso(updated))
     author = _sub(feed, _atom("author"))
     _sub(author, _atom("name"), site.name)
@@ -99,10 +103,15 @@ def _entry_head(feed: ET.Element, e: CatalogEntry) -> ET.Element:
     _sub(entry, f"{{{DC_NS}}}language", e.lang)
     if e.article_date:
         _sub(entry, f"{{{DC_NS}}}issued", e.article_date)
-    summary = e.date
-    if e.original_title:
-        summary = f"{summary} — {e.original_title}" if summary else e.original_title
-    _sub(entry, _atom("summary"), summary, type="text")
+    if e.summary:
+        # The first paragraph, in the edition's language.
+        summary = _sub(entry, _atom("summary"), e.summary, type="text")
+        summary.set("{http://www.w3.org/XML/1998/namespace}lang", e.lang)
+    else:  # a manifest from before summaries
+        text = e.date
+        if e.original_title:
+            text = f"{text} — {e.original_title}" if text else e.original_title
+        _sub(entry, _atom("summary"), text, type="text")
     if e.html:
         _sub(entry, _atom("link"), rel="alternate", href=e.html, type="text/html")
     if e.original_url:
@@ -116,15 +125,26 @@ def _paged(entries: Sequence[CatalogEntry]) -> list[Sequence[CatalogEntry]]:
 
 
 def render_opds(
-    entries: Sequence[CatalogEntry], site: SiteProfile, updated: dt.datetime
+    entries: Sequence[CatalogEntry],
+    site: SiteProfile,
+    updated: dt.datetime,
+    *,
+    name: str = OPDS,
+    title: str = "",
+    up: str | None = None,
 ) -> list[bytes]:
-    """An OPDS 1.2 acquisition feed, page by page: every edition with its EPUB and PDF as
-    open-access acquisition links, its reading edition and its thumbnail."""
+    """An OPDS 1.2 acquisition feed ``name``, page by page: every edition with its EPUB and
+    PDF as open-access acquisition links, its reading edition, its cover and thumbnail;
+    ``up``: the navigation feed above it (the catalog root, also its ``start``)."""
     pages = _paged(entries)
     out = []
     for n, chunk in enumerate(pages, 1):
-        feed = _feed_head(site, OPDS, updated, OPDS_ACQUISITION, n, len(pages))
-        _sub(feed, _atom("link"), rel="start", href=OPDS, type=OPDS_ACQUISITION)
+        feed = _feed_head(site, name, updated, OPDS_ACQUISITION, n, len(pages), title)
+        start_kind = OPDS_NAVIGATION if up else OPDS_ACQUISITION
+        _sub(feed, _atom("link"), rel="start", href=up or OPDS, type=start_kind)
+        if up:
+            _sub(feed, _atom("link"), rel="up", href=up, type=OPDS_NAVIGATION)
+            _sub(feed, _atom("link"), rel="search", href=OPENSEARCH, type=OPENSEARCH_TYPE)
         for e in chunk:
             entry = _entry_head(feed, e)
             acquire = "http://opds-spec.org/acquisition/open-access"

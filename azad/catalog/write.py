@@ -15,12 +15,12 @@ from azad.catalog.entries import (
     FONTS_DIR,
     INDEX,
     LOCK,
-    OPDS,
     PAGE_SIZE,
     CatalogEntry,
     load_entries,
 )
-from azad.catalog.feeds import feed_page, render_atom, render_opds
+from azad.catalog.feeds import feed_page, render_atom
+from azad.catalog.opds import render_catalog
 from azad.catalog.pages import CATALOG_CHARS, catalog_font, language_page, page_count, render_index
 from azad.fsutil import atomic_write_bytes
 from azad.render.fonts import subset_font
@@ -44,10 +44,11 @@ def catalog_files(ws: Workspace, entries: list[CatalogEntry]) -> dict[Path, byte
         for page in range(2, page_count(count, PAGE_SIZE) + 1):
             html = render_index(entries, site, languages, styles, only=key, page=page)
             files[out / language_page(key, page)] = html.encode()
-    for name, pages in ((OPDS, render_opds(entries, site, updated)),
-                        (ATOM, render_atom(entries, site, updated))):  # fmt: skip
-        for n, data in enumerate(pages, 1):
-            files[out / feed_page(name, n)] = data
+    for n, data in enumerate(render_atom(entries, site, updated), 1):
+        files[out / feed_page(ATOM, n)] = data
+    # OPDS: a navigation feed (opds.xml) over paged acquisition feeds, and the search.
+    for name, data in render_catalog(entries, site, languages, styles.labels, updated).items():
+        files[out / name] = data
     for font in styles.fonts:
         if font.role == "display":
             data = subset_font(font.path, CATALOG_CHARS, "woff2")

@@ -102,8 +102,8 @@ def articles(
         rows.append(
             [
                 stored.slug,
-                shown(meta.title),
-                shown(meta.author or ""),
+                meta.title,
+                meta.author or "",
                 str(meta.date or ""),
                 str(stored.revision),
                 str(sum(1 for _ in stored.article.segments())),

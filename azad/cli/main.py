@@ -12,8 +12,9 @@ from typing import Annotated
 
 import typer
 
-from azad.cli import articles
+from azad.cli import articles, backup, doctor
 from azad.cli.context import State, err_console
+from azad.cli.deploy import deploy_app
 from azad.cli.flows import flows_app
 from azad.cli.flows import run as run_flow
 from azad.cli.models import models_app
@@ -34,6 +35,7 @@ app.add_typer(flows_app, name="flows")
 app.add_typer(users_app, name="users")
 app.add_typer(review_app, name="review")
 app.add_typer(report_app, name="report")
+app.add_typer(deploy_app, name="deploy")
 for command in (
     articles.init,
     articles.ingest,
@@ -43,6 +45,9 @@ for command in (
 ):
     app.command()(command)
 app.command()(publish)
+app.command()(backup.backup)
+app.command()(backup.restore)
+app.command()(doctor.doctor)
 app.command("run")(run_flow)
 
 EXIT_USER_ERROR = 2
@@ -73,15 +78,17 @@ def run(argv: list[str] | None = None) -> int:
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         except AzadError as exc:
-            for line in str(exc).splitlines():
-                # A file name or quoted text may hold control characters: shown, not obeyed.
+            for line in exc.lines():
+                # A file name, a user name or quoted text may hold control characters (a
+                # trailing newline): shown escaped on its line, never obeyed or split.
                 err_console.print(f"azad: error: {visible(line)}", markup=False, soft_wrap=True)
             return EXIT_USER_ERROR
         except (OSError, sqlite3.OperationalError) as exc:
-            if not disk_full(exc):
+            if not disk_full(exc, _workspace_root()):
                 raise
             # Every write is atomic: what was written before stands, the rest was not.
-            line = f"azad: error: {disk_full_message(exc)}; free some space and run it again"
+            message = visible(disk_full_message(exc))
+            line = f"azad: error: {message}; free some space and run it again"
             err_console.print(line, markup=False, soft_wrap=True)
             return EXIT_USER_ERROR
         else:
@@ -95,6 +102,15 @@ def run(argv: list[str] | None = None) -> int:
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     return code
+
+
+def _workspace_root() -> Path | None:
+    """The command's workspace, where one was found: SQLite reports a full disk under it
+    as a "disk I/O error" (its write-ahead log's shared memory cannot grow)."""
+    try:
+        return State.workspace().root
+    except AzadError:
+        return None
 
 
 def main() -> None:

@@ -296,6 +296,13 @@ def approve(
         ),
     ] = None,
     comment: Annotated[str, typer.Option()] = "",
+    ignore_open_questions: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-open-questions",
+            help="Approve although comment threads under its segments are still open.",
+        ),
+    ] = False,
 ) -> None:
     """Approve exactly the content you reviewed (editors only)."""
     from azad.db.users import require_user
@@ -321,7 +328,9 @@ def approve(
             raise typer.Exit(1)
         rev = current.rev
     try:
-        st = actions.approve(ws, slug_, key, user, rev, comment)
+        st = actions.approve(
+            ws, slug_, key, user, rev, comment, ignore_open_questions=ignore_open_questions
+        )
     except StaleApproval as exc:
         raise AzadError(_stale_message(ws, exc)) from None
     console.print(f"{st.slug} ({st.lang_key}): {st.status} (revision {st.rev})", markup=False)

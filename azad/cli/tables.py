@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from azad.cli.context import err_console
+from azad.text import visible
 
 Kind = Literal["whole", "wrap", "short"]
 WRAP_MIN = 12
@@ -52,8 +53,16 @@ def _needed(columns: Sequence[Column], cells: Sequence[Sequence[str]]) -> int:
     return width
 
 
+def _visible_lines(cell: str) -> str:
+    """A cell as the terminal shows it: each line's control and bidi characters as escapes
+    (an article's title cannot move the cursor), the lines of a many-line cell kept."""
+    return "\n".join(visible(line) for line in cell.split("\n"))
+
+
 def print_table(console: Console, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> None:
-    """Print ``rows`` under ``columns`` so that it fits ``console.width``."""
+    """Print ``rows`` (plain text, never Rich markup) under ``columns`` so that it fits
+    ``console.width``."""
+    rows = [[_visible_lines(cell) for cell in row] for row in rows]
     shown = list(range(len(columns)))
 
     def cells_of(indexes: Sequence[int]) -> list[list[str]]:

@@ -16,12 +16,14 @@ of any earlier version (0: the first schema, which had no version) up to
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from azad.errors import AzadError
+from azad.errors import AzadError, disk_full
 from azad.workspace import Workspace
 
 SCHEMA_V1 = """
@@ -173,12 +175,35 @@ MIGRATION_V6 = """
 ALTER TABLE snapshots RENAME TO shown_content;
 """
 
-# Version 7 (issue 25, working together): people have an e-mail address and display
+# Version 7: threads (issue 24): a comment may answer another (``parent``: the thread's
+# first comment), a thread is resolved or open, and a comment may be edited or deleted
+# by its author; every edit, deletion, resolution and reopening is a row of
+# ``comment_events`` (an edit keeps the text before it, a deletion the deleted text).
+MIGRATION_V7 = """
+ALTER TABLE segment_comments ADD COLUMN parent INTEGER REFERENCES segment_comments(id);
+ALTER TABLE segment_comments ADD COLUMN edited_at TEXT;
+ALTER TABLE segment_comments ADD COLUMN deleted_at TEXT;
+ALTER TABLE segment_comments ADD COLUMN resolved_at TEXT;
+ALTER TABLE segment_comments ADD COLUMN resolved_by TEXT;
+CREATE TABLE IF NOT EXISTS comment_events (
+    id INTEGER PRIMARY KEY,
+    comment_id INTEGER NOT NULL REFERENCES segment_comments(id),
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    old_text TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS comment_events_comment ON comment_events(comment_id);
+"""
+
+# Version 8 (issue 25, working together): people have an e-mail address and display
 # names, one per script (``Latn``; ``Arab`` for the Dari and Pashto editions); every change
 # of the glossary is in its history (who, when, the entry before and after); notifications
 # live in an in-app inbox and an e-mail outbox (retried with backoff by a background
 # sender), each person choosing per event and channel which they get.
-MIGRATION_V7 = """
+MIGRATION_V8 = """
 ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
 CREATE TABLE IF NOT EXISTS display_names (
     name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
@@ -238,6 +263,7 @@ MIGRATIONS: tuple[str, ...] = (
     MIGRATION_V5,
     MIGRATION_V6,
     MIGRATION_V7,
+    MIGRATION_V8,
 )
 """``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -271,6 +297,9 @@ def _init(path: Path) -> None:
             finally:
                 conn.close()
         except sqlite3.DatabaseError as exc:
+            if disk_full(exc, path.parent):
+                # Not a damaged database: a full disk (the write-ahead log cannot grow).
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from None
             raise AzadError(f"{path}: not a usable review database ({exc})") from None
         _ready.add(path)
 

@@ -62,6 +62,8 @@ class RenderedEdition:
     rev: str
     reading: ReadingEdition | None = None
     """The HTML reading edition (not for drafts)."""
+    thumbnail: bytes | None = None
+    """The PDF's first page as PNG: the catalog's thumbnail and the EPUB's cover."""
 
 
 def render_edition(
@@ -80,9 +82,13 @@ def render_edition(
         # The editions' modification date: the approval, so republishing is reproducible.
         edition = dataclasses.replace(edition, modified=snap.record.approved.at)
     pdf = render_pdf(edition, styles)
-    epub = render_epub(edition, styles, identifier=edition_id(snap.slug, language.code))
+    # The catalog's thumbnail of the PDF's first page is the EPUB's cover too.
+    thumbnail = thumbnail_png(pdf)
+    epub = render_epub(
+        edition, styles, identifier=edition_id(snap.slug, language.code), cover=thumbnail
+    )
     reading = None if draft else render_reading(edition, styles, snap.slug)
-    return RenderedEdition(edition, pdf, epub, snap.rev, reading)
+    return RenderedEdition(edition, pdf, epub, snap.rev, reading, thumbnail)
 
 
 def thumbnail_png(pdf: bytes, dpi: int = THUMBNAIL_DPI) -> bytes:
@@ -128,10 +134,20 @@ def manifest_json(snap: Snapshot, rendered: RenderedEdition, files: EditionFiles
         "epub": {"file": files.epub.name, "bytes": len(rendered.epub)},
         "approved": edition.modified.isoformat() if edition.modified else None,
         "thumbnail": files.thumbnail.name if files.thumbnail else None,
+        "summary": first_paragraph(edition),
     }
     if files.html is not None and rendered.reading is not None:
         entry["html"] = {"file": files.html.name, "bytes": len(rendered.reading.html)}
     return (json.dumps(entry, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def first_paragraph(edition: Edition) -> str:
+    """The edition's first paragraph as plain text, in its language (the feeds' summary of
+    the edition); "" without one."""
+    for block in edition.blocks:
+        if block.kind == "paragraph" and block.texts:
+            return _plain(" ".join(t.text for t in block.texts))
+    return ""
 
 
 def _plain(text: str) -> str:

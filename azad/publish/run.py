@@ -91,7 +91,7 @@ def _publish_files(
     outputs = {
         files.pdf: rendered.pdf,
         files.epub: rendered.epub,
-        files.thumbnail: thumbnail_png(rendered.pdf),
+        files.thumbnail: rendered.thumbnail or thumbnail_png(rendered.pdf),
     }
     if files.html is not None and rendered.reading is not None:
         outputs[files.html] = rendered.reading.html

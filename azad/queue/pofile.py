@@ -229,6 +229,14 @@ def _comment_lines(text: str) -> str:
     return "\n".join(line + " " if line.endswith("\\") else line for line in lines)
 
 
+def has_live_context(data: bytes, ctx: str) -> bool:
+    """Whether the PO text ``data`` has a live (not obsolete) entry with ``msgctxt`` ``ctx``
+    (a plain identifier): a look at the bytes, for the cheap "anything to do?" question,
+    without parsing the file."""
+    needle = re.escape(f'msgctxt "{ctx}"'.encode())
+    return re.search(rb"^" + needle + rb"\r?$", data, re.MULTILINE) is not None
+
+
 def new_file(lang_code: str, title: str, metadata: dict[str, str]) -> TranslationFile:
     """An empty translation file with the queue's header."""
     meta = {

@@ -34,6 +34,7 @@ from azad.queue.units import TranslationFile
 from azad.workspace import Workspace
 
 LOCK_TIMEOUT_S = 30
+GATE_FILE = ".queue-gate.lock"
 
 
 class NotFound(AzadError):
@@ -148,12 +149,30 @@ class Queue:
         names = slugs if slugs is not None else ArticleStore(self.ws).slugs()
         return [(s, k) for s in names for k in self.ws.settings.languages if self.has(s, k)]
 
+    @property
+    def gate_path(self) -> Path:
+        return self.ws.translations_dir / GATE_FILE
+
     @contextlib.contextmanager
-    def locked(self, slug: str, lang_key: str) -> Iterator[None]:
-        """Hold the translation's lock: the PO file and its record change together."""
+    def locked(self, slug: str, lang_key: str, *, gate: bool = True) -> Iterator[None]:
+        """Hold the translation's lock: the PO file and its record change together.
+        ``gate=False`` only for the holder of :meth:`held_still`."""
         path = self.po_path(slug, lang_key)
         path.parent.mkdir(parents=True, exist_ok=True)
+        if gate:
+            # Through the gate first (taken and let go at once): a backup holds it while
+            # it takes every translation's lock, which a stream of saves would starve.
+            with FileLock(str(self.gate_path), timeout=LOCK_TIMEOUT_S):
+                pass
         with FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT_S):
+            yield
+
+    @contextlib.contextmanager
+    def held_still(self) -> Iterator[None]:
+        """Hold the gate: no new holder of a translation's lock until this ends (the
+        caller then takes every lock it needs, waiting only for the current holders)."""
+        self.ws.translations_dir.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.gate_path), timeout=LOCK_TIMEOUT_S):
             yield
 
     # ---- reading ---------------------------------------------------------------------

@@ -30,6 +30,14 @@ PANDOC_MAX_HEAP = "1g"
 gets "Heap exhausted" instead of the machine's memory."""
 Json = Any
 
+TOO_DEEP = (
+    "nested too deeply (elements, quotes, lists or tables inside each other hundreds of "
+    "levels deep; no article needs that)"
+)
+"""A document nested ~1,000 levels deep (4 KB of ``> `` or ``<div>``) gives pandoc an AST
+deeper than Python's recursion limit: ``json.loads`` and the walk below raise
+``RecursionError``, which is a bad input, not a crash."""
+
 
 def read_markdown(source: Source, options: ReadOptions) -> Article:
     check_yaml_blocks(source.text(), source.name)
@@ -83,6 +91,13 @@ def _read(source: Source, fmt: str, *, text: bool) -> Article:
     if text and not data.strip():
         raise InputError(source.name, "file is empty")
     ast = run_pandoc_to_json(data, fmt, source.name)
+    try:
+        return _article(ast, source, fmt)
+    except RecursionError:
+        raise InputError(source.name, TOO_DEEP) from None
+
+
+def _article(ast: Json, source: Source, fmt: str) -> Article:
     meta = ast.get("meta", {})
     blocks = list(_walk_blocks(ast.get("blocks", []), meta))
     title = _meta_text(meta, "title")
@@ -143,7 +158,10 @@ def run_pandoc_to_json(data: bytes, fmt: str, name: str) -> Json:
         if len(message) > 300:
             message = message[:299] + "…"
         raise InputError(name, f"cannot be read as {fmt}: {message}")
-    return json.loads(proc.stdout)
+    try:
+        return json.loads(proc.stdout)
+    except RecursionError:
+        raise InputError(name, TOO_DEEP) from None
 
 
 def _walk_blocks(blocks: list[Json], meta: Json) -> Any:

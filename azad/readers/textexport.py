@@ -61,7 +61,11 @@ def parse_text(text: str, source: Source, options: ReadOptions, *, source_format
     author, date, pos = _author_and_date(lines, pos, source.name)
     title, pos = _title(lines, pos, source.name)
     chunks = _chunks(lines[pos:], matcher)
-    body, closing_author, author_note = _split_closing(chunks)
+    body, closing, author_note = _split_closing(chunks)
+    closing_author = None
+    if closing is not None:
+        m = _CLOSING_RE.match(closing)
+        closing_author = m.group("author").strip() if m else None
     meta = Metadata(
         title=title,
         author=_without_by(author or closing_author),
@@ -71,6 +75,7 @@ def parse_text(text: str, source: Source, options: ReadOptions, *, source_format
         source_sha256=source.sha256,
         source_format=source_format,
         author_note=author_note,
+        closing=closing,
     )
     return assemble(meta, _blocks(body))
 
@@ -243,7 +248,7 @@ def _split_closing(chunks: list[str]) -> tuple[list[str], str | None, str | None
         m = _CLOSING_RE.match(chunks[i])
         if m:
             note = normalize_space(" ".join(chunks[i + 1 :])) or None
-            return chunks[:i], m.group("author").strip(), note
+            return chunks[:i], normalize_space(chunks[i]), note
     return chunks, None, None
 
 

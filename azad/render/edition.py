@@ -22,7 +22,7 @@ from markupsafe import Markup
 from azad.calendar import edition_date
 from azad.lang.common import Scan, apply_text_edits, check_lang, isolate
 from azad.lang.digits import digit_edits, punctuation_edits
-from azad.model import SUBTITLE_ID, TITLE_ID, Article, Block, Segment
+from azad.model import NOTE_ID, SUBTITLE_ID, TITLE_ID, Article, Block, Segment
 from azad.render.bidi import isolate_runs
 from azad.render.styles import Styles
 from azad.settings import Language, SiteProfile
@@ -87,6 +87,12 @@ class Edition:
     modified: dt.datetime | None = None
     """When the content was approved: the editions' modification date, so that the same
     approved content always gives the same bytes (None: a draft, rendered now)."""
+    closing: str | None = None
+    """The closing line after the body, as the site prints it (``Author, Month D, YYYY``):
+    the author's name as this edition prints it and the date in its language and calendar;
+    None where the original has none."""
+    note: Text | None = None
+    """The translated note about the author, after the closing line."""
 
 
 def build_edition(
@@ -113,7 +119,7 @@ def build_edition(
         if translated:
             # Numbers in Eastern Arabic-Indic digits even where a translator typed ASCII
             # ones (see localize_numbers).
-            return Text(isolate_runs(localize_numbers(translated)))
+            return Text(isolate_runs(localize_numbers(translated), styles.abbreviations))
         # English as a whole is one left-to-right run: isolating its words one by one
         # would let the bidi algorithm reorder them around its punctuation.
         return Text(isolate(english), lang="en")
@@ -123,7 +129,11 @@ def build_edition(
     if meta.author:
         known = (authors or {}).get(meta.author, {}).get(lang_key)
         plain_author = known or meta.author
-        author = Text(isolate_runs(known)) if known else Text(isolate(meta.author), "en")
+        author = (
+            Text(isolate_runs(known, styles.abbreviations))
+            if known
+            else Text(isolate(meta.author), "en")
+        )
 
     stamps: list[Text] = []
     if draft:
@@ -133,6 +143,7 @@ def build_edition(
         stamps.append(Text(labels["test_model_latin"], lang="en"))
 
     title = tr(TITLE_ID, meta.title)
+    date = edition_date(meta.date, lang) if meta.date else None
     return Edition(
         lang=lang,
         site=site,
@@ -140,7 +151,7 @@ def build_edition(
         title=title,
         subtitle=tr(SUBTITLE_ID, meta.subtitle) if meta.subtitle else None,
         author=author,
-        date=edition_date(meta.date, lang) if meta.date else None,
+        date=date,
         credit_line=credit_line(credit, labels),
         blocks=tuple(_block(b, tr) for b in article.blocks),
         original_title=meta.title,
@@ -150,7 +161,25 @@ def build_edition(
         plain_title=_plain(title.text),
         plain_author=plain_author,
         article_date=meta.date,
+        closing=closing_line(author, date, labels) if meta.has_closing_line else None,
+        note=tr(NOTE_ID, meta.author_note) if meta.author_note else None,
     )
+
+
+CLOSING_TEMPLATE = "{author}، {date}"
+"""The closing line where the styles' labels.toml has no ``closing`` of its own."""
+
+
+def closing_line(author: Text | None, date: str | None, labels: Mapping[str, str]) -> str | None:
+    """«نام نویسنده، ۲۴ حوت ۱۴۰۳ (۱۴ مارچ ۲۰۲۵)»: the site's ``Author, Month D, YYYY`` with
+    the name as the edition prints it (isolated) and the edition's date; None with neither."""
+    if author is None and date is None:
+        return None
+    name = author.text if author is not None else ""
+    if author is None or date is None:
+        return name or date
+    template = labels.get("closing", CLOSING_TEMPLATE)
+    return template.replace("{author}", name).replace("{date}", date)
 
 
 _FOREIGN_DIGIT = re.compile("[0-9\u0660-\u0669]")
@@ -212,12 +241,13 @@ def _plain(text: str) -> str:
     return "".join(c for c in text if c not in "\u2066\u2067\u2068\u2069")
 
 
-def render_parts(edition: Edition, styles: Styles) -> tuple[str, str]:
+def render_parts(edition: Edition, styles: Styles, *, book: bool = False) -> tuple[str, str]:
     """The masthead's and the article's HTML fragments (well-formed XHTML, so pandoc's
-    EPUB template can take the masthead as it is)."""
+    EPUB template can take the masthead as it is).  ``book``: the article as the EPUB's
+    chapter, without the title, byline, date and credit that its title page shows."""
     env = styles.templates
     masthead = env.get_template("masthead.html.j2").render(e=edition)
-    article = env.get_template("article.html.j2").render(e=edition)
+    article = env.get_template("article.html.j2").render(e=edition, book=book)
     return masthead, article
 
 

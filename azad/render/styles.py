@@ -9,6 +9,8 @@ wording of the editions.
     catalog.css          the readers' catalog page
     reading.css          the HTML reading edition's screen rules
     labels.toml          per language code: credit lines, stamps, navigation titles …
+    abbreviations.txt    abbreviations whose period stays in their Latin run (optional:
+                         the project's table where a styles folder has none)
     templates/*.html.j2  the edition's HTML (Jinja2)
     templates/edition.epub3   pandoc's EPUB 3 template with dir="rtl"
 
@@ -22,7 +24,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Literal
 
@@ -31,7 +33,13 @@ from fontTools.ttLib import TTFont, TTLibError
 
 from azad.errors import InputError
 from azad.lang.common import isolate
-from azad.render.bidi import isolate_markup, isolate_runs
+from azad.render.bidi import (
+    ABBREVIATIONS_FILE,
+    isolate_markup,
+    isolate_runs,
+    project_abbreviations,
+    read_abbreviations,
+)
 from azad.render.xmlsafe import finalize
 from azad.settings import EditionSettings
 
@@ -97,6 +105,8 @@ class Styles:
     """Language code (``fa-AF``) → label name → text."""
     templates: jinja2.Environment = field(compare=False)
     epub_template: Path
+    abbreviations: frozenset[str] = frozenset()
+    """Abbreviations whose period belongs to their Latin run (:mod:`azad.render.bidi`)."""
 
     def font_face_css(self, url: Callable[[FontFile], str]) -> str:
         """@font-face rules for every font, ``url(font)`` giving its address (a file URL
@@ -168,7 +178,14 @@ def _load(
         # No character XML cannot carry reaches an HTML, XHTML or EPUB file.
         finalize=finalize,
     )
-    env.filters["bidi"] = isolate_runs  # Latin runs and numbers inside RTL text
+    table = folder / ABBREVIATIONS_FILE
+    abbreviations = (
+        read_abbreviations(_read(table).splitlines())
+        if table.is_file()
+        else project_abbreviations()
+    )
+    # Latin runs and numbers inside RTL text
+    env.filters["bidi"] = partial(isolate_runs, abbreviations=abbreviations)
     env.filters["ltr"] = isolate  # a wholly left-to-right text (the English title)
     # Isolates as elements too (<span dir>): browsers and e-readers honour those.
     env.filters["isolates"] = isolate_markup
@@ -182,6 +199,7 @@ def _load(
         labels=labels,
         templates=env,
         epub_template=epub_template,
+        abbreviations=abbreviations,
     )
 
 

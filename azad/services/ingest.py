@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
-from azad.errors import AzadError, InputError
+from azad.errors import AzadError, AzadErrors, InputError
 from azad.fsutil import atomic_write_bytes
 from azad.model import Article
 from azad.queue.articles import ArticleStore, IngestOutcome
@@ -18,12 +19,12 @@ from azad.readers import READERS, ReadOptions, Source, read_source, reader_for
 from azad.workspace import Workspace
 
 
-class InputErrors(AzadError):
+class InputErrors(AzadErrors):
     """Several files could not be used; one line per file."""
 
     def __init__(self, errors: list[InputError]) -> None:
         self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+        super().__init__([str(e) for e in errors])
 
 
 def load_source(path: Path, *, max_bytes: int) -> Source:
@@ -44,8 +45,33 @@ def load_source(path: Path, *, max_bytes: int) -> Source:
         raise InputError(path, f"cannot read: {exc.strerror}") from None
 
 
+def check_not_linked_out(path: Path, workspace: Workspace) -> None:
+    """Refuse a file in ``articles/`` that is a symbolic link to a file outside the
+    workspace: whatever sits in ``articles/`` is drafted and may be published, and a link
+    would carry any file the service can read (``/etc/…``, another site's drafts) into
+    the editions. ``articles/`` itself may be a link (to a shared folder, say): files
+    inside its target are its own. A file the user names outside ``articles/`` is theirs
+    to give."""
+    folder = workspace.articles_dir
+    absolute = Path(os.path.abspath(path))
+    inside = absolute.parent == Path(os.path.abspath(folder))
+    if not inside and path.parent.exists():
+        inside = path.parent.resolve() == folder.resolve()
+    if not inside or not path.is_symlink():
+        return
+    target = path.resolve()
+    if target.is_relative_to(workspace.root.resolve()) or target.is_relative_to(folder.resolve()):
+        return
+    raise InputError(
+        path,
+        "a symbolic link to a file outside the workspace (refused: copy the file into "
+        f"{folder.name}/ instead)",
+    )
+
+
 def read_article(path: Path, workspace: Workspace, *, allow_non_english: bool = False) -> Article:
     """Read one file into an Article with the workspace's site profile and limits."""
+    check_not_linked_out(path, workspace)
     settings = workspace.settings
     source = load_source(path, max_bytes=settings.ingest.max_bytes)
     options = ReadOptions(site=settings.site, allow_non_english=allow_non_english)

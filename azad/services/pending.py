@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from azad.model import NOTE_ID
 from azad.queue.articles import ArticleStore
+from azad.queue.pofile import has_live_context
 from azad.queue.store import Queue
 from azad.services.ingest import pending_files
 from azad.workspace import Workspace
@@ -22,7 +24,8 @@ class PendingWork:
     files: list[Path]
     """English files new or changed since they were last ingested."""
     stale: list[tuple[str, str]]
-    """(slug, language) whose PO file is missing or older than the stored article."""
+    """(slug, language) whose PO file is missing, older than the stored article, or lacks
+    the unit of the article's note about the author (a file from before notes were units)."""
 
     @property
     def empty(self) -> bool:
@@ -31,21 +34,35 @@ class PendingWork:
 
 def stale_translations(ws: Workspace) -> list[tuple[str, str]]:
     """Article × language pairs the translate flow would write: no PO file yet, or one
-    last written before the article's current revision was stored. File times only:
-    a translator's save makes a PO file newer, never stale."""
+    last written before the article's current revision was stored, or one without the
+    unit of the article's note about the author. File times, and the bytes only of
+    articles with a note: a translator's save makes a PO file newer, never stale."""
     stale = []
     queue = Queue(ws)
     for slug in ArticleStore(ws).slugs():
-        source_time = queue.source_path(slug).stat().st_mtime_ns
+        source = queue.source_path(slug)
+        source_time = source.stat().st_mtime_ns
+        has_note: bool | None = None  # read on first need
         for key in ws.settings.languages:
             po = queue.po_path(slug, key)
             try:
                 if po.stat().st_mtime_ns >= source_time:
-                    continue
+                    if has_note is None:
+                        has_note = _has_note(source)
+                    if not has_note or has_live_context(po.read_bytes(), NOTE_ID):
+                        continue
             except FileNotFoundError:
                 pass
             stale.append((slug, key))
     return stale
+
+
+def _has_note(source: Path) -> bool:
+    """Whether the stored article (``source.json``, written by ``Article.to_json``) has a
+    note about the author; without parsing the JSON, which a run that finds nothing to do
+    would pay for every article."""
+    data = source.read_bytes()
+    return b'"author_note": ' in data and b'"author_note": null' not in data
 
 
 def translation_work(ws: Workspace, paths: list[Path] | None) -> PendingWork:

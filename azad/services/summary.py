@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from azad.publish import PublishOutcome
+    from azad.publish.sync import SyncOutcome
     from azad.workspace import Workspace
 
 
@@ -44,8 +45,11 @@ def translation_summary(outcomes: list[TaskOutcome]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def publish_summary(ws: Workspace, outcomes: Sequence[PublishOutcome]) -> str:
-    """A Markdown list of a publish run with links to the files."""
+def publish_summary(
+    ws: Workspace, outcomes: Sequence[PublishOutcome], synced: Sequence[SyncOutcome] = ()
+) -> str:
+    """A Markdown list of a publish run with links to the files, and what each
+    destination received."""
     lines = ["# Editions", ""]
     if not outcomes:
         lines.append("Nothing to publish: no approved translation waits for publication.")
@@ -60,4 +64,7 @@ def publish_summary(ws: Workspace, outcomes: Sequence[PublishOutcome]) -> str:
         f"Catalog: [{ws.output_dir / 'index.html'}]"
         f"({(ws.output_dir / 'index.html').resolve().as_uri()})",
     ]
+    if synced:
+        lines += ["", "## Destinations", ""]
+        lines += [f"- {s.line()}" for s in synced]
     return "\n".join(lines) + "\n"

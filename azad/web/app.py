@@ -1,7 +1,8 @@
 """The review app: its route table, and :func:`create_app`.
 
 Every route but the login page, the static files, the readers' editions (``/editions/``,
-public and read-only) and the OpenAPI document (``/openapi.json``, :mod:`.openapi`) needs
+public and read-only), the OpenAPI document (``/openapi.json``, :mod:`.openapi`) and the
+health answer (``/healthz``) needs
 a session; views check the language and role of the user
 (:func:`azad.web.common.target`, :mod:`azad.review.actions`).
 ``tests/test_security_matrix.py`` holds the expected answer of every route to every role:
@@ -25,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from azad.errors import AzadError
+from azad.health.components import healthz as health_words
 from azad.publish.submit import PublishFlow, use_flow
 from azad.queue.store import flush_caches
 from azad.review import mailer
@@ -36,12 +38,14 @@ from azad.web import (
     views_editor,
     views_glossary,
     views_people,
+    views_live,
     views_queue,
     views_reports,
     views_talk,
 )
 from azad.web.common import handle_disk_full, handle_error
 from azad.web.limits import BodyLimit
+from azad.web.live import Hub
 from azad.web.openapi import openapi_schema
 from azad.web.security import SecurityHeaders
 from azad.workspace import Workspace
@@ -53,6 +57,15 @@ T = "/t/{slug}/{lang}"
 def openapi_json(request: Request) -> Response:
     """The app's OpenAPI document, built from the route table (public: no workspace data)."""
     return JSONResponse(openapi_schema(request.app.routes))
+
+
+async def healthz(request: Request) -> Response:
+    """Public health answer for monitors and load balancers: 200 when every component is
+    ok, else 503; one ok/failing word per component and nothing else (no versions, paths
+    or names: ``azad doctor`` tells the operator the details)."""
+    words = await run_in_threadpool(health_words, request.app.state.workspace)
+    status = 200 if all(w == "ok" for w in words.values()) else 503
+    return JSONResponse(words, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 def favicon(request: Request) -> Response:
@@ -82,14 +95,22 @@ ROUTES = [
     Route("/api" + T + "/segments/{ctx}", views_api.get_segment, methods=["GET"]),
     Route("/api" + T + "/segments/{ctx}", views_api.save_segment, methods=["POST"]),
     Route("/api" + T + "/segments/{ctx}/comments", views_talk.comment, methods=["POST"]),
+    Route(
+        "/api" + T + "/segments/{ctx}/comments/{cid}", views_talk.thread_action, methods=["POST"]
+    ),
+    Route("/api" + T + "/segments/{ctx}/check", views_live.check_text, methods=["POST"]),
+    Route("/api" + T + "/events", views_live.translation_events, methods=["GET"]),
+    Route("/api/events", views_live.queue_events, methods=["GET"]),
     Route("/api" + T + "/segments/{ctx}/dismiss", views_talk.dismiss_check, methods=["POST"]),
     Route("/api" + T + "/segments/{ctx}/restore", views_talk.restore_check, methods=["POST"]),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
     # Public: the readers' catalog and editions (output/), no session looked at.
     Route("/editions", views_editions.editions_root, methods=["GET"]),
+    Route("/editions/search", views_editions.search, methods=["GET"]),
     Route("/editions/{path:path}", views_editions.edition_file, methods=["GET"]),
     Route("/openapi.json", openapi_json, methods=["GET"]),
     Route("/favicon.ico", favicon, methods=["GET"]),
+    Route("/healthz", healthz, methods=["GET"]),
     Route("/reports/post-edits", views_reports.post_edits, methods=["GET"]),
     Route("/glossary/{lang}", views_glossary.page, methods=["GET"]),
     Route("/glossary/{lang}/export.{fmt}", views_glossary.export, methods=["GET"]),
@@ -110,6 +131,7 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     # The e-mail outbox is sent by a background thread (none without [notify] server).
     mailer.start(app.state.workspace)
     yield
+    app.state.live.close()  # (live.Server ends the streams earlier, before draining)
     await run_in_threadpool(mailer.stop, app.state.workspace)
     # uvicorn ends by raising again the signal that stopped it (SIGTERM from a service
     # manager), so atexit handlers never run: the parses' disk copies are written here,
@@ -139,6 +161,7 @@ def create_app(ws: Workspace, publish_flow: PublishFlow | None = None) -> Starle
         },
     )
     app.state.workspace = ws
+    app.state.live = Hub(ws)
     if publish_flow is not None:
         use_flow(ws, publish_flow)
     return app

@@ -143,6 +143,9 @@ DISK_FULL = (
     "the server's disk is full: nothing was saved (your text stays here); "
     "save again once space has been freed"
 )
+DISK_FULL_PAGE = (
+    "the server's disk is full: nothing was changed; try again once space has been freed"
+)
 
 
 def handle_disk_full(request: Request, exc: Exception) -> Response:
@@ -152,11 +155,11 @@ def handle_disk_full(request: Request, exc: Exception) -> Response:
         raise exc
     if is_api(request):
         return JSONResponse({"error": DISK_FULL}, status_code=507)
-    try:
-        frame = chrome(request)
-    except (sqlite3.Error, OSError):  # the session itself cannot be read: a bare frame
-        frame = Chrome(site_name=workspace(request).settings.site.name, user=None)
-    return render("error.html", ErrorPage(frame, 507, DISK_FULL), status=507)
+    # No session lookup: the session is in SQLite, which a full disk may be what broke
+    # (its write-ahead log cannot grow), and the error page must not fail the same way.
+    # The settings were read at start-up; the template is in memory once rendered.
+    frame = Chrome(site_name=workspace(request).settings.site.name, user=None)
+    return render("error.html", ErrorPage(frame, 507, DISK_FULL_PAGE), status=507)
 
 
 def _lang_code(request: Request) -> str:

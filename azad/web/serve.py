@@ -8,10 +8,9 @@ from azad.workspace import Workspace
 
 
 def serve(ws: Workspace, host: str, port: int, publish_flow: PublishFlow | None = None) -> None:
-    """Serve the review app for ``ws`` until the process is stopped."""
-    import uvicorn
+    """Serve the review app for ``ws`` until the process is stopped (uvicorn with a
+    header-read timeout and a connection cap, whose open live pages end at shutdown
+    instead of holding it up: :mod:`azad.web.serving`)."""
+    from azad.web.serving import run
 
-    app = create_app(ws, publish_flow=publish_flow)
-    # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1 (its default
-    # FORWARDED_ALLOW_IPS); the app applies [review] trusted_proxies itself.
-    uvicorn.run(app, host=host, port=port, proxy_headers=False, log_level="info")
+    run(create_app(ws, publish_flow=publish_flow), host, port)

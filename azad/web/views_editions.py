@@ -29,7 +29,16 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from azad.catalog.entries import FONTS_DIR, INDEX, media_type, public_file
+from azad.catalog.entries import (
+    EPOCH,
+    FONTS_DIR,
+    INDEX,
+    OPDS_ACQUISITION,
+    load_entries,
+    media_type,
+    public_file,
+)
+from azad.catalog.opds import search_feed
 from azad.catalog.write import write_catalog
 from azad.web.security import inline_style_csp, workspace
 
@@ -37,6 +46,21 @@ PREFIX = "/editions/"
 DOWNLOADS = frozenset({".pdf", ".epub"})
 REVALIDATE = "public, no-cache"
 FONT_CACHE = "public, max-age=86400"
+
+
+def search(request: Request) -> Response:
+    """The catalog's search (``opensearch.xml``'s template): an OPDS acquisition feed of
+    the editions whose title, author or first paragraph holds every word of ``q``."""
+    ws = workspace(request)
+    query = request.query_params.get("q", "")[:200]
+    entries = load_entries(ws)
+    updated = max((e.updated for e in entries), default=EPOCH)
+    body = search_feed(entries, ws.settings.site, query, updated)
+    return Response(
+        body,
+        media_type=OPDS_ACQUISITION,
+        headers={"Cache-Control": REVALIDATE, "Content-Security-Policy": "default-src 'none'"},
+    )
 
 
 def editions_root(request: Request) -> Response:

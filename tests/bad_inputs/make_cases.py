@@ -150,6 +150,44 @@ def _save_body(text_bytes: bytes) -> bytes:
     return b'{"text": "' + text_bytes + b'", "rev": "' + REV.encode() + b'", "reviewed": true}'
 
 
+def _nested_tables_docx(depth: int = 300) -> bytes:
+    """A Word document whose one cell holds a table whose one cell holds a table … 300
+    deep (1 KB zipped): pandoc's AST of it is ~1,800 JSON levels deep."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def para(text: str) -> str:
+        return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+
+    inner = para("A sentence nested far too deep.")
+    for _ in range(depth):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl>{para('')}"
+    title = '<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:r><w:t>Nested tables</w:t></w:r></w:p>'
+    body = title + inner + para("A plain paragraph follows it.")
+    pkg = "http://schemas.openxmlformats.org/package/2006"
+    main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+    return _zip(
+        {
+            "[Content_Types].xml": (
+                f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{pkg}/content-types">'
+                '<Default Extension="rels" ContentType="application/'
+                'vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                f'<Override PartName="/word/document.xml" ContentType="{main}"/></Types>'
+            ),
+            "_rels/.rels": (
+                f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}/'
+                f'relationships"><Relationship Id="rId1" Type="{office}" '
+                'Target="word/document.xml"/></Relationships>'
+            ),
+            "word/document.xml": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                f"<w:document {w}><w:body>{body}</w:body></w:document>"
+            ),
+        }
+    )
+
+
 CASES: dict[str, Callable[[], bytes]] = {
     # --- ingest
     "ingest/binary.txt": lambda: bytes(range(256)) * 16,
@@ -164,6 +202,7 @@ CASES: dict[str, Callable[[], bytes]] = {
     "ingest/absurdly-long-line.txt": _long_line,
     "ingest/absurdly-long-paragraph.md": _long_paragraph_markdown,
     "ingest/renamed-zip.docx": lambda: _zip({"notes.txt": "meeting notes", "photo.jpg": b"\xff"}),
+    "ingest/nested-tables.docx": _nested_tables_docx,
     "ingest/damaged-zip.docx": lambda: _zip({"word/document.xml": "<w:document/>" * 50})[:120],
     "ingest/no-text-layer.pdf": _no_text_layer_pdf,
     "ingest/nul-after-8-kb.md": lambda: (
