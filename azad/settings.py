@@ -309,6 +309,7 @@ class NotifySettings(BaseModel):
     def enabled(self) -> bool:
         return bool(self.server)
 
+
 class BackupSettings(BaseModel):
     """Nightly backups (``azad backup``, the ``azad-backup`` deployment; docs/backup.md)."""
 

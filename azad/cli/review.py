@@ -163,7 +163,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help=_SERVE_HELP["port"])] = None,
 ) -> None:
     """Serve the review web app (127.0.0.1:8750 unless told otherwise)."""
-    from azad.web.serve import serve as serve_app
+    from azad.web.serving import serve as serve_app
 
     ws = _ws()
     cfg = ws.settings.review

@@ -134,9 +134,7 @@ def _reply(
             root,
         ),
     )
-    if conn.execute(
-        "SELECT resolved_at FROM segment_comments WHERE id = ?", (root,)
-    ).fetchone()[0]:
+    if conn.execute("SELECT resolved_at FROM segment_comments WHERE id = ?", (root,)).fetchone()[0]:
         _event(conn, root, slug, lang_key, user, "reopen")
         conn.execute(
             "UPDATE segment_comments SET resolved_at = NULL, resolved_by = NULL WHERE id = ?",

@@ -29,6 +29,9 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from azad.web.app import PublishFlow, create_app
+from azad.workspace import Workspace
+
 HEADER_TIMEOUT_S = 10.0
 """From a connection's start (or its previous response) to its request's last header."""
 RESERVED_FDS = 128
@@ -139,3 +142,9 @@ def run(app: Any, host: str, port: int) -> None:
         timeout_graceful_shutdown=10,
     )
     Server(config).run()
+
+
+def serve(ws: Workspace, host: str, port: int, publish_flow: PublishFlow | None = None) -> None:
+    """Serve the review app for ``ws`` until the process is stopped (``azad review
+    serve``; the command line calls this, so that only the web package knows HTTP)."""
+    run(create_app(ws, publish_flow=publish_flow), host, port)
