@@ -288,40 +288,62 @@ def save_glossary(glossary: Glossary, path: Path) -> None:
     atomic_write_text(path, dump_glossary(glossary))
 
 
-def add_term(path: Path, english: str, lang: str, form: str, note: str = "") -> GlossaryEntry:
-    """Add ``english`` → ``form`` in ``lang`` (``fa-AF``/``ps-AF``) to the glossary at
-    ``path``, under a lock (two editors adding at once both land) and atomically.
-
-    A term already in the glossary gets the form only where it has none in ``lang``; a
-    different form there is refused (:class:`InputError`), never replaced silently. The
-    text is kept as typed (no letter folding: Pashto's letters are not Dari's)."""
+def clean_term(
+    english: str, forms: dict[str, str], note: str = ""
+) -> tuple[str, dict[str, str], str]:
+    """A term, its forms (by name) and note as a glossary cell can hold them: runs of white
+    space in the term and note made single, outer spaces removed; a tab, a line break or a
+    control character, a term starting with ``#`` (it would read as a comment) or an
+    over-long cell is an :class:`InputError`."""
     english = _SPACE.sub(" ", english).strip()
-    form, note = form.strip(), _SPACE.sub(" ", note).strip()
-    for name, cell in (("english", english), ("form", form), ("note", note)):
+    forms = {name: form.strip() for name, form in forms.items()}
+    note = _SPACE.sub(" ", note).strip()
+    for name, cell in (("english", english), *forms.items(), ("note", note)):
         if any(c in cell for c in "\t\r\n") or any(ord(c) < 32 for c in cell):
             raise InputError(name, "holds a tab, a line break or a control character")
-    if not english or not form:
-        raise InputError("term", "both the English term and its form are needed")
+    if not english:
+        raise InputError("english", "the English term is needed")
     if english.startswith("#"):
         raise InputError("english", "a term cannot start with # (it would read as a comment)")
-    if len(english) > 200 or len(form) > 200 or len(note) > 500:
+    if len(english) > 200 or any(len(f) > 200 for f in forms.values()) or len(note) > 500:
         raise InputError("term", "too long for a glossary entry")
+    return english, forms, note
+
+
+def with_form(
+    glossary: Glossary, english: str, lang: str, form: str, note: str = ""
+) -> tuple[Glossary, GlossaryEntry]:
+    """``glossary`` with ``english`` → ``form`` in ``lang`` (``fa-AF``/``ps-AF``), and the
+    entry: a term already there gets the form only where it has none in ``lang``; a
+    different form there is refused (:class:`InputError`), never replaced silently. The
+    text is kept as typed (no letter folding: Pashto's letters are not Dari's)."""
+    english, forms, note = clean_term(english, {"form": form}, note)
+    form = forms["form"]
+    if not form:
+        raise InputError("term", "both the English term and its form are needed")
     dari = check_lang(lang) == DARI
+    old = glossary.get(english)
+    if old is not None and old.english == english:
+        have = old.dari if dari else old.pashto
+        if have and have != form:
+            raise InputError(english, f"already in the glossary as {have}")
+        entry = replace(
+            old,
+            dari=form if dari else old.dari,
+            pashto=old.pashto if dari else form,
+            note=old.note or note,
+        )
+    else:
+        entry = GlossaryEntry(english, form if dari else "", "" if dari else form, note=note)
+    return glossary.with_entry(entry), entry
+
+
+def add_term(path: Path, english: str, lang: str, form: str, note: str = "") -> GlossaryEntry:
+    """Add ``english`` → ``form`` in ``lang`` to the glossary at ``path`` (the rules of
+    :func:`with_form`), under a lock (two editors adding at once both land) and
+    atomically."""
     with FileLock(f"{path}.lock", timeout=30):
-        glossary = load_glossary(path)
-        old = glossary.get(english)
-        if old is not None and old.english == english:
-            have = old.dari if dari else old.pashto
-            if have and have != form:
-                raise InputError(english, f"already in the glossary as {have}")
-            entry = replace(
-                old,
-                dari=form if dari else old.dari,
-                pashto=old.pashto if dari else form,
-                note=old.note or note,
-            )
-        else:
-            entry = GlossaryEntry(english, form if dari else "", "" if dari else form, note=note)
+        glossary, entry = with_form(load_glossary(path), english, lang, form, note)
         path.parent.mkdir(parents=True, exist_ok=True)
-        save_glossary(glossary.with_entry(entry), path)
+        save_glossary(glossary, path)
     return entry

@@ -7,11 +7,19 @@ touching code. Loading validates types and reports the first problem as one line
 from __future__ import annotations
 
 import ipaddress
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from azad.errors import InputError
 
@@ -141,6 +149,16 @@ class ReviewSettings(BaseModel):
     address not in this list. Empty (the default): the direct peer is the client."""
     tm_min_similarity: float = Field(default=0.6, gt=0, le=1)
     """Fuzzy translation-memory matches below this similarity are not shown."""
+    live_max_streams: int = Field(default=200, ge=0)
+    """Live pages (Server-Sent Events) open at once; past it a page gets 503 with
+    Retry-After and polls every ``live_fallback_s`` instead."""
+    live_poll_s: float = Field(default=1.0, gt=0, le=60)
+    """How often the one watcher of the app looks for changes (file stamps and the
+    database's change counter) while a live page is open."""
+    live_stream_s: float = Field(default=600, gt=0)
+    """A stream ends after this long; the browser reconnects at once."""
+    live_fallback_s: float = Field(default=10, gt=0)
+    """How often a page without a stream asks whether anything changed."""
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -229,6 +247,69 @@ class FlowSettings(BaseModel):
     a model, so this bounds memory."""
 
 
+class NotifySettings(BaseModel):
+    """E-mail notifications (``[notify]``): the SMTP server the review app sends through.
+    Without a ``server`` nobody gets e-mail (the in-app inbox works regardless). The
+    credentials are never in this file: ``username_env`` and ``password_env`` name the
+    environment variables that hold them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    server: str = ""
+    """Host name or address of the SMTP server; empty: no e-mail."""
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    """``starttls`` (port 587), ``tls`` (implicit TLS, port 465) or ``none`` (a relay on
+    this machine only)."""
+    sender: str = ""
+    """The From address (required with a server)."""
+    username_env: str = ""
+    """Environment variable holding the SMTP user name; empty: no login."""
+    password_env: str = ""
+    """Environment variable holding the SMTP password."""
+    timeout_s: float = Field(default=20, gt=0, le=300)
+    retry_first_s: float = Field(default=30, gt=0)
+    """Wait before the first retry of a failed message; doubled per failure."""
+    retry_max_s: float = Field(default=3600, gt=0)
+    """Longest wait between retries (a message is retried until it is sent)."""
+    app_url: str = ""
+    """The review app's address as people reach it (links in the e-mails), e.g.
+    ``https://review.example.org``; empty: no links."""
+
+    @field_validator("server")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        if any(c.isspace() or c in "/@:" for c in value):
+            raise ValueError(f"{value!r} is not a host name or address (no scheme, no port)")
+        return value
+
+    @field_validator("sender")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[^@\s<>]+@[^@\s<>.]+(\.[^@\s<>.]+)+", value):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+    @field_validator("username_env", "password_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            raise ValueError(f"{value!r} is not an environment variable's name")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> NotifySettings:
+        if self.server and not self.sender:
+            raise ValueError("a server needs a sender address (sender = ...)")
+        if bool(self.username_env) != bool(self.password_env):
+            raise ValueError("username_env and password_env go together")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.server)
+
+
 class BackupSettings(BaseModel):
     """Nightly backups (``azad backup``, the ``azad-backup`` deployment; docs/backup.md)."""
 
@@ -289,6 +370,7 @@ class Settings(BaseModel):
     flows: FlowSettings = FlowSettings()
     edition: EditionSettings = EditionSettings()
     review: ReviewSettings = ReviewSettings()
+    notify: NotifySettings = NotifySettings()
     backup: BackupSettings = BackupSettings()
     publish: PublishSettings = PublishSettings()
 

@@ -1,6 +1,7 @@
 """Response times of the review app with a large queue.
 
-Usage: .venv/bin/python bench/review.py [--articles 1000] [--requests 200] [--keep]
+Usage: .venv/bin/python bench/review.py [--articles 1000] [--requests 200] [--streams 20]
+[--keep]
 
 Builds a workspace under bench/results/ with ``--articles`` articles (the example articles
 repeated, one PO file per language each: 2 × 1,000 = 2,000 article × language entries in
@@ -17,6 +18,11 @@ logged-in editor:
   page of 200 segments), filtered and on a later page, ordered least confident first, and
   a save into it.
 
+With ``--streams`` (20 by default) that many live pages (Server-Sent Events: 10 queue
+pages, one on the long article, the rest on one article's editor page) stay open through
+every measurement, as open browser tabs would; the idle server's CPU without and with them
+is printed side by side (the one watcher's cost).
+
 It prints median, 95th percentile and maximum per kind of request; the target is a p95
 under 150 ms for every page and save of the ordinary queue; for the long article, under
 1 s for its page and what a short article's save costs for its saves. The long article's
@@ -29,6 +35,7 @@ sets, measured in this process: writing the whole file (every save does), and pa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import random
@@ -38,6 +45,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -130,11 +138,19 @@ if len(sys.argv) > 3:  # a baseline checkout on a copy of the workspace: its own
     from azad.db.users import add_user, get_user
     if get_user(ws, "editor") is None:
         add_user(ws, "editor", "editor", [], sys.argv[3])
-uvicorn.run(create_app(ws), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+try:  # the app's own server: open live pages end at shutdown
+    from azad.web.live import Server
+except ImportError:  # a baseline from before live pages
+    Server = uvicorn.Server
+app = create_app(ws)
+config = uvicorn.Config(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+Server(config).run()
 """
 
 
-def serve(ws: Workspace, source: Path | None = None) -> tuple[str, Callable[[], None]]:
+def serve(
+    ws: Workspace, source: Path | None = None
+) -> tuple[str, Callable[[], None], subprocess.Popen[bytes]]:
     """The app in its own process, as ``azad review serve`` runs it (the client's work in
     this process does not compete with the server for the interpreter lock); with
     ``source``, the ``azad`` package of that folder (a baseline checkout) serves."""
@@ -164,7 +180,7 @@ def serve(ws: Workspace, source: Path | None = None) -> tuple[str, Callable[[], 
             proc.kill()
             proc.wait()
 
-    return base, stop
+    return base, stop, proc
 
 
 def wait_until_up(base: str, proc: subprocess.Popen[bytes], seconds: float, hint: str = "") -> None:
@@ -304,6 +320,12 @@ def main() -> None:
         "alternating between the two, ratios printed",
     )
     parser.add_argument("--keep", action="store_true", help="keep the workspace")
+    parser.add_argument(
+        "--streams",
+        type=int,
+        default=20,
+        help="live pages (Server-Sent Events) held open while measuring (0: none)",
+    )
     args = parser.parse_args()
     root = ROOT / "bench" / "results" / "review-ws"
     t = time.perf_counter()
@@ -326,14 +348,29 @@ def main() -> None:
         workspaces.insert(0, ("baseline", Workspace(base_root.resolve()), args.baseline))
     slugs = [s for s in ArticleStore(ws).slugs() if s != long_slug]
     servers: list[Server] = []
-    stops = []
+    stops: list[Callable[[], object]] = []
+    streams: list[SseStream] = []
     results: dict[str, dict[str, list[float]]] = {}
     try:
         for name, space, source in workspaces:
-            url, stop = serve(space, source)
+            url, stop, proc = serve(space, source)
             stops.append(stop)
             client = httpx.Client(base_url=url, timeout=300)
             servers.append(Server(name, space, client, login(client)))
+            if name == "this" and args.streams:
+                # The watcher's own cost, side by side: the idle server without and with
+                # the streams open (it looks at every entry's stamps once a second).
+                quiet = idle_cpu(proc)
+                streams = open_streams(url, client, args.streams, slugs[0], long_slug)
+                # The watcher's first looks read the followed translations' state once
+                # (the long article's too): not the steady cost measured next.
+                time.sleep(3)
+                stops.insert(0, lambda opened=streams: [st.close() for st in opened])
+                watched = idle_cpu(proc)
+                print(
+                    f"idle server CPU: {quiet:.1f} ms/s without streams, {watched:.1f} ms/s "
+                    f"with {len(streams)} open (the watcher over {entries} entries)"
+                )
         plan = measures(args, slugs, long_slug)
         for title, count, fn, _ in plan:
             results[title] = {s.name: [] for s in servers}
@@ -351,6 +388,13 @@ def main() -> None:
         for stop in stops:
             stop()
     targets = {title: target for title, _, _, target in plan}
+    if args.streams:
+        got = sum(len(st.events) for st in streams)
+        print(
+            f"\n{len(streams)} live streams open through the measurements (10 on the queue, "
+            f"{len(streams) - 11} on an article's editor page, 1 on the long article): "
+            f"{got} events received"
+        )
     print()
     for server in servers:
         print(f"{server.name}: {'request':<38} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}")
@@ -379,12 +423,73 @@ def main() -> None:
         shutil.rmtree(root.with_name("review-ws-baseline"), ignore_errors=True)
 
 
+class SseStream:
+    """An open live page (``EventSource``) on a thread, over a plain socket: it counts
+    the events it receives."""
+
+    def __init__(self, base: str, path: str, token: str) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.sock = socket.create_connection((host, int(port)))
+        self.sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n"
+            f"Cookie: azad_session={token}\r\nConnection: close\r\n\r\n".encode()
+        )
+        self.events: list[str] = []
+        self.status = ""
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        try:
+            f = self.sock.makefile("rb")
+            self.status = f.readline().decode().split(" ")[1]
+            for line in f:
+                if line.startswith(b"event: "):
+                    self.events.append(line[7:].decode().strip())
+        except (OSError, ValueError, IndexError):
+            pass
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+
+
+def open_streams(
+    base: str, client: httpx.Client, n: int, slug: str, long_slug: str
+) -> list[SseStream]:
+    """``n`` live pages: 10 queue pages, one long-article page, the rest on ``slug``."""
+    token = client.cookies["azad_session"]
+    paths = ["/api/events"] * min(10, n) + [f"/api/t/{long_slug}/dari/events"]
+    paths += [f"/api/t/{slug}/dari/events"] * max(0, n - len(paths))
+    streams = [SseStream(base, path, token) for path in paths[:n]]
+    deadline = time.monotonic() + 30
+    while not all(st.events for st in streams):  # every one said hello
+        if time.monotonic() > deadline:
+            raise SystemExit(f"streams did not open: {[st.status for st in streams]}")
+        time.sleep(0.05)
+    return streams
+
+
+def cpu_s(proc: subprocess.Popen[bytes]) -> float:
+    """The process's CPU time so far (user + system), from /proc."""
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_cpu(proc: subprocess.Popen[bytes], seconds: float = 5.0) -> float:
+    """The server's CPU (ms per second) over ``seconds`` in which no request is made."""
+    before = cpu_s(proc)
+    time.sleep(seconds)
+    return (cpu_s(proc) - before) * 1000 / seconds
+
+
 def restarts(ws: Workspace, url: str, n: int) -> list[float]:
     """The first page of ``url`` from a newly started server, ``n`` times (each server
     stopped as a service manager stops it: SIGTERM, so it writes what it keeps at exit)."""
     out = []
     for _ in range(n):
-        base, stop = serve(ws)
+        base, stop, _ = serve(ws)
         try:
             with httpx.Client(base_url=base, timeout=300) as client:
                 login(client)

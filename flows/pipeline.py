@@ -27,6 +27,7 @@ from azad.publish import PublishOutcome, publish_many, select_pairs
 from azad.publish.sync import SyncOutcome, sync_all
 from azad.queue.articles import ArticleStore
 from azad.queue.store import Queue
+from azad.review import events
 from azad.review.qa_results import check_translation
 from azad.services.ingest import ingest_each, scan_files
 from azad.services.summary import TaskOutcome, publish_summary, translation_summary
@@ -223,6 +224,9 @@ def publish_editions(
     ws = _workspace(workspace)
     pairs = pending_editions(workspace, slugs, languages, draft, force)
     outcomes = publish(workspace, pairs, draft, translators, force, by) if pairs else []
+    for o in outcomes:
+        if o.status == "published":  # recorded: tell its translators (never raises)
+            events.published(ws, o.slug, o.lang_key, by)
     # After every publish (drafts stay in the newsroom): what changed goes to the site.
     synced = [] if draft else sync_destinations(workspace)
     for s in synced:

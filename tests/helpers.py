@@ -108,13 +108,17 @@ def approve_translation(ws, slug: str, lang_key: str) -> None:
 
 @contextlib.contextmanager
 def serving(app: Starlette) -> Iterator[str]:
-    """``app`` served by uvicorn on a thread, on a free port of 127.0.0.1; its base URL."""
+    """``app`` served by uvicorn on a thread, on a free port of 127.0.0.1; its base URL.
+    The server is the app's own (:class:`azad.web.live.Server`: open live pages
+    end at shutdown instead of holding it up)."""
     import uvicorn
+
+    from azad.web.live import Server
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

@@ -216,3 +216,100 @@ def test_saves_are_announced_and_publish_shows_progress_at_once(
         )
         assert state == [True, "Publishing…", "Publishing… (submitting the run)", False]
         browser.close()
+
+
+def test_threads_diffs_and_the_live_queue_pass_axe(served: tuple[Workspace, str]) -> None:  # noqa: F811
+    """Issue 24's parts of the pages: a thread with a reply and its buttons, an open
+    reply form, the word diffs shown, the "unchanged from the machine" filter and marker,
+    the approval's open-question checkbox, the queue's "ready for approval" view."""
+    from playwright.sync_api import sync_playwright
+
+    from azad.db.users import get_user
+    from azad.review.talk import add_comment
+
+    ws, base = served
+    segs = read_segments(ws, SALANG, "dari")
+    save_segment(ws, SALANG, "dari", segs[1].ctx, segs[1].text + " اصلاح", segs[1].rev, by="dara")
+    review_everything(ws, SALANG, "dari")
+    dara, eddie = get_user(ws, "dara"), get_user(ws, "eddie")
+    assert dara and eddie
+    add_comment(ws, SALANG, "dari", segs[2].ctx, dara, "Is the altitude right?")
+    add_comment(ws, SALANG, "dari", segs[2].ctx, eddie, "Yes", reply_to=1)
+    pages = {
+        "queue-ready": "/?view=mine",
+        "editor-threads": f"/t/{SALANG}/dari",
+        "editor-unchanged": f"/t/{SALANG}/dari?filter=unchanged",
+    }
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width in WIDTHS:
+            page = browser.new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
+            log_in(page, base, "eddie")
+            for name, url in pages.items():
+                page.goto(base + url)
+                if name == "editor-threads":
+                    page.check("#show-diffs")
+                    seg = page.locator(f'[data-ctx="{segs[2].ctx}"]')
+                    seg.get_by_role("button", name="Reply to dara").click()
+                    seg.get_by_label("Your reply").wait_for()
+                found = axe(page, name, width)
+                if found:
+                    problems.append(f"{name}@{width}: {summary(found)}")
+                if width < 1000 and scroll_width(page) > width:
+                    problems.append(f"{name}@{width}: {scroll_width(page)} px wide")
+                unnamed = page.evaluate(UNNAMED)
+                if unnamed:
+                    problems.append(f"{name}@{width}: without a label: {unnamed}")
+            page.close()
+        browser.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_people_glossary_and_inbox_pages_pass_axe_and_fit_a_phone(
+    served: tuple[Workspace, str],  # noqa: F811
+) -> None:
+    """Issue 25's pages, with something on them: names in both scripts, a glossary with
+    a history, notifications, a week of activity."""
+    from playwright.sync_api import sync_playwright
+
+    from azad.db.users import edit_profile, require_user
+    from azad.review.glossary_edits import save_term
+    from azad.review.talk import add_comment
+
+    ws, base = served
+    edit_profile(ws, "dara", email="dara@example.org", names={"Latn": "Dara Karimi",
+                                                               "Arab": "دارا کریمی"})  # fmt: skip
+    eddie = require_user(ws, "eddie")
+    save_term(ws, "dari", eddie, english="Salang Pass", form="کتل سالنگ", keep_latin=False,
+              note="the pass, not the tunnel")  # fmt: skip
+    segs = read_segments(ws, SALANG, "dari")
+    save_segment(ws, SALANG, "dari", segs[0].ctx, "تونل سالنگ", segs[0].rev, by="dara")
+    add_comment(ws, SALANG, "dari", segs[1].ctx, require_user(ws, "dara"), "Which pass is it?")
+    pages = {
+        "glossary": "/glossary/dari",
+        "glossary-edit": "/glossary/dari?edit=Salang+Pass",
+        "people": "/people",
+        "person": "/people/dara",
+        "person-own": "/people/eddie",
+        "inbox": "/inbox",
+    }
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width in WIDTHS:
+            page = browser.new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
+            log_in(page, base, "eddie")
+            for name, url in pages.items():
+                page.goto(base + url)
+                found = axe(page, name, width)
+                if found:
+                    problems.append(f"{name}@{width}: {summary(found)}")
+                if width < 1000 and scroll_width(page) > width:
+                    problems.append(f"{name}@{width}: {scroll_width(page)} px wide")
+                unnamed = page.evaluate(UNNAMED)
+                if unnamed:
+                    problems.append(f"{name}@{width}: without a label: {unnamed}")
+            page.close()
+        browser.close()
+    assert not problems, "\n".join(problems)

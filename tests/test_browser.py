@@ -132,12 +132,15 @@ def test_status_and_conflicts_update_in_place(served: tuple[Workspace, str]) -> 
         expect(page.locator(f'[data-ctx="{first.ctx}"] .state')).to_have_text("reviewed ✓ saved")
         expect(page.locator("#status")).to_have_text("in review")  # no reload
 
-        # A colleague saves the second segment; the translator saves it as a draft.
+        # While the translator edits the second segment (unsaved), a colleague saves it;
+        # the translator saves hers as a draft. (The page follows saves live: an unsaved
+        # edit meets the conflict panel as the colleague's save arrives, or at the latest
+        # when the translator saves.)
+        seg = page.locator(f'[data-ctx="{second.ctx}"]')
+        seg.locator("textarea").fill("متن من درباره تونل")
         save_segment(
             ws, SALANG, "dari", second.ctx, "متن همکار درباره تونل", second.rev, by="eddie"
         )
-        seg = page.locator(f'[data-ctx="{second.ctx}"]')
-        seg.locator("textarea").fill("متن من درباره تونل")
         seg.locator("textarea").press("Control+s")
         conflict = seg.locator(".conflict")
         expect(conflict).to_be_visible()
@@ -150,9 +153,9 @@ def test_status_and_conflicts_update_in_place(served: tuple[Workspace, str]) -> 
         assert unit is not None and unit.text == "متن من درباره تونل" and unit.state == "draft"
 
         # "Take this": the colleague's reviewed text, and the label says so.
-        save_segment(ws, SALANG, "dari", third.ctx, "متن تأییدشده", third.rev, by="eddie")
         seg = page.locator(f'[data-ctx="{third.ctx}"]')
         seg.locator("textarea").fill("متن دیگر")
+        save_segment(ws, SALANG, "dari", third.ctx, "متن تأییدشده", third.rev, by="eddie")
         seg.locator("textarea").press("Control+Enter")
         expect(seg.locator(".conflict")).to_be_visible()
         seg.locator(".take-theirs").click()

@@ -193,7 +193,7 @@ def test_journey_from_a_translators_keyboard_to_published_editions(
         # A comment: Enter on "Comments" opens them, Tab to the field, type, Enter.
         tab_to(tr, in_seg(CTX, "el => el.tagName === 'SUMMARY'"))
         tr.keyboard.press("Enter")
-        tab_to(tr, in_seg(CTX, "el => el.name === 'text'"))
+        tab_to(tr, in_seg(CTX, "el => el.name === 'comment'"))
         question = "آیا سال ۱۹۶۴ درست است؟"
         tr.keyboard.type(question)
         tr.keyboard.press("Enter")
@@ -262,6 +262,12 @@ def test_journey_from_a_translators_keyboard_to_published_editions(
 
         # ---- 4. The editor approves (only now) and publishes ----------------------------
         ed.goto(editor_url)
+        # The translator's question was answered by the send-back: the editor resolves
+        # its thread (with a question open, approving asks for a confirmation first).
+        expect(ed.locator("#open-questions .n")).to_have_text("1")
+        ed.locator(seg_sel).get_by_role("button", name="Resolve the thread of dara").click()
+        expect(ed.locator("#open-questions .n")).to_have_text("0")
+        ed.reload()
         approve = ed.locator("#approve-form button")
         expect(approve).to_be_visible()
         approve.click()

@@ -435,6 +435,10 @@ def test_a_database_of_the_first_schema_is_migrated_keeping_its_data(tmp_path: P
     # version 3: talking, dismissals; version 5: QA results
     for table in ("segment_comments", "qa_dismissals", "qa_results"):
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+    # issue 25: people's e-mail and display names, glossary history, notifications
+    assert conn.execute("SELECT email FROM users").fetchall() == [("",)]
+    for table in ("display_names", "glossary_history", "notifications", "outbox"):
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
     assert migrate(conn) == SCHEMA_VERSION  # nothing left to do
     conn.close()
 

@@ -45,14 +45,17 @@ from azad.publish import submit as publishing
 from azad.publish.submit import PublishRun
 from azad.queue.status import claim, translation_status
 from azad.render.styles import load_styles
+from azad.review import notify_prefs
 from azad.review.dismissals import dismiss
 from azad.review.edits import read_segments
 from azad.review.qa import check_segment
+from azad.review.talk import add_comment, threads
 from azad.web.app import ROUTES, create_app
 from azad.web.openapi import route_operations
 from azad.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from azad.web.views_actions import ACTIONS
 from azad.web.views_editor import MEDIA
+from azad.web.views_glossary import FORMATS as GLOSSARY_FORMATS
 from azad.workspace import Workspace
 
 ANON, TR_DARI, TR_PASHTO, EDITOR, ADMIN = ROLES = (
@@ -131,6 +134,12 @@ def state_of(ws: Workspace) -> tuple[dict[str, Any], dict[str, list[Any]]]:
                 "changes",
                 "segment_comments",
                 "qa_dismissals",
+                "display_names",
+                "glossary_history",
+                "notifications",
+                "notify_prefs",
+                "outbox",
+                "comment_events",
             )
         }
     return files, tables
@@ -209,6 +218,20 @@ def _dismissed(ws: Workspace, lang: str) -> None:
     editor = users.get_user(ws, USER_OF[EDITOR])
     assert editor is not None
     dismiss(ws, SALANG, lang, seg.ctx, seg.rev, check, editor)
+
+
+def _commented(ws: Workspace, lang: str) -> None:
+    """A question under the first segment, by the editor (comment id 1)."""
+    seg = read_segments(ws, SALANG, lang)[0]
+    editor = users.get_user(ws, USER_OF[EDITOR])
+    assert editor is not None
+    add_comment(ws, SALANG, lang, seg.ctx, editor, "Is the name right?")
+
+
+def _resolved(ws: Workspace, lang: str, user: str) -> None:
+    seg = read_segments(ws, SALANG, lang)[0]
+    (question,) = threads(ws, SALANG, lang, [seg])[seg.ctx]
+    assert question.resolved_by == user
 
 
 def _approved(ws: Workspace, lang: str) -> None:
@@ -290,6 +313,7 @@ def _rows() -> list[Row]:
         Row("POST", "/login", "/login", _everyone(Expect(303, "/")), kind="login"),
         Row("POST", "/logout", "/logout", _everyone(Expect(303, "/login")), kind="logout"),
         Row("GET", "/", "/", _everyone(OK, LOGIN)),
+        Row("GET", "/api/events", "/api/events", _everyone(OK, UNAUTHORIZED)),
         Row("GET", "/preview-fonts/{name}", "/preview-fonts/{font}", _everyone(OK, LOGIN)),
         Row("GET", "/static/{path}", "/static/review.css", _everyone(OK)),
         Row("GET", "/editions", "/editions", _everyone(Expect(308, "/editions/"))),
@@ -307,7 +331,9 @@ def _rows() -> list[Row]:
             {ANON: LOGIN, TR_DARI: FORBIDDEN, TR_PASHTO: FORBIDDEN, EDITOR: OK, ADMIN: OK},
         ),
     ]
+    rows += _people_rows()
     for lang in LANGS:
+        rows += _glossary_rows(lang)
         for method, route, suffix, kind, allowed, editors, setup, effect in ARTICLE_ROWS:
             where = Expect(allowed.status, f"/t/{SALANG}/{lang}") if allowed.location else allowed
             rows.append(
@@ -327,7 +353,7 @@ def _rows() -> list[Row]:
         rows.append(
             Row("POST", api, api, _article(lang, OK, False, api=True), "json", lang, None, _saved)
         )
-        for suffix in ("/comments", "/dismiss", "/restore"):
+        for suffix in ("/comments", "/dismiss", "/restore", "/check"):
             rows.append(
                 Row(
                     "POST",
@@ -339,7 +365,90 @@ def _rows() -> list[Row]:
                     _dismissed if suffix == "/restore" else None,
                 )
             )
+        # Resolving a thread (the first comment of the copied database: id 1).
+        rows.append(
+            Row(
+                "POST",
+                api + "/comments/{cid}",
+                api + "/comments/1",
+                _article(lang, OK, False, True),
+                "json",
+                lang,
+                _commented,
+                _resolved,
+            )
+        )
+        events = "/api/t/{slug}/{lang}/events"
+        rows.append(Row("GET", events, events, _article(lang, OK, False, api=True), lang=lang))
     return rows
+
+
+def _glossary_rows(lang: str) -> list[Row]:
+    """The glossary page of a language: read by its translators and editors, written by
+    editors (a write comes back to the page, done or with the reason in a banner)."""
+    back = Expect(303, f"/glossary/{lang}")
+    g = "/glossary/{lang}"
+    rows = [
+        Row("GET", g, g, _article(lang, OK, False, api=False), lang=lang),
+        *[
+            Row(
+                "GET",
+                g + "/export.{fmt}",
+                f"{g}/export.{fmt}",
+                _article(lang, OK, False, False),
+                lang=lang,
+            )
+            for fmt in ("tsv", "tbx")
+        ],
+    ]
+    for suffix in ("/save", "/delete", "/import"):
+        rows.append(
+            Row("POST", g + suffix, g + suffix, _article(lang, back, True, False), "form", lang)
+        )
+    return rows
+
+
+def _prefs_all_off(ws: Workspace, lang: str, user: str) -> None:
+    assert not any(notify_prefs.preferences(ws, user).values())
+
+
+def _people_rows() -> list[Row]:
+    """Editors see and edit everyone; a translator only themselves (``/people`` takes them
+    to their own page); notifications are chosen by the person alone."""
+    own = {ANON: LOGIN, EDITOR: OK, ADMIN: OK, TR_DARI: OK, TR_PASHTO: FORBIDDEN}
+    back = Expect(303, "/people/dara")
+    return [
+        Row(
+            "GET",
+            "/people",
+            "/people",
+            {
+                ANON: LOGIN,
+                TR_DARI: Expect(303, "/people/dara"),
+                TR_PASHTO: Expect(303, "/people/pasha"),
+                EDITOR: OK,
+                ADMIN: OK,
+            },
+        ),
+        Row("GET", "/people/{name}", "/people/dara", own),
+        Row(
+            "POST",
+            "/people/{name}/profile",
+            "/people/dara/profile",
+            {**{r: back for r in own}, ANON: LOGIN, TR_PASHTO: FORBIDDEN},
+            "form",
+        ),
+        Row(
+            "POST",
+            "/people/{name}/notifications",
+            "/people/dara/notifications",
+            {**_everyone(FORBIDDEN, LOGIN), TR_DARI: back},
+            "form",
+            effect=_prefs_all_off,
+        ),
+        Row("GET", "/inbox", "/inbox", _everyone(OK, LOGIN)),
+        Row("POST", "/inbox/read", "/inbox/read", _everyone(Expect(303, "/inbox"), LOGIN), "form"),
+    ]
 
 
 ROWS = _rows()
@@ -356,12 +465,17 @@ PUBLIC = {
 CELLS = [pytest.param(row, role, id=f"{row.id} | {role}") for row in ROWS for role in ROLES]
 
 
+T_EXPORT = "/t/{slug}/{lang}/export.{fmt}"
+
+
 def test_the_matrix_covers_every_route() -> None:
     """A new route, action or export format without a row here fails."""
     assert {(r.method, r.route) for r in ROWS} == set(route_operations(ROUTES))
     assert {r.url.rsplit("/", 1)[1] for r in ROWS if r.route.endswith("/{action}")} == set(ACTIONS)
-    exports = {r.url.rsplit(".", 1)[1] for r in ROWS if r.route.endswith("/export.{fmt}")}
+    exports = {r.url.rsplit(".", 1)[1] for r in ROWS if r.route == T_EXPORT}
     assert exports == set(MEDIA)
+    glossary = {r.url.rsplit(".", 1)[1] for r in ROWS if r.route == "/glossary/{lang}/export.{fmt}"}
+    assert glossary == set(GLOSSARY_FORMATS)
     assert all(set(r.expect) == set(ROLES) for r in ROWS)
     assert {r.lang for r in ROWS if r.route.startswith(("/t/", "/api/"))} == set(LANGS)
 
@@ -384,6 +498,8 @@ def send(
     if row.kind == "json":
         seg = read_segments(ws, SALANG, row.lang)[0]
         body = {"text": f"متن {USER_OF.get(role, '')}", "rev": seg.rev, "reviewed": True}
+        if "/comments/" in url:
+            body["action"] = "resolve"
         if url.endswith(("/dismiss", "/restore")):  # the segment's first QA warning
             code = ws.settings.languages[row.lang].code
             body["check"] = check_segment(seg.english, seg.text, code)[0].kind

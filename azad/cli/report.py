@@ -76,3 +76,40 @@ def post_edits(
         "edits: character edits per approved character; same: drafts approved as drafted; "
         "TM: segments drafted from the translation memory"
     )
+
+
+@report_app.command("people")
+def people(
+    person: Annotated[str | None, typer.Option(help="One person's login name.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+) -> None:
+    """What each person did per ISO week (UTC): segments saved as reviewed, their words,
+    translations touched, comments written, translations sent back (the people page's
+    figures)."""
+    from azad.db.users import require_user
+    from azad.review.activity import weekly
+
+    ws = State.workspace()
+    if person is not None:
+        require_user(ws, person)
+    rows = weekly(ws, person)
+    if as_json:
+        console.print_json(json.dumps([r.as_dict() for r in rows], ensure_ascii=False))
+        return
+    if not rows:
+        console.print("no activity recorded yet")
+        return
+    table = Table("week", "person", "segments", "words", "articles", "comments", "send-backs")
+    for column in table.columns[2:]:
+        column.justify = "right"
+    for r in rows:
+        table.add_row(
+            r.week,
+            r.person,
+            str(r.segments),
+            str(r.words),
+            str(r.articles),
+            str(r.comments),
+            str(r.send_backs),
+        )
+    console.print(table)

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from azad.cli.context import State, console, err_console
-from azad.db.users import User
+from azad.db.users import Script, User
 from azad.errors import AzadError, InputError
 from azad.queue.status import StaleApproval
 from azad.settings import ReviewSettings
@@ -42,15 +42,58 @@ def users_add(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
+    email: Annotated[str, typer.Option(help="E-mail address (for notifications).")] = "",
+    display_name: Annotated[
+        str, typer.Option("--display-name", help="Name shown in the app (Latin letters).")
+    ] = "",
+    display_name_arabic: Annotated[
+        str,
+        typer.Option(
+            "--display-name-arabic", help="Name in the Dari and Pashto editions (Arabic script)."
+        ),
+    ] = "",
 ) -> None:
     """Add an account; the password is asked for (or read with --password-stdin)."""
     from azad.db import users
 
     ws = _ws()
     users.validate_name(name)
+    users.validate_email(email)
+    names = _names(display_name, display_name_arabic)
     password = _read_password(password_stdin)
-    user = users.add_user(ws, name, role, lang or [], password)
+    user = users.add_user(ws, name, role, lang or [], password, email=email, names=names)
     console.print(f"added {user.name}: {user.label}")
+
+
+def _names(latin: str | None, arabic: str | None) -> dict[Script, str]:
+    from azad.db import users
+
+    given: dict[Script, str | None] = {"Latn": latin, "Arab": arabic}
+    # Checked before the password is asked for.
+    return {s: users.validate_display(s, v) for s, v in given.items() if v is not None}
+
+
+@users_app.command("edit")
+def users_edit(
+    name: str,
+    email: Annotated[str | None, typer.Option(help="E-mail address ('' removes it).")] = None,
+    display_name: Annotated[
+        str | None,
+        typer.Option("--display-name", help="Name shown in the app, Latin letters ('' unsets)."),
+    ] = None,
+    display_name_arabic: Annotated[
+        str | None,
+        typer.Option(
+            "--display-name-arabic",
+            help="Name in the Dari and Pashto editions, Arabic script ('' unsets).",
+        ),
+    ] = None,
+) -> None:
+    """Change an account's e-mail address or display names (what is not given stays)."""
+    from azad.db import users
+
+    users.edit_profile(_ws(), name, email=email, names=_names(display_name, display_name_arabic))
+    console.print(f"changed {name}")
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -79,9 +122,17 @@ def users_list() -> None:
     """The accounts and their roles."""
     from azad.db import users
 
-    table = Table("name", "role", "languages")
-    for user in users.list_users(_ws()):
-        table.add_row(user.name, user.role, ", ".join(user.langs) or "all")
+    table = Table("name", "role", "languages", "display name", "Arabic-script name", "e-mail")
+    for p in users.profiles(_ws()):
+        user = p.user
+        table.add_row(
+            user.name,
+            user.role,
+            ", ".join(user.langs) or "all",
+            p.names.get("Latn", ""),
+            p.names.get("Arab", ""),
+            p.email,
+        )
     console.print(table)
 
 
@@ -112,7 +163,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help=_SERVE_HELP["port"])] = None,
 ) -> None:
     """Serve the review web app (127.0.0.1:8750 unless told otherwise)."""
-    from azad.web.serve import serve as serve_app
+    from azad.web.serving import serve as serve_app
 
     ws = _ws()
     cfg = ws.settings.review
@@ -245,6 +296,13 @@ def approve(
         ),
     ] = None,
     comment: Annotated[str, typer.Option()] = "",
+    ignore_open_questions: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-open-questions",
+            help="Approve although comment threads under its segments are still open.",
+        ),
+    ] = False,
 ) -> None:
     """Approve exactly the content you reviewed (editors only)."""
     from azad.db.users import require_user
@@ -270,7 +328,9 @@ def approve(
             raise typer.Exit(1)
         rev = current.rev
     try:
-        st = actions.approve(ws, slug_, key, user, rev, comment)
+        st = actions.approve(
+            ws, slug_, key, user, rev, comment, ignore_open_questions=ignore_open_questions
+        )
     except StaleApproval as exc:
         raise AzadError(_stale_message(ws, exc)) from None
     console.print(f"{st.slug} ({st.lang_key}): {st.status} (revision {st.rev})", markup=False)

@@ -175,6 +175,86 @@ MIGRATION_V6 = """
 ALTER TABLE snapshots RENAME TO shown_content;
 """
 
+# Version 7: threads (issue 24): a comment may answer another (``parent``: the thread's
+# first comment), a thread is resolved or open, and a comment may be edited or deleted
+# by its author; every edit, deletion, resolution and reopening is a row of
+# ``comment_events`` (an edit keeps the text before it, a deletion the deleted text).
+MIGRATION_V7 = """
+ALTER TABLE segment_comments ADD COLUMN parent INTEGER REFERENCES segment_comments(id);
+ALTER TABLE segment_comments ADD COLUMN edited_at TEXT;
+ALTER TABLE segment_comments ADD COLUMN deleted_at TEXT;
+ALTER TABLE segment_comments ADD COLUMN resolved_at TEXT;
+ALTER TABLE segment_comments ADD COLUMN resolved_by TEXT;
+CREATE TABLE IF NOT EXISTS comment_events (
+    id INTEGER PRIMARY KEY,
+    comment_id INTEGER NOT NULL REFERENCES segment_comments(id),
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    old_text TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS comment_events_comment ON comment_events(comment_id);
+"""
+
+# Version 8 (issue 25, working together): people have an e-mail address and display
+# names, one per script (``Latn``; ``Arab`` for the Dari and Pashto editions); every change
+# of the glossary is in its history (who, when, the entry before and after); notifications
+# live in an in-app inbox and an e-mail outbox (retried with backoff by a background
+# sender), each person choosing per event and channel which they get.
+MIGRATION_V8 = """
+ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+CREATE TABLE IF NOT EXISTS display_names (
+    name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    script TEXT NOT NULL,
+    display TEXT NOT NULL,
+    PRIMARY KEY (name, script)
+);
+CREATE TABLE IF NOT EXISTS glossary_history (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    english TEXT NOT NULL,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notifications (
+    id INTEGER PRIMARY KEY,
+    recipient TEXT NOT NULL,
+    event TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    ctx TEXT NOT NULL,
+    text TEXT NOT NULL,
+    read_at TEXT
+);
+CREATE INDEX IF NOT EXISTS notifications_recipient ON notifications(recipient, read_at, id);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY,
+    recipient TEXT NOT NULL,
+    address TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try REAL NOT NULL,
+    sent TEXT,
+    last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(sent, next_try);
+CREATE TABLE IF NOT EXISTS notify_prefs (
+    name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    PRIMARY KEY (name, event, channel)
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     MIGRATION_V2,
@@ -182,6 +262,8 @@ MIGRATIONS: tuple[str, ...] = (
     MIGRATION_V4,
     MIGRATION_V5,
     MIGRATION_V6,
+    MIGRATION_V7,
+    MIGRATION_V8,
 )
 """``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,7 +16,9 @@ import hashlib
 import os
 import re
 import secrets
+import sqlite3
 import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, get_args
@@ -24,11 +26,18 @@ from typing import Literal, get_args
 from argon2 import Parameters, PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from azad.db.connection import connect
+from azad.db.connection import connect, db_path
 from azad.errors import AzadError, InputError
 from azad.workspace import Workspace
 
 Role = Literal["translator", "editor", "admin"]
+Script = Literal["Latn", "Arab"]
+"""The scripts a person's display name is written in (ISO 15924): Latin for the app and
+Latin-script editions, Arabic script for the Dari and Pashto editions."""
+SCRIPTS: tuple[Script, ...] = get_args(Script)
+_ARABIC_SCRIPT_LANGS = frozenset({"fa-AF", "ps-AF"})
+MAX_DISPLAY = 80
+_EMAIL_RE = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 ROLES: tuple[Role, ...] = get_args(Role)
 # fullmatch: "$" would also match before a final newline ("ed\n" beside "ed").
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
@@ -74,6 +83,12 @@ class User:
     role: Role
     langs: tuple[str, ...] = ()
     """Language keys (``dari``) a translator works in; editors and admins have all."""
+    display: str = ""
+    """The person's name in Latin script as the app shows it (the login name if unset)."""
+
+    @property
+    def shown(self) -> str:
+        return self.display or self.name
 
     @property
     def is_editor(self) -> bool:
@@ -107,21 +122,161 @@ def _check_password(password: str) -> None:
         raise AzadError(f"the password must have at least {MIN_PASSWORD} characters")
 
 
-def add_user(ws: Workspace, name: str, role: str, langs: list[str], password: str) -> User:
+def add_user(
+    ws: Workspace,
+    name: str,
+    role: str,
+    langs: list[str],
+    password: str,
+    *,
+    email: str = "",
+    names: Mapping[Script, str] | None = None,
+) -> User:
+    """A new account; ``names``: its display names by script (unset scripts show the
+    login name)."""
     validate_name(name)
     if role not in ROLES:
         raise InputError(role, f"unknown role (roles: {', '.join(ROLES)})")
-    user = User(name, role, _lang_keys(ws, role, langs))  # type: ignore[arg-type]
+    email = validate_email(email)
+    clean = {script: validate_display(script, shown) for script, shown in (names or {}).items()}
+    user = User(name, role, _lang_keys(ws, role, langs), clean.get("Latn", ""))  # type: ignore[arg-type]
     _check_password(password)
     pw_hash = _hasher().hash(password)
     with connect(ws) as conn, conn:
         if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise AzadError(f"user {name} exists already")
         conn.execute(
-            "INSERT INTO users (name, role, langs, pw_hash, created) VALUES (?, ?, ?, ?, ?)",
-            (name, role, ",".join(user.langs), pw_hash, dt.datetime.now(dt.UTC).isoformat()),
+            "INSERT INTO users (name, role, langs, pw_hash, created, email) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (name, role, ",".join(user.langs), pw_hash, _now(), email),
         )
+        _write_names(conn, name, clean)
     return user
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+# --- e-mail addresses and display names ---------------------------------------------------
+
+
+def script_of(lang_code: str) -> Script:
+    """The script a language's editions are written in: ``Arab`` for Dari (``fa-AF``) and
+    Pashto (``ps-AF``), else ``Latn``."""
+    return "Arab" if lang_code in _ARABIC_SCRIPT_LANGS else "Latn"
+
+
+def validate_email(email: str) -> str:
+    """An address as given (outer spaces removed), or ``""``; anything not shaped like
+    ``someone@host.domain`` is refused."""
+    email = email.strip()
+    if email and (len(email) > 254 or not _EMAIL_RE.fullmatch(email)):
+        raise InputError(email, "not an e-mail address (someone@example.org)")
+    return email
+
+
+def _has_arabic_letter(text: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in text)
+
+
+def validate_display(script: str, shown: str) -> str:
+    """A display name for ``script`` with runs of white space made single; ``""`` unsets.
+    The Arabic-script name must have Arabic letters, the Latin one must have none (so the
+    two cannot be swapped by mistake)."""
+    if script not in SCRIPTS:
+        raise InputError(script, f"unknown script (scripts: {', '.join(SCRIPTS)})")
+    shown = " ".join(shown.split())
+    if any(unicodedata.category(c).startswith("C") for c in shown):
+        raise InputError(shown, "a display name cannot hold control or format characters")
+    if len(shown) > MAX_DISPLAY:
+        raise InputError(shown, f"a display name has at most {MAX_DISPLAY} characters")
+    if shown and script == "Arab" and not _has_arabic_letter(shown):
+        raise InputError(shown, "the Arabic-script name has no Arabic-script letter")
+    if shown and script == "Latn" and _has_arabic_letter(shown):
+        raise InputError(shown, "the Latin name holds Arabic-script letters")
+    return shown
+
+
+def _write_names(conn: sqlite3.Connection, name: str, names: Mapping[Script, str]) -> None:
+    for script, shown in names.items():
+        if shown:
+            conn.execute(
+                "INSERT INTO display_names (name, script, display) VALUES (?, ?, ?) "
+                "ON CONFLICT (name, script) DO UPDATE SET display = excluded.display",
+                (name, script, shown),
+            )
+        else:
+            conn.execute("DELETE FROM display_names WHERE name = ? AND script = ?", (name, script))
+
+
+def edit_profile(
+    ws: Workspace,
+    name: str,
+    *,
+    email: str | None = None,
+    names: Mapping[Script, str] | None = None,
+) -> None:
+    """Change ``name``'s e-mail address and/or display names (``""`` unsets one); what is
+    not given stays as it is."""
+    clean = {script: validate_display(script, shown) for script, shown in (names or {}).items()}
+    address = validate_email(email) if email is not None else None
+    with connect(ws) as conn, conn:
+        if not conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+            raise AzadError(f"no user {name}")
+        if address is not None:
+            conn.execute("UPDATE users SET email = ? WHERE name = ?", (address, name))
+        _write_names(conn, name, clean)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the people admin page and ``azad users list`` show of an account."""
+
+    user: User
+    email: str
+    names: dict[str, str]
+    """Display names by script (only those set)."""
+
+
+def profiles(ws: Workspace) -> list[Profile]:
+    with connect(ws) as conn:
+        rows = conn.execute(f"SELECT {_USER_COLUMNS}, u.email FROM users u ORDER BY u.name")
+        users = [(_from_row(r), r[4]) for r in rows.fetchall()]
+        names: dict[str, dict[str, str]] = {}
+        for who, script, shown in conn.execute("SELECT name, script, display FROM display_names"):
+            names.setdefault(who, {})[script] = shown
+    return [Profile(u, email, names.get(u.name, {})) for u, email in users]
+
+
+def email_of(ws: Workspace, login: str) -> str:
+    """``login``'s e-mail address, ``""`` without one (or without the account)."""
+    with connect(ws) as conn:
+        row = conn.execute("SELECT email FROM users WHERE name = ?", (login,)).fetchone()
+    return row[0] if row else ""
+
+
+def display_names(ws: Workspace, script: Script = "Latn") -> dict[str, str]:
+    """Every set display name in ``script``, by login name (for pages naming many people)."""
+    with connect(ws) as conn:
+        rows = conn.execute(
+            "SELECT name, display FROM display_names WHERE script = ?", (script,)
+        ).fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+def display_name(ws: Workspace, login: str, script: Script) -> str:
+    """The name to print for ``login`` in ``script`` (``Latn``, or ``Arab`` for the Dari
+    and Pashto editions: see :func:`script_of`): the display name set for that script, else
+    the login name itself (also for a name that is no account, e.g. a PO file's
+    Last-Translator)."""
+    if not db_path(ws).is_file():
+        return login  # no accounts yet: publishing does not create the database for this
+    with connect(ws) as conn:
+        row = conn.execute(
+            "SELECT display FROM display_names WHERE name = ? AND script = ?", (login, script)
+        ).fetchone()
+    return row[0] if row else login
 
 
 def set_password(ws: Workspace, name: str, password: str) -> None:
@@ -143,19 +298,28 @@ def remove_user(ws: Workspace, name: str) -> None:
 
 
 def _from_row(row: object) -> User:
-    name, role, langs = row[0], row[1], row[2]  # type: ignore[index]
-    return User(name, role, tuple(x for x in langs.split(",") if x))
+    name, role, langs, display = row[0], row[1], row[2], row[3]  # type: ignore[index]
+    return User(name, role, tuple(x for x in langs.split(",") if x), display or "")
+
+
+# The columns _from_row reads, with the Latin display name (u: users).
+_USER_COLUMNS = (
+    "u.name, u.role, u.langs, (SELECT display FROM display_names d "
+    "WHERE d.name = u.name AND d.script = 'Latn')"
+)
 
 
 def list_users(ws: Workspace) -> list[User]:
     with connect(ws) as conn:
-        rows = conn.execute("SELECT name, role, langs FROM users ORDER BY name").fetchall()
+        rows = conn.execute(f"SELECT {_USER_COLUMNS} FROM users u ORDER BY u.name").fetchall()
     return [_from_row(r) for r in rows]
 
 
 def get_user(ws: Workspace, name: str) -> User | None:
     with connect(ws) as conn:
-        row = conn.execute("SELECT name, role, langs FROM users WHERE name = ?", (name,)).fetchone()
+        row = conn.execute(
+            f"SELECT {_USER_COLUMNS} FROM users u WHERE u.name = ?", (name,)
+        ).fetchone()
     return _from_row(row) if row else None
 
 
@@ -169,10 +333,10 @@ def require_user(ws: Workspace, name: str) -> User:
 def authenticate(ws: Workspace, name: str, password: str) -> User | None:
     with connect(ws) as conn:
         row = conn.execute(
-            "SELECT name, role, langs, pw_hash FROM users WHERE name = ?", (name,)
+            f"SELECT {_USER_COLUMNS}, u.pw_hash FROM users u WHERE u.name = ?", (name,)
         ).fetchone()
     try:
-        _hasher().verify(row[3] if row else _dummy_hash(), password)
+        _hasher().verify(row[4] if row else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return _from_row(row) if row else None
@@ -209,11 +373,11 @@ def create_session(ws: Workspace, user: User) -> tuple[str, Session]:
 def load_session(ws: Workspace, token: str) -> Session | None:
     with connect(ws) as conn:
         row = conn.execute(
-            "SELECT u.name, u.role, u.langs, s.csrf FROM sessions s JOIN users u "
+            f"SELECT {_USER_COLUMNS}, s.csrf FROM sessions s JOIN users u "
             "ON u.name = s.name WHERE s.token_hash = ? AND s.expires > ?",
             (_token_hash(token), time.time()),
         ).fetchone()
-    return Session(_from_row(row), row[3]) if row else None
+    return Session(_from_row(row), row[4]) if row else None
 
 
 def end_session(ws: Workspace, token: str) -> None:

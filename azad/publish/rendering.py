@@ -47,7 +47,7 @@ def edition_of(
         key,
         language,
         styles,
-        credit=credit_of(snap.file, snap.record, translators),
+        credit=credit_of(snap.file, snap.record, translators, ws, language.code),
         authors=ws.settings.edition.authors,
         draft=draft,
     )

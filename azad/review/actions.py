@@ -12,7 +12,9 @@ from azad.errors import AzadError
 from azad.publish import submit
 from azad.queue import status as state
 from azad.queue.store import Queue
+from azad.review import events
 from azad.review.shown import remember
+from azad.review.threads import open_question_count
 from azad.workspace import Workspace
 
 
@@ -45,14 +47,32 @@ def release(ws: Workspace, slug: str, lang_key: str, user: User) -> state.Transl
     return state.release(ws, slug, lang_key, user.name)
 
 
+class OpenQuestions(AzadError):
+    """An approval of a translation with open comment threads, not confirmed."""
+
+
 def approve(
-    ws: Workspace, slug: str, lang_key: str, user: User, seen_rev: str, comment: str = ""
+    ws: Workspace,
+    slug: str,
+    lang_key: str,
+    user: User,
+    seen_rev: str,
+    comment: str = "",
+    *,
+    ignore_open_questions: bool = False,
 ) -> state.TranslationStatus:
     """Approve the content revision ``seen_rev`` the editor looked at
-    (:class:`azad.queue.status.StaleApproval` if it changed since). The one approval: the
-    web app, the command line and the demo all call this."""
+    (:class:`azad.queue.status.StaleApproval` if it changed since); with open questions
+    under its segments only when ``ignore_open_questions`` says the editor confirmed."""
     require_editor(user)
     Queue(ws).require(slug, lang_key)
+    if not ignore_open_questions:
+        n = open_question_count(ws, slug, lang_key)
+        if n:
+            raise OpenQuestions(
+                f"{slug} ({lang_key}) has {n} open question{'s' if n != 1 else ''} in its "
+                "comments: answer or resolve them, or confirm that you approve anyway"
+            )
     # What the approval covers, kept (once per revision) so that the editor page can show
     # which segments changed since (an approval from the command line too). The revision
     # is a hash of the content, so units read with it are its content, whatever happens
@@ -60,7 +80,9 @@ def approve(
     snap = Queue(ws).snapshot(slug, lang_key)
     if snap.rev == seen_rev:
         remember(ws, slug, lang_key, snap.rev, snap.file.live)
-    return state.stamp_approval(ws, slug, lang_key, user.name, seen_rev, comment)
+    done = state.stamp_approval(ws, slug, lang_key, user.name, seen_rev, comment)
+    events.approved(ws, slug, lang_key, user, comment)
+    return done
 
 
 def send_back(
@@ -70,7 +92,9 @@ def send_back(
     Queue(ws).require(slug, lang_key)
     if not comment.strip():
         raise AzadError("say what needs work: a comment is required to send back")
-    return state.send_back(ws, slug, lang_key, user.name, comment.strip())
+    done = state.send_back(ws, slug, lang_key, user.name, comment.strip())
+    events.sent_back(ws, slug, lang_key, user, comment.strip())
+    return done
 
 
 def publish_translation(

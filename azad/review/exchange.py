@@ -21,6 +21,7 @@ from azad.errors import InputError
 from azad.queue.pofile import parse_po, render_po
 from azad.queue.store import NotFound, Queue, exchange_name, parse_exchange_name
 from azad.queue.units import TranslationFile, unit_rev
+from azad.review import events
 from azad.review.edits import Edit, SaveReport, apply_edits, notes_of
 from azad.workspace import Workspace, is_valid_slug
 
@@ -226,4 +227,7 @@ def import_file(ws: Workspace, path: Path, *, by: str) -> ImportReport:
         if edits
         else SaveReport()
     )
+    finished = report.written and report.reviewed == report.total > 0
+    if finished and not all(u.reviewed for u in current.values()):  # not ready before
+        events.ready(ws, slug, lang_key, by)
     return ImportReport(slug, lang_key, report, skipped, untouched)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from azad.db.users import User
+from azad.review import events
 from azad.review.edits import Conflict, Edit, EditResult, SaveReport, apply_edits, last_change
 from azad.review.shown import remember_change
 from azad.workspace import Workspace
@@ -56,6 +57,12 @@ def save_segment(
     (result,) = report.results
     if result.outcome == "conflict":
         raise Conflict(ctx, text, result.segment, last_change(ws, slug, lang_key, ctx))
+    if result.outcome == "saved" and result.segment.reviewed and report.reviewed == report.total:
+        # This save left every segment reviewed, and the segment was a draft before it:
+        # the translation has just become ready for an editor.
+        change = last_change(ws, slug, lang_key, ctx)
+        if change is not None and change.old_draft:
+            events.ready(ws, slug, lang_key, user.name)
     if user.is_editor and report.rev_before != report.rev_after:
         # The editor's page may approve this revision next: keep what it covers, so a
         # refusal can say what changed since.

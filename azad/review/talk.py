@@ -16,11 +16,9 @@ approval: the content changed).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from azad.db.connection import connect
@@ -29,29 +27,19 @@ from azad.errors import AzadError, InputError
 from azad.queue import status as state
 from azad.queue.store import Queue
 from azad.queue.units import Unit
-from azad.review.actions import require_editor, require_lang
+from azad.review import events
+from azad.review.actions import Forbidden, require_editor, require_lang
 from azad.review.edits import Edit as SegmentEdit
 from azad.review.edits import NotFound, apply_edits
+from azad.review.threads import Comment as Comment
+from azad.review.threads import Kind
+from azad.review.threads import open_questions as open_questions
+from azad.review.threads import text_sha as text_sha
+from azad.review.threads import thread_json as thread_json
+from azad.review.threads import threads as threads
 from azad.workspace import Workspace
 
 MAX_COMMENT = 4000
-Kind = Literal["comment", "send back"]
-
-
-def text_sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class Comment:
-    ctx: str
-    """The segment's id when the comment was written."""
-    english_sha: str
-    at: str
-    by: str
-    role: str
-    kind: Kind
-    text: str
 
 
 def _clean(text: str) -> str:
@@ -97,41 +85,140 @@ def insert_comments(
     )
 
 
-def add_comment(ws: Workspace, slug: str, lang_key: str, ctx: str, user: User, text: str) -> None:
-    """``user`` comments on segment ``ctx`` (any user who works on the language)."""
+def add_comment(
+    ws: Workspace,
+    slug: str,
+    lang_key: str,
+    ctx: str,
+    user: User,
+    text: str,
+    reply_to: int | None = None,
+) -> None:
+    """``user`` comments on segment ``ctx`` (any user who works on the language), or
+    answers comment ``reply_to`` of that segment (in its thread; a reply reopens a
+    resolved thread, since it asks something again)."""
     require_lang(user, lang_key)
     text = _clean(text)
     unit = live_unit(ws, slug, lang_key, ctx)
     with connect(ws) as conn, conn:
-        insert_comments(conn, slug, lang_key, [unit], user, "comment", text)
+        if reply_to is None:
+            insert_comments(conn, slug, lang_key, [unit], user, "comment", text)
+        else:
+            _reply(conn, slug, lang_key, unit, user, text, reply_to)
+    events.comment_added(ws, slug, lang_key, ctx, user, text)
 
 
-def threads(
-    ws: Workspace, slug: str, lang_key: str, units: Sequence[Unit]
-) -> dict[str, list[Comment]]:
-    """Segment id → its comments, oldest first, for the live ``units``: a comment shows
-    under the segment with its id and English, else under the one segment that now has
-    its English (the sentence moved); nowhere if its English is gone or ambiguous."""
-    with connect(ws) as conn:
-        rows = conn.execute(
-            "SELECT ctx, english_sha, at, by, role, kind, text FROM segment_comments"
-            " WHERE slug = ? AND lang = ? ORDER BY id",
-            (slug, lang_key),
-        ).fetchall()
-    if not rows:
-        return {}  # no hashing of a long article's English for nothing
-    by_english: dict[str, list[str]] = {}
-    for u in units:
-        by_english.setdefault(text_sha(u.english), []).append(u.ctx)
-    out: dict[str, list[Comment]] = {}
-    for r in rows:
-        comment = Comment(r[0], r[1], r[2], r[3], r[4], r[5], r[6])
-        holders = by_english.get(comment.english_sha, [])
-        if comment.ctx in holders:
-            out.setdefault(comment.ctx, []).append(comment)
-        elif len(holders) == 1:
-            out.setdefault(holders[0], []).append(comment)
-    return out
+def _reply(
+    conn: sqlite3.Connection,
+    slug: str,
+    lang_key: str,
+    unit: Unit,
+    user: User,
+    text: str,
+    reply_to: int,
+) -> None:
+    """Comment ``text`` in the thread of comment ``reply_to``; a resolved thread reopens."""
+    root = _root_of(conn, slug, lang_key, unit, reply_to)
+    conn.execute(
+        "INSERT INTO segment_comments (slug, lang, ctx, english_sha, at, by, role, kind,"
+        " text, parent) VALUES (?, ?, ?, ?, ?, ?, ?, 'comment', ?, ?)",
+        (
+            slug,
+            lang_key,
+            unit.ctx,
+            text_sha(unit.english),
+            now_iso(),
+            user.name,
+            user.role,
+            text,
+            root,
+        ),
+    )
+    if conn.execute("SELECT resolved_at FROM segment_comments WHERE id = ?", (root,)).fetchone()[0]:
+        _event(conn, root, slug, lang_key, user, "reopen")
+        conn.execute(
+            "UPDATE segment_comments SET resolved_at = NULL, resolved_by = NULL WHERE id = ?",
+            (root,),
+        )
+
+
+ThreadAction = Literal["edit", "delete", "resolve", "reopen"]
+
+
+def _root_of(conn: sqlite3.Connection, slug: str, lang_key: str, unit: Unit, cid: int) -> int:
+    """The first comment of the thread holding comment ``cid`` of ``unit``'s sentence."""
+    row = conn.execute(
+        "SELECT id, parent FROM segment_comments WHERE id = ? AND slug = ? AND lang = ?"
+        " AND english_sha = ?",
+        (cid, slug, lang_key, text_sha(unit.english)),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"{slug} ({lang_key}): no comment {cid} on {unit.ctx}")
+    return int(row[1] if row[1] is not None else row[0])
+
+
+def _event(
+    conn: sqlite3.Connection,
+    cid: int,
+    slug: str,
+    lang_key: str,
+    user: User,
+    action: ThreadAction,
+    old_text: str = "",
+) -> None:
+    conn.execute(
+        "INSERT INTO comment_events (comment_id, slug, lang, at, by, action, old_text)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (cid, slug, lang_key, now_iso(), user.name, action, old_text),
+    )
+
+
+def change_comment(
+    ws: Workspace,
+    slug: str,
+    lang_key: str,
+    ctx: str,
+    cid: int,
+    user: User,
+    action: ThreadAction,
+    text: str = "",
+) -> None:
+    """Edit or delete one's own comment ``cid`` (the text before is kept in
+    ``comment_events``; the page shows "edited" or "deleted"), or resolve or reopen the
+    thread it belongs to (anyone on the language). Each is recorded with who and when."""
+    require_lang(user, lang_key)
+    unit = live_unit(ws, slug, lang_key, ctx)
+    with connect(ws) as conn, conn:
+        root = _root_of(conn, slug, lang_key, unit, cid)
+        by, old, deleted = conn.execute(
+            "SELECT by, text, deleted_at FROM segment_comments WHERE id = ?", (cid,)
+        ).fetchone()
+        if action in ("edit", "delete"):
+            if by != user.name:
+                raise Forbidden("only its author may edit or delete a comment")
+            if deleted:
+                raise InputError("comment", "was deleted")
+            if action == "edit":
+                new = _clean(text)
+                if new == old:
+                    return
+                conn.execute(
+                    "UPDATE segment_comments SET text = ?, edited_at = ? WHERE id = ?",
+                    (new, now_iso(), cid),
+                )
+            else:
+                conn.execute(
+                    "UPDATE segment_comments SET text = '', deleted_at = ? WHERE id = ?",
+                    (now_iso(), cid),
+                )
+            _event(conn, cid, slug, lang_key, user, action, old)
+            return
+        resolved = action == "resolve"
+        conn.execute(
+            "UPDATE segment_comments SET resolved_at = ?, resolved_by = ? WHERE id = ?",
+            (now_iso() if resolved else None, user.name if resolved else None, root),
+        )
+        _event(conn, root, slug, lang_key, user, action)
 
 
 def comment_counts(ws: Workspace) -> Counter[tuple[str, str]]:
@@ -182,4 +269,6 @@ def send_back_segments(
         )
     with connect(ws) as conn, conn:
         insert_comments(conn, slug, lang_key, units, user, "send back", comment)
-    return state.send_back(ws, slug, lang_key, user.name, comment, segments=wanted)
+    done = state.send_back(ws, slug, lang_key, user.name, comment, segments=wanted)
+    events.sent_back(ws, slug, lang_key, user, comment)
+    return done

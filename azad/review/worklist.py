@@ -54,6 +54,14 @@ class SegmentView(NamedTuple):
 Predicate = Callable[[SegmentView], bool]
 
 
+def unchanged_from_machine(unit: Unit) -> bool:
+    """Confirmed (reviewed) with the machine's draft as it was: the editor's "unchanged
+    from the machine" marker. The file keeps the machine's text once a translator changes
+    it (:attr:`Provenance.draft`), so a text changed and changed back counts as unchanged."""
+    prov = unit.provenance
+    return unit.reviewed and prov.is_machine and (not prov.draft or prov.draft == unit.text)
+
+
 @dataclass(frozen=True)
 class Filter:
     name: str
@@ -77,6 +85,7 @@ FILTERS: dict[str, Filter] = {
         Filter("reviewed", "reviewed", lambda v: v.unit.reviewed),
         Filter("comments", "with comments", lambda v: v.comments > 0),
         Filter("changed", "changed since approval", lambda v: v.changed),
+        Filter("unchanged", "unchanged from the machine", lambda v: unchanged_from_machine(v.unit)),
     )
 }
 CHECK_PREFIX = "check:"

@@ -29,18 +29,23 @@ from azad.errors import AzadError
 from azad.health.components import healthz as health_words
 from azad.publish.submit import PublishFlow, use_flow
 from azad.queue.store import flush_caches
+from azad.review import mailer
 from azad.web import (
     views_actions,
     views_api,
     views_auth,
     views_editions,
     views_editor,
+    views_glossary,
+    views_live,
+    views_people,
     views_queue,
     views_reports,
     views_talk,
 )
 from azad.web.common import handle_disk_full, handle_error
 from azad.web.limits import BodyLimit
+from azad.web.live import Hub
 from azad.web.openapi import openapi_schema
 from azad.web.security import SecurityHeaders
 from azad.workspace import Workspace
@@ -90,6 +95,12 @@ ROUTES = [
     Route("/api" + T + "/segments/{ctx}", views_api.get_segment, methods=["GET"]),
     Route("/api" + T + "/segments/{ctx}", views_api.save_segment, methods=["POST"]),
     Route("/api" + T + "/segments/{ctx}/comments", views_talk.comment, methods=["POST"]),
+    Route(
+        "/api" + T + "/segments/{ctx}/comments/{cid}", views_talk.thread_action, methods=["POST"]
+    ),
+    Route("/api" + T + "/segments/{ctx}/check", views_live.check_text, methods=["POST"]),
+    Route("/api" + T + "/events", views_live.translation_events, methods=["GET"]),
+    Route("/api/events", views_live.queue_events, methods=["GET"]),
     Route("/api" + T + "/segments/{ctx}/dismiss", views_talk.dismiss_check, methods=["POST"]),
     Route("/api" + T + "/segments/{ctx}/restore", views_talk.restore_check, methods=["POST"]),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
@@ -101,12 +112,27 @@ ROUTES = [
     Route("/favicon.ico", favicon, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/reports/post-edits", views_reports.post_edits, methods=["GET"]),
+    Route("/glossary/{lang}", views_glossary.page, methods=["GET"]),
+    Route("/glossary/{lang}/export.{fmt}", views_glossary.export, methods=["GET"]),
+    Route("/glossary/{lang}/save", views_glossary.save, methods=["POST"]),
+    Route("/glossary/{lang}/delete", views_glossary.delete, methods=["POST"]),
+    Route("/glossary/{lang}/import", views_glossary.import_file, methods=["POST"]),
+    Route("/people", views_people.people, methods=["GET"]),
+    Route("/people/{name}", views_people.person, methods=["GET"]),
+    Route("/people/{name}/profile", views_people.profile, methods=["POST"]),
+    Route("/people/{name}/notifications", views_people.notifications, methods=["POST"]),
+    Route("/inbox", views_people.inbox, methods=["GET"]),
+    Route("/inbox/read", views_people.inbox_read, methods=["POST"]),
 ]
 
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    # The e-mail outbox is sent by a background thread (none without [notify] server).
+    mailer.start(app.state.workspace)
     yield
+    app.state.live.close()  # (live.Server ends the streams earlier, before draining)
+    await run_in_threadpool(mailer.stop, app.state.workspace)
     # uvicorn ends by raising again the signal that stopped it (SIGTERM from a service
     # manager), so atexit handlers never run: the parses' disk copies are written here,
     # for the restarted app to open long articles without parsing them.
@@ -135,6 +161,7 @@ def create_app(ws: Workspace, publish_flow: PublishFlow | None = None) -> Starle
         },
     )
     app.state.workspace = ws
+    app.state.live = Hub(ws)
     if publish_flow is not None:
         use_flow(ws, publish_flow)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -9,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from azad.db.users import Session
+from azad.db.users import Session, display_names
 from azad.errors import AzadError, InputError, disk_full
 from azad.queue.articles import SOURCE_FILE
 from azad.queue.status import StaleApproval
@@ -17,6 +19,7 @@ from azad.review.actions import Forbidden, require_lang
 from azad.review.diff import diff_tokens
 from azad.review.dismissals import StaleText
 from azad.review.edits import Conflict, NotFound
+from azad.review.notify import unread
 from azad.web.limits import BodyTooLarge, too_large
 from azad.web.pages import Chrome, ErrorPage
 from azad.web.schemas import ConflictOut, DiffToken, TheirText, YourText
@@ -64,14 +67,27 @@ def render(name: str, page: Any, status: int = 200) -> HTMLResponse:
     return HTMLResponse(templates.get_template(name).render(page=page), status_code=status)
 
 
+log = logging.getLogger("azad.web")
+
+
 def chrome(request: Request, flash: str = "") -> Chrome:
     sess = session(request)
+    ws = workspace(request)
+    names: dict[str, str] = {}
+    count = 0
+    if sess:
+        try:
+            names, count = display_names(ws), unread(ws, sess.user.name)
+        except (sqlite3.Error, OSError):  # a full disk: login names and no count, still a page
+            log.warning("display names and the inbox count left out", exc_info=True)
     return Chrome(
-        site_name=workspace(request).settings.site.name,
+        site_name=ws.settings.site.name,
         user=sess.user if sess else None,
         csrf=sess.csrf if sess else "",
         flash=flash or request.query_params.get("msg", "")[:300],
         flash_error=not flash and request.query_params.get("kind") == "error",
+        names=names,
+        unread=count,
     )
 
 
@@ -171,6 +187,9 @@ def handle_error(request: Request, exc: Exception) -> Response:
                     state=exc.current.state,
                     reviewed=exc.current.reviewed,
                     by=last.by if last else None,
+                    by_name=display_names(workspace(request)).get(last.by, last.by)
+                    if last
+                    else None,
                     at=last.at if last else None,
                     at_shown=when_text(last.at, _lang_code(request)) if last else None,
                     via=last.via if last else None,

@@ -23,6 +23,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from azad.queue.status import STATUSES
 from azad.web.openapi_parts import (
     API_ERRORS,
+    CHECK,
+    CHECK_IN,
     COMMENT_IN,
     COMMENTS,
     CONFLICT,
@@ -41,6 +43,7 @@ from azad.web.openapi_parts import (
     SEGMENT,
     TARGET,
     TEXT,
+    THREAD_IN,
     TOO_LARGE_HTML,
     TOO_LARGE_JSON,
     form_body,
@@ -48,6 +51,7 @@ from azad.web.openapi_parts import (
     query_param,
     response,
 )
+from azad.web.openapi_people import OPERATIONS as PEOPLE_OPERATIONS
 from azad.web.schemas import (
     SaveRequest,
     openapi_schema_of,
@@ -272,6 +276,60 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             ("glossary/add", "Add a glossary term", ["english", "form", "note"]),
         )
     },
+    ("POST", "/api/t/{slug}/{lang}/segments/{ctx}/comments/{cid}"): {
+        "summary": "Edit or delete your own comment; resolve or reopen its thread",
+        "security": COOKIE,
+        "parameters": [
+            *TARGET,
+            path_param("ctx", CTX),
+            path_param("cid", {"type": "integer"}, "the comment's id"),
+            CSRF_HEADER,
+        ],
+        "requestBody": {"required": True, "content": {JSON: {"schema": THREAD_IN}}},
+        "responses": {
+            "200": response("the segment's comments", JSON, schema=COMMENTS),
+            **API_ERRORS,
+            **TOO_LARGE_JSON,
+        },
+    },
+    ("POST", "/api/t/{slug}/{lang}/segments/{ctx}/check"): {
+        "summary": "The QA warnings a text being typed would get (nothing is saved)",
+        "security": COOKIE,
+        "parameters": [*TARGET, path_param("ctx", CTX), CSRF_HEADER],
+        "requestBody": {"required": True, "content": {JSON: {"schema": CHECK_IN}}},
+        "responses": {
+            "200": response("its warnings", JSON, schema=CHECK),
+            **API_ERRORS,
+            **TOO_LARGE_JSON,
+        },
+    },
+    ("GET", "/api/t/{slug}/{lang}/events"): {
+        "summary": "The editor page's live stream (Accept: text/event-stream), else the "
+        "translation's state once",
+        "security": COOKIE,
+        "parameters": TARGET,
+        "responses": {
+            "200": response(
+                "events `translation` (status, counts, changed segments), or the state",
+                "text/event-stream",
+                JSON,
+            ),
+            "503": response("no stream left: poll after Retry-After", JSON, schema=ERROR_JSON),
+            **API_ERRORS,
+        },
+    },
+    ("GET", "/api/events"): {
+        "summary": "The queue page's live stream (Accept: text/event-stream), else a "
+        "version of the visible queue",
+        "security": COOKIE,
+        "responses": {
+            "200": response(
+                "events `queue` ({slug, lang} changed), or {version}", "text/event-stream", JSON
+            ),
+            "503": response("no stream left: poll after Retry-After", JSON, schema=ERROR_JSON),
+            "401": response("no session", JSON, schema=ERROR_JSON),
+        },
+    },
     ("GET", "/static/{path}"): {
         "summary": "The app's stylesheet and scripts",
         "security": [],
@@ -338,6 +396,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "responses": {"200": response("the icon", "image/vnd.microsoft.icon")},
     },
 }
+OPERATIONS.update(PEOPLE_OPERATIONS)
 
 _CONVERTER = re.compile(r"\{(\w+)(:\w+)?\}")
 

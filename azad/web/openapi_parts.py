@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from azad.web.schemas import (
+    CheckOut,
+    CheckRequest,
     CommentRequest,
     CommentsOut,
     ConflictOut,
@@ -14,6 +16,7 @@ from azad.web.schemas import (
     ErrorOut,
     SavedOut,
     SegmentOut,
+    ThreadActionRequest,
     openapi_schema_of,
 )
 
@@ -72,6 +75,8 @@ SEGMENT = openapi_schema_of(SegmentOut)
 SAVED = openapi_schema_of(SavedOut)
 CONFLICT = openapi_schema_of(ConflictOut)
 COMMENT_IN, COMMENTS = openapi_schema_of(CommentRequest), openapi_schema_of(CommentsOut)
+THREAD_IN = openapi_schema_of(ThreadActionRequest)
+CHECK_IN, CHECK = openapi_schema_of(CheckRequest), openapi_schema_of(CheckOut)
 DISMISS_IN, DISMISS = openapi_schema_of(DismissRequest), openapi_schema_of(DismissOut)
 CSRF_HEADER = {
     "name": "X-CSRF-Token",

@@ -23,6 +23,7 @@ from azad.review.index import QueueRow
 from azad.review.qa import QAWarning
 from azad.review.shown import ChangedSegment
 from azad.review.talk import Comment
+from azad.review.worklist import unchanged_from_machine
 from azad.settings import Language
 from azad.translation_memory import TMMatch
 
@@ -86,6 +87,10 @@ class Chrome:
     flash: str = ""
     flash_error: bool = False
     """The flash says why an action was refused (shown as an alert)."""
+    names: dict[str, str] = field(default_factory=dict)
+    """Display names (Latin script) by login name: the ``person`` filter shows these."""
+    unread: int = 0
+    """The user's unread notifications (the header's inbox link)."""
 
 
 @dataclass(frozen=True)
@@ -124,10 +129,17 @@ class QueuePage:
     sorts: dict[str, str] = field(default_factory=dict)
     notice: str = ""
     """What of the query was ignored, and why."""
+    view: str = ""
+    """``mine``: only what is ready for this user (:mod:`azad.review.ready`)."""
+    ready: int = 0
+    """Translations ready for this user among those searched."""
+    ready_label: str = "ready for me"
+    live_fallback_s: float = 10
 
     def url(self, **changes: str | int) -> str:
         """The queue's URL with this page's query and ``changes`` (empty values left out)."""
         query: dict[str, str | int] = {
+            "view": self.view,
             "lang": self.lang,
             "status": self.status,
             "q": self.q,
@@ -157,10 +169,20 @@ class SegmentRow:
     """QA warnings dismissed for exactly this text (not in ``warnings``)."""
     chips: list[Chip] = field(default_factory=list)
     """What the English holds that can be inserted with one click (:mod:`azad.review.chips`)."""
+    approved_text: str | None = None
+    """The text the last approval covered, where it differs from the text now."""
 
     @property
     def comments(self) -> int:
-        return len(self.thread)
+        return sum(1 for c in self.thread if c.deleted_at is None)
+
+    @property
+    def unchanged(self) -> bool:
+        """Reviewed as the machine drafted it."""
+        return unchanged_from_machine(self.segment)
+
+    def replies(self, parent: Comment) -> list[Comment]:
+        return [c for c in self.thread if c.parent == parent.id]
 
     @property
     def sent_back(self) -> Comment | None:
@@ -219,6 +241,10 @@ class EditorPage:
     """The filter bar and pager of the shown segments (:mod:`.editor_work`)."""
     controls: Controls | None = None
     """Which of Approve, Send back and Publish can succeed now (:mod:`.controls`)."""
+    open_questions: int = 0
+    """Comment threads under the segments nobody has resolved."""
+    live_fallback_s: float = 10
+    """How often the page polls when the server has no live stream for it."""
 
     @property
     def percent(self) -> int:

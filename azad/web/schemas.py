@@ -55,14 +55,51 @@ class CommentRequest(BaseModel):
 
     model_config = ConfigDict(strict=True)
     text: str = Field(max_length=4000)
+    reply_to: int | None = Field(
+        None, description="answer this comment (in its thread); a reply reopens a resolved one"
+    )
 
 
 class CommentOut(BaseModel):
     at: str
     by: str
+    by_name: str = Field("", description="the display name of `by` (`by` itself if unset)")
     role: str
     kind: Literal["comment", "send back"]
     text: str
+    id: int = 0
+    parent: int | None = Field(None, description="the thread's first comment, for a reply")
+    edited_at: str | None = None
+    deleted_at: str | None = Field(None, description="deleted by its author (text removed)")
+    resolved_at: str | None = Field(None, description="for a thread's first comment")
+    resolved_by: str | None = None
+    resolved_by_name: str | None = Field(None, description="the display name of `resolved_by`")
+    at_shown: str | None = Field(
+        None, description="when, as the app writes a moment (local time, solar date)"
+    )
+
+
+class ThreadActionRequest(BaseModel):
+    """``POST /api/t/{slug}/{lang}/segments/{ctx}/comments/{id}``."""
+
+    model_config = ConfigDict(strict=True)
+    action: Literal["edit", "delete", "resolve", "reopen"] = Field(
+        description="edit and delete: your own comments only; resolve and reopen: its thread"
+    )
+    text: str = Field("", max_length=4000, description="the new text (edit)")
+
+
+class CheckRequest(BaseModel):
+    """``POST /api/t/{slug}/{lang}/segments/{ctx}/check``: a text being typed."""
+
+    model_config = ConfigDict(strict=True)
+    text: str = Field(max_length=60_000)
+
+
+class CheckOut(BaseModel):
+    ctx: str
+    warnings: list[str]
+    checks: list[str]
 
 
 class CommentsOut(BaseModel):
@@ -82,6 +119,7 @@ class DismissedOut(BaseModel):
     check: str
     message: str
     by: str
+    by_name: str = Field("", description="the display name of `by` (`by` itself if unset)")
     at: str
 
 
@@ -101,6 +139,7 @@ class TheirText(BaseModel):
     state: str
     reviewed: bool
     by: str | None = Field(description="who saved it last")
+    by_name: str | None = Field(None, description="the display name of `by`")
     at: str | None = Field(description="when (ISO 8601)")
     at_shown: str | None = Field(
         None, description="when, as the app writes a moment (local time, solar date)"

@@ -29,6 +29,9 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from azad.web.app import PublishFlow, create_app
+from azad.workspace import Workspace
+
 HEADER_TIMEOUT_S = 10.0
 """From a connection's start (or its previous response) to its request's last header."""
 RESERVED_FDS = 128
@@ -118,10 +121,14 @@ class GuardedH11Protocol(H11Protocol):
 
 
 def run(app: Any, host: str, port: int) -> None:
-    """Serve ``app`` on ``host:port`` until SIGTERM or SIGINT (``azad review serve``)."""
+    """Serve ``app`` on ``host:port`` until SIGTERM or SIGINT (``azad review serve``),
+    with :class:`azad.web.live.Server`: open live pages end at shutdown instead of
+    holding it up."""
+    from azad.web.live import Server
+
     # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1 (its default
     # FORWARDED_ALLOW_IPS); the app applies [review] trusted_proxies itself.
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -132,4 +139,12 @@ def run(app: Any, host: str, port: int) -> None:
         # uvicorn's own timer for an idle keep-alive connection, which any byte resets:
         # the header timeout above is the one that holds.
         timeout_keep_alive=5,
+        timeout_graceful_shutdown=10,
     )
+    Server(config).run()
+
+
+def serve(ws: Workspace, host: str, port: int, publish_flow: PublishFlow | None = None) -> None:
+    """Serve the review app for ``ws`` until the process is stopped (``azad review
+    serve``; the command line calls this, so that only the web package knows HTTP)."""
+    run(create_app(ws, publish_flow=publish_flow), host, port)

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from azad.calendar import solar_hijri_date
 from azad.lang.common import LANGUAGES
 from azad.review.diff import diff_html
+from azad.review.threads import Comment, thread_json
 
 
 def age(seconds: float) -> str:
@@ -62,6 +65,21 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+@pass_context
+def person(context: Any, login: str | None) -> str:
+    """``{{ c.by|person }}``: the display name of a login name (Latin script, as the page's
+    ``chrome.names`` holds them), the login name itself without one."""
+    if not login:
+        return ""
+    page = context.get("page")
+    chrome = getattr(page, "chrome", None)
+    names: dict[str, str] = getattr(chrome, "names", None) or {}
+    return names.get(login, login)
+
+
+templates.filters["person"] = person
 templates.filters["age"] = age
 templates.filters["when"] = when
 
@@ -72,3 +90,14 @@ def _worddiff(old: str, new: str, lang: str = "en") -> Markup:
 
 
 templates.filters["worddiff"] = _worddiff
+
+
+def comment_json(c: Comment, lang_code: str, names: Mapping[str, str]) -> dict[str, object]:
+    """A comment as the page's script gets it, from the API and the live stream alike:
+    the moment as the app writes one, and people by their display names."""
+    return {
+        **thread_json(c),
+        "at_shown": when_text(c.at, lang_code),
+        "by_name": names.get(c.by, c.by),
+        "resolved_by_name": names.get(c.resolved_by, c.resolved_by) if c.resolved_by else None,
+    }

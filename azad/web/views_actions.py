@@ -44,6 +44,12 @@ def _approve(ws: Workspace, slug: str, lang: str, user: User, comment: str, rev:
     return "Approved."
 
 
+def _approve_anyway(ws: Workspace, slug: str, lang: str, user: User, comment: str, rev: str) -> str:
+    """Approve, the editor having ticked that the open questions may stay open."""
+    actions.approve(ws, slug, lang, user, rev, comment, ignore_open_questions=True)
+    return "Approved (with open questions)."
+
+
 def _send_back(ws: Workspace, slug: str, lang: str, user: User, comment: str, rev: str) -> str:
     actions.send_back(ws, slug, lang, user, comment)
     return "Sent back to the translators."
@@ -79,6 +85,8 @@ async def action(request: Request) -> Response:
         return Response("no such action", status_code=404)
     comment = str(form.get("comment", ""))[:MAX_COMMENT]
     rev = str(form.get("rev", ""))[:64]
+    if name == "approve" and form.get("ignore_open_questions"):
+        run = _approve_anyway
     try:
         message = await run_in_threadpool(run, ws, slug, lang, sess.user, comment, rev)
     except StaleApproval as exc:

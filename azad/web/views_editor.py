@@ -19,6 +19,7 @@ from azad.review.edits import NotFound, history, read_segments
 from azad.review.exchange import Format, export_text
 from azad.review.index import queue_rows
 from azad.review.shown import remember
+from azad.review.talk import open_questions, threads
 from azad.web import editor_work
 from azad.web.common import chrome, render, target
 from azad.web.pages import EditorPage, HistoryPage
@@ -60,6 +61,8 @@ def editor(request: Request) -> Response:
         charbar=charbar(lang.code),
         work=work,
         controls=controls_for(sess.user, current, run),
+        open_questions=open_questions(threads(ws, slug, lang_key, snap.file.live)),
+        live_fallback_s=ws.settings.review.live_fallback_s,
     )
     response = render("editor.html", page)
     if sess.user.is_editor:

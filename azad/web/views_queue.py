@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from azad.queue.status import STATUSES
 from azad.review.index import QueueRow, queue_rows, search
+from azad.review.ready import ready_for, ready_for_approval
 from azad.review.talk import comment_counts
 from azad.web.common import chrome, render
 from azad.web.pages import QueuePage
@@ -62,15 +63,25 @@ def queue(request: Request) -> Response:
         page = max(1, int(request.query_params.get("page", "1")))
     except ValueError:
         page = 1
+    view = request.query_params.get("view", "")
+    if view not in ("", "mine"):
+        notices.append(f"unknown view ({view[:40]}): showing every translation")
+        view = ""
     rows = [r for r in queue_rows(ws, lang=lang or None) if r.lang_key in visible]
     if q.strip():
         rows = search(ws, rows, q)
+    mine = sum(1 for r in rows if ready_for(sess.user, r))
+    if view == "mine":
+        rows = [r for r in rows if ready_for(sess.user, r)]
     counts = Counter(r.status for r in rows)
     if status:
         rows = [r for r in rows if r.status == status]
     key = SORTS[sort][1]
     if key is not None:
         rows = sorted(rows, key=key)
+    elif sess.user.is_editor:
+        # An editor's work first: what is ready for approval (stable: oldest first within).
+        rows = sorted(rows, key=lambda r: not ready_for_approval(r))
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(page, pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
@@ -92,5 +103,9 @@ def queue(request: Request) -> Response:
             sort=sort,
             sorts={k: label for k, (label, _) in SORTS.items()},
             notice="; ".join(notices),
+            view=view,
+            ready=mine,
+            ready_label="ready for approval" if sess.user.is_editor else "ready for me",
+            live_fallback_s=ws.settings.review.live_fallback_s,
         ),
     )

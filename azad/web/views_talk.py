@@ -2,8 +2,10 @@
 
 JSON (the editor page's script, like saves; ``X-CSRF-Token`` header):
 
-* ``POST /api/t/{slug}/{lang}/segments/{ctx}/comments`` ``{"text"}``: comment on a
-  segment; answers the segment's comments.
+* ``POST /api/t/{slug}/{lang}/segments/{ctx}/comments`` ``{"text", "reply_to"}``:
+  comment on a segment, or answer a comment in its thread; answers the segment's comments.
+* ``POST /api/t/{slug}/{lang}/segments/{ctx}/comments/{id}`` ``{"action", "text"}``:
+  edit or delete your own comment, resolve or reopen a thread (each recorded).
 * ``POST /api/t/{slug}/{lang}/segments/{ctx}/dismiss`` ``{"check", "rev"}``: dismiss a
   QA warning for the segment's text at ``rev`` (409 if it changed since).
 * ``POST /api/t/{slug}/{lang}/segments/{ctx}/restore`` ``{"check", "rev"}``: bring a
@@ -27,14 +29,22 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from azad.db.users import User
+from azad.db.users import User, display_names
 from azad.errors import AzadError
 from azad.glossary import load_glossary
 from azad.queue import status as state
+from azad.review import events
 from azad.review.actions import Forbidden, require_editor
 from azad.review.dismissals import dismiss, dismissals, restore, split
+from azad.review.edits import NotFound
 from azad.review.qa import check_segment
-from azad.review.talk import add_comment, live_unit, send_back_segments, threads
+from azad.review.talk import (
+    add_comment,
+    change_comment,
+    live_unit,
+    send_back_segments,
+    threads,
+)
 from azad.review.terms import add_glossary_term
 from azad.web.common import json_body, write_target
 from azad.web.schemas import (
@@ -44,7 +54,9 @@ from azad.web.schemas import (
     DismissedOut,
     DismissOut,
     DismissRequest,
+    ThreadActionRequest,
 )
+from azad.web.templating import comment_json
 from azad.workspace import Workspace
 
 MAX_BODY = 16_000
@@ -57,7 +69,26 @@ async def comment(request: Request) -> Response:
     data = await json_body(request, CommentRequest, '{"text": str}', MAX_BODY)
 
     def run() -> CommentsOut:
-        add_comment(ws, slug, lang_key, ctx, sess.user, data.text)
+        add_comment(ws, slug, lang_key, ctx, sess.user, data.text, reply_to=data.reply_to)
+        return CommentsOut(ctx=ctx, comments=_thread(ws, slug, lang_key, ctx))
+
+    return JSONResponse((await run_in_threadpool(run)).model_dump())
+
+
+async def thread_action(request: Request) -> Response:
+    """Edit or delete one's own comment, or resolve or reopen its thread; answers the
+    segment's comments."""
+    sess, ws, slug, lang_key = write_target(request, request.headers.get("x-csrf-token"))
+    ctx = request.path_params["ctx"]
+    try:
+        cid = int(request.path_params["cid"])
+    except ValueError:
+        raise NotFound("no such comment") from None
+    expected = '{"action": "edit"|"delete"|"resolve"|"reopen", "text": str}'
+    data = await json_body(request, ThreadActionRequest, expected, MAX_BODY)
+
+    def run() -> CommentsOut:
+        change_comment(ws, slug, lang_key, ctx, cid, sess.user, data.action, data.text)
         return CommentsOut(ctx=ctx, comments=_thread(ws, slug, lang_key, ctx))
 
     return JSONResponse((await run_in_threadpool(run)).model_dump())
@@ -66,8 +97,10 @@ async def comment(request: Request) -> Response:
 def _thread(ws: Workspace, slug: str, lang_key: str, ctx: str) -> list[CommentOut]:
     """The segment's comments as the API answers them, oldest first."""
     unit = live_unit(ws, slug, lang_key, ctx)
+    names = display_names(ws)
+    code = ws.settings.languages[lang_key].code
     return [
-        CommentOut(at=c.at, by=c.by, role=c.role, kind=c.kind, text=c.text)
+        CommentOut.model_validate(comment_json(c, code, names))
         for c in threads(ws, slug, lang_key, [unit]).get(ctx, [])
     ]
 
@@ -97,12 +130,19 @@ async def _check_action(request: Request, *, restoring: bool) -> Response:
         else:
             unit = dismiss(ws, slug, lang_key, ctx, data.rev, data.check, sess.user, warnings)
         active, dismissed = split(unit, warnings, dismissals(ws, slug, lang_key))
+        names = display_names(ws)
         return DismissOut(
             ctx=ctx,
             warnings=[w.message for w in active],
             checks=[w.kind for w in active],
             dismissed=[
-                DismissedOut(check=d.warning.kind, message=d.warning.message, by=d.by, at=d.at)
+                DismissedOut(
+                    check=d.warning.kind,
+                    message=d.warning.message,
+                    by=d.by,
+                    by_name=names.get(d.by, d.by),
+                    at=d.at,
+                )
                 for d in dismissed
             ],
             comments=_thread(ws, slug, lang_key, ctx) if restoring else None,
@@ -125,6 +165,7 @@ def _take_over(ws: Workspace, slug: str, lang: str, user: User, form: FormData) 
     require_editor(user)
     holder = state.translation_status(ws, slug, lang).claimed_by
     state.take_over(ws, slug, lang, user.name, hours=ws.settings.review.claim_hours)
+    events.taken_over(ws, slug, lang, user, holder)
     return f"You hold this translation now (taken over from {holder})."
 
 

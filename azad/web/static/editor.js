@@ -62,6 +62,16 @@
   }
 
   async function save(seg, reviewed, text) {
+    // live.js holds changes to this segment back until the answer is in.
+    seg.dataset.saving = "1";
+    try {
+      return await saveNow(seg, reviewed, text);
+    } finally {
+      delete seg.dataset.saving;
+    }
+  }
+
+  async function saveNow(seg, reviewed, text) {
     const ta = seg.querySelector("textarea");
     const state = seg.querySelector(".state");
     state.textContent = "saving…";
@@ -86,12 +96,13 @@
       box.querySelector(".theirs-state").textContent = stateLabel(current.state);
       box.querySelector(".yours").textContent = data.yours.text;
       box.querySelector(".who").textContent = current.by
-        ? " (" + current.by + ", " + (current.at_shown || current.at) + ")"
+        ? " (" + (current.by_name || current.by) + ", " + (current.at_shown || current.at) + ")"
         : "";
       box.querySelector(".diff").replaceChildren(...wordDiff(data.diff));
       box.hidden = false;
       // The next save goes against what is in the file now: the translator has seen it.
       seg.dataset.rev = current.rev;
+      delete seg.dataset.panelRev;
       seg.dataset.theirs = current.text;
       seg.dataset.theirsState = current.state;
       state.textContent = "conflict";
@@ -102,6 +113,7 @@
       return false;
     }
     seg.dataset.rev = data.rev;
+    delete seg.dataset.panelRev;
     ta.value = data.text;
     ta.classList.remove("dirty");
     seg.classList.toggle("is-reviewed", data.reviewed);
@@ -158,6 +170,7 @@
       ta.focus();
     } else if (button.classList.contains("take-theirs")) {
       // The file already holds this text and state: nothing to save.
+      if (seg.dataset.panelRev) seg.dataset.rev = seg.dataset.panelRev;
       ta.value = seg.dataset.theirs || "";
       seg.querySelector(".conflict").hidden = true;
       ta.classList.remove("dirty");
@@ -165,7 +178,9 @@
       seg.classList.toggle("is-reviewed", theirs === "reviewed");
       seg.querySelector(".state").textContent = stateLabel(theirs);
     } else if (button.classList.contains("take-yours")) {
-      // Yours, in the state you chose when you saved it.
+      // Yours, in the state you chose when you saved it, over the text the panel shows
+      // (live.js shows one arriving while you edit without moving the page's revision).
+      if (seg.dataset.panelRev) seg.dataset.rev = seg.dataset.panelRev;
       await save(
         seg,
         seg.dataset.wanted !== "draft",

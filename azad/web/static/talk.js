@@ -3,6 +3,20 @@
 // set with .textContent, never as HTML.
 (function () {
   "use strict";
+  // A moment as the server writes it (templating.when): the Afghan solar date after the
+  // time gets a right-to-left span of its own, as in the server's pages, so that its
+  // day, month and year keep their order inside an English sentence.
+  function momentNodes(shown) {
+    const m = /^(.*?)\s([\u06F0-\u06F9].*)$/.exec(shown);
+    if (!m) return [shown];
+    const solar = document.createElement("span");
+    solar.className = "solar";
+    solar.dir = "rtl";
+    const area = document.querySelector("#segments textarea[lang]"); // the page's language
+    if (area) solar.lang = area.lang;
+    solar.textContent = m[2];
+    return [m[1], " ", solar];
+  }
   const root = document.getElementById("segments");
   if (!root) return;
   const api = root.dataset.api;
@@ -52,7 +66,7 @@
     list.replaceChildren(...dismissed.map((d) => {
       const li = document.createElement("li");
       li.dataset.check = d.check;
-      li.textContent = d.message + " · dismissed by " + d.by + " (" + d.at.replace("T", " ") + ")";
+      li.textContent = d.message + " · dismissed by " + (d.by_name || d.by) + " (" + d.at.replace("T", " ") + ")";
       return li;
     }));
     addRestoreButtons(seg);
@@ -71,21 +85,88 @@
     });
   }
 
+  const me = root.dataset.user || "";
+
+  function button(cls, label, aria) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = cls;
+    b.textContent = label;
+    if (aria) b.setAttribute("aria-label", aria);
+    return b;
+  }
+
+  // One comment as the server's template writes it (segment_talk.html).
+  function commentItem(c, replies) {
+    const li = document.createElement("li");
+    li.className = "kind-" + c.kind.replace(/ /g, "-") + (c.deleted_at ? " deleted" : "") + (c.resolved_at ? " resolved" : "");
+    li.dataset.id = String(c.id);
+    const who = document.createElement("strong");
+    const name = c.by_name || c.by;
+    who.textContent = name;
+    const when = document.createElement("small");
+    when.replaceChildren("(" + c.role + ", ", ...momentNodes(c.at_shown || c.at.replace("T", " ")), ")");
+    const text = document.createElement("span");
+    text.className = "text";
+    text.textContent = c.deleted_at ? "deleted by " + name : c.text;
+    li.append(who, " ", when, c.kind === "send back" ? " sent it back: " : ": ", text);
+    if (c.edited_at && !c.deleted_at) {
+      const e = document.createElement("small");
+      e.className = "edited";
+      e.textContent = " (edited)";
+      li.append(e);
+    }
+    const tools = document.createElement("span");
+    tools.className = "comment-tools";
+    if (c.parent === null && c.kind === "comment" && !c.deleted_at) {
+      const st = document.createElement("span");
+      st.className = "thread-state";
+      st.textContent = c.resolved_at ? "resolved by " + (c.resolved_by_name || c.resolved_by) : "open question";
+      tools.append(st, " ", button(c.resolved_at ? "reopen" : "resolve", c.resolved_at ? "Reopen" : "Resolve",
+        (c.resolved_at ? "Reopen" : "Resolve") + " the thread of " + name));
+    }
+    if (c.parent === null && !c.deleted_at) tools.append(" ", button("reply", "Reply", "Reply to " + name));
+    if (c.by === me && !c.deleted_at) tools.append(" ", button("edit", "Edit", "Edit your comment"), " ", button("delete", "Delete", "Delete your comment"));
+    li.append(" ", tools);
+    if (replies && replies.length) {
+      const ol = document.createElement("ol");
+      ol.className = "replies";
+      ol.append(...replies.map((r) => commentItem(r, null)));
+      li.append(ol);
+    }
+    return li;
+  }
+
   function showComments(seg, comments) {
-    seg.querySelector(".talk .thread").replaceChildren(...comments.map((c) => {
-      const li = document.createElement("li");
-      li.className = "kind-" + c.kind.replace(/ /g, "-");
-      const who = document.createElement("strong");
-      who.textContent = c.by;
-      const when = document.createElement("small");
-      when.textContent = "(" + c.role + ", " + c.at.replace("T", " ") + ")";
-      const text = document.createElement("span");
-      text.className = "text";
-      text.textContent = c.text;
-      li.append(who, " ", when, c.kind === "send back" ? " sent it back: " : ": ", text);
-      return li;
-    }));
-    seg.querySelector(".comment-count").textContent = String(comments.length);
+    const roots = comments.filter((c) => c.parent === null || c.parent === undefined);
+    seg.querySelector(".talk .thread").replaceChildren(...roots.map((c) =>
+      commentItem(c, comments.filter((r) => r.parent === c.id))));
+    seg.querySelector(".comment-count").textContent = String(comments.filter((c) => !c.deleted_at).length);
+  }
+
+  // An inline form under a comment: a reply, or the comment's new text.
+  function inlineForm(li, kind, value) {
+    const old = li.querySelector(":scope > form.inline-talk");
+    if (old) { old.remove(); return; }
+    const form = document.createElement("form");
+    form.className = "inline-talk";
+    form.dataset.kind = kind;
+    const id = "talk-" + kind + "-" + li.dataset.id;
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = kind === "reply" ? "Your reply" : "Your comment, corrected";
+    const input = document.createElement("input");
+    input.id = id;
+    input.name = "text";
+    input.required = true;
+    input.maxLength = 4000;
+    input.value = value || "";
+    const send = document.createElement("button");
+    send.type = "submit";
+    send.textContent = kind === "reply" ? "Send reply" : "Save comment";
+    form.append(label, " ", input, " ", send);
+    li.querySelector(":scope > .comment-tools").after(form);
+    input.focus();
   }
 
   root.querySelectorAll(".seg").forEach((seg) => {
@@ -95,10 +176,31 @@
 
   root.addEventListener("submit", async (ev) => {
     const form = ev.target;
+    if (form.classList.contains("inline-talk")) {
+      ev.preventDefault();
+      const seg = form.closest(".seg");
+      const id = Number(form.closest("li").dataset.id);
+      const text = form.querySelector("input").value;
+      const base = api + encodeURIComponent(seg.dataset.ctx) + "/comments";
+      const r = form.dataset.kind === "reply"
+        ? await post(base, { text: text, reply_to: id }).catch(() => null)
+        : await post(base + "/" + id, { action: "edit", text: text }).catch(() => null);
+      const state = seg.querySelector(".comment-state");
+      if (!r || !r.ok) {
+        state.textContent = "not sent: " + (r ? r.data.error || r.status : "no connection");
+        return;
+      }
+      showComments(seg, r.data.comments);
+      state.textContent = form.dataset.kind === "reply" ? "reply added" : "comment edited";
+      return;
+    }
     if (!form.classList.contains("comment-form")) return;
+    // The segment's one field also says what needs work: "Send this segment back"
+    // submits the form to the server as it is (a page load, as before).
+    if (ev.submitter && ev.submitter.classList.contains("send-back-one")) return;
     ev.preventDefault();
     const seg = form.closest(".seg");
-    const input = form.querySelector('input[name="text"]');
+    const input = form.querySelector('input[name="comment"]');
     const state = form.querySelector(".comment-state");
     state.textContent = "sending…";
     const url = api + encodeURIComponent(seg.dataset.ctx) + "/comments";
@@ -111,6 +213,36 @@
     input.value = "";
     state.textContent = "comment added";
   });
+
+  root.addEventListener("click", async (ev) => {
+    const b = ev.target.closest(".thread button");
+    if (!b) return;
+    const seg = b.closest(".seg");
+    const li = b.closest("li");
+    if (b.classList.contains("reply")) { inlineForm(li, "reply", ""); return; }
+    if (b.classList.contains("edit")) { inlineForm(li, "edit", li.querySelector(":scope > .text").textContent); return; }
+    const action = ["resolve", "reopen", "delete"].find((a) => b.classList.contains(a));
+    if (!action) return;
+    const url = api + encodeURIComponent(seg.dataset.ctx) + "/comments/" + li.dataset.id;
+    const r = await post(url, { action: action }).catch(() => null);
+    const state = seg.querySelector(".comment-state");
+    if (!r || !r.ok) {
+      state.textContent = "not done: " + (r ? r.data.error || r.status : "no connection");
+      return;
+    }
+    showComments(seg, r.data.comments);
+    state.textContent = { resolve: "thread resolved", reopen: "thread reopened", delete: "comment deleted" }[action];
+  });
+
+  // live.js: the thread, the warnings of a segment someone else changed, and the
+  // warnings of the text being typed.
+  root.addEventListener("azad:thread", (ev) => {
+    const seg = ev.target;
+    if (seg.querySelector(".talk form.inline-talk")) return; // a reply being written stays
+    showComments(seg, ev.detail);
+  });
+  root.addEventListener("azad:updated", (ev) => showWarnings(ev.target, ev.detail.warnings, ev.detail.checks || []));
+  root.addEventListener("azad:checked", (ev) => showWarnings(ev.target, ev.detail.warnings, ev.detail.checks || []));
 
   root.addEventListener("click", async (ev) => {
     const button = ev.target.closest("button.dismiss, button.restore");
