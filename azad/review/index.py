@@ -278,13 +278,19 @@ def update_row(
 def remember_row(ws: Workspace, slug: str, lang: str, entry: _Entry | None) -> None:
     """This process's memory of the row :func:`update_row` stored. Called after the
     writer's transaction is committed: a refresh holds the memory's lock while it writes
-    to the database, so taking that lock inside a write transaction would deadlock."""
-    if entry is None:
+    to the database, so waiting for that lock inside a write transaction would deadlock."""
+    if entry is None or not _memory_lock.acquire(blocking=False):
+        # A refresh in progress holds the lock (a page is being built): the writer does
+        # not wait for it with the translation's lock held, which would queue every other
+        # save of that file behind the page. The row in memory keeps its old stat key,
+        # so the next refresh reads this translation again.
         return
-    with _memory_lock:
+    try:
         memory = _memory.get(db_path(ws))
         if memory is not None:
             memory.entries[(slug, lang)] = entry
+    finally:
+        _memory_lock.release()
 
 
 def search(ws: Workspace, rows: list[QueueRow], query: str) -> list[QueueRow]:
