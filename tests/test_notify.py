@@ -24,9 +24,10 @@ from test_review_support import SALANG, copy_workspace, login, queue_template
 
 from azad.db.connection import connect
 from azad.db.users import edit_profile
-from azad.review import mailer, notify_prefs
+from azad.notify import mailer
+from azad.notify import prefs as notify_prefs
+from azad.notify.inbox import inbox
 from azad.review.edits import read_segments
-from azad.review.notify import inbox
 from azad.web.app import create_app
 from azad.workspace import Workspace
 

@@ -41,11 +41,11 @@ from azad.db import users
 from azad.db.connection import connect
 from azad.errors import InputError
 from azad.mt.packages import install_file
+from azad.notify import prefs as notify_prefs
 from azad.publish import submit as publishing
 from azad.publish.submit import PublishRun
 from azad.queue.status import claim, translation_status
 from azad.render.styles import load_styles
-from azad.review import notify_prefs
 from azad.review.dismissals import dismiss
 from azad.review.edits import read_segments
 from azad.review.qa import check_segment

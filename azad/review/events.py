@@ -1,4 +1,4 @@
-"""The events people are told about, and who is told (:mod:`azad.review.notify` records
+"""The events people are told about, and who is told (:mod:`azad.notify.inbox` records
 and sends). Each is called after its change has committed and never raises.
 
 * ``ready``: a save (in the app, or an import from a CAT tool) left every segment of a
@@ -16,8 +16,8 @@ import logging
 from collections.abc import Callable
 
 from azad.db.users import User
+from azad.notify.inbox import commenters, editors, notify, workers
 from azad.queue.store import Queue
-from azad.review.notify import commenters, editors, notify, workers
 from azad.workspace import Workspace
 
 log = logging.getLogger("azad.notify")

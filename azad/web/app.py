@@ -27,9 +27,9 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from azad.errors import AzadError
 from azad.health.components import healthz as health_words
+from azad.notify import mailer
 from azad.publish.submit import PublishFlow, use_flow
 from azad.queue.store import flush_caches
-from azad.review import mailer
 from azad.web import (
     views_actions,
     views_api,

@@ -13,13 +13,13 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from azad.db.users import Session, display_names
 from azad.errors import AzadError, InputError, disk_full
+from azad.notify.inbox import unread
 from azad.queue.articles import SOURCE_FILE
 from azad.queue.status import StaleApproval
 from azad.review.actions import Forbidden, require_lang
 from azad.review.diff import diff_tokens
 from azad.review.dismissals import StaleText
 from azad.review.edits import Conflict, NotFound
-from azad.review.notify import unread
 from azad.web.limits import BodyTooLarge, too_large
 from azad.web.pages import Chrome, ErrorPage
 from azad.web.schemas import ConflictOut, DiffToken, TheirText, YourText

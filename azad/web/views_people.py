@@ -15,7 +15,9 @@ from starlette.responses import RedirectResponse, Response
 from azad.db import users
 from azad.db.users import Profile, Session
 from azad.errors import AzadError
-from azad.review import activity, notify, notify_prefs
+from azad.notify import inbox as notify
+from azad.notify import prefs as notify_prefs
+from azad.review import activity
 from azad.review.actions import Forbidden, require_editor
 from azad.review.activity import WeekRow
 from azad.review.edits import NotFound

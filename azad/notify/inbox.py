@@ -4,7 +4,7 @@ A change (a comment, a send-back, an approval …) is made and committed first; 
 :func:`notify` records one inbox row per recipient and queues one e-mail per recipient
 who has an address and wants it (``outbox``), in one short transaction. It never raises:
 a notification that cannot be recorded is logged and the change stands. The e-mails are
-sent by :mod:`azad.review.mailer`, in the background, with retries.
+sent by :mod:`azad.notify.mailer`, in the background, with retries.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from azad.db.connection import connect
-from azad.review import mailer
-from azad.review.notify_prefs import EVENTS
+from azad.notify import mailer
+from azad.notify.prefs import EVENTS
 from azad.workspace import Workspace
 
 log = logging.getLogger("azad.notify")

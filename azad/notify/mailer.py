@@ -1,4 +1,4 @@
-"""Sending the outbox: e-mails queued by :mod:`azad.review.notify`, sent through the SMTP
+"""Sending the outbox: e-mails queued by :mod:`azad.notify.inbox`, sent through the SMTP
 server of ``[notify]`` by one background thread of the review app.
 
 Nothing waits for it: a save only adds rows to ``outbox`` and wakes the thread. A message
