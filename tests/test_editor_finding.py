@@ -16,6 +16,7 @@ from test_review_support import SALANG, as_user, copy_workspace, queue_template
 from azad.db.users import get_user
 from azad.review.edits import read_segments
 from azad.review.talk import send_back_segments
+from azad.web.live_state import translation_state
 from azad.web.templating import when
 from azad.workspace import Workspace
 
@@ -78,6 +79,9 @@ def test_sent_back_is_counted_apart_from_needs_editing(ws: Workspace) -> None:
     assert f'?filter=machine">machine draft {machine}</a>' in page
     assert machine == len(units) - 5  # 4 confirmed (2 of them sent back since), 1 hers
     assert shown(c.get(f"{base}?filter=sent-back").text) == [units[1].ctx, units[2].ctx]
+    # The live page's counts are the page's own: an update never resets "sent back".
+    live = translation_state(ws, SALANG, "dari").summary["filters"]
+    assert live["sent-back"] == 2 and live["draft"] == 3 and live["machine"] == machine
     # Confirmed again: no longer sent back.
     again = read_segments(ws, SALANG, "dari")[1]
     save_segment(ws, SALANG, "dari", again.ctx, again.text, again.rev, by="dara")

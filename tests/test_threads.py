@@ -101,6 +101,10 @@ def test_a_thread_is_answered_resolved_reopened_and_counted(ws: Workspace) -> No
     other = read_segments(ws, SALANG, "dari")[3].ctx
     r = post(dara, dcsrf, api(other, "comments"), {"text": "x", "reply_to": 1})
     assert r.status_code == 404
+    # An id no comment has, even one past what SQLite stores, is a 404 (not a 500).
+    for cid in ("999", str(2**63), str(10**19)):
+        r = post(eddie, ecsrf, api(ctx, "comments/" + cid), {"action": "resolve"})
+        assert r.status_code == 404, (cid, r.text)
 
 
 def test_only_the_author_edits_or_deletes_a_comment_and_both_are_recorded(

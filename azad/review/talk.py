@@ -142,11 +142,16 @@ def _reply(
         )
 
 
+SQLITE_MAX_INT = 2**63 - 1
+"""The largest INTEGER SQLite stores (a row id is one)."""
+
 ThreadAction = Literal["edit", "delete", "resolve", "reopen"]
 
 
 def _root_of(conn: sqlite3.Connection, slug: str, lang_key: str, unit: Unit, cid: int) -> int:
     """The first comment of the thread holding comment ``cid`` of ``unit``'s sentence."""
+    if not 0 < cid <= SQLITE_MAX_INT:  # no such row, and SQLite cannot even take the number
+        raise NotFound(f"{slug} ({lang_key}): no comment {cid} on {unit.ctx}")
     row = conn.execute(
         "SELECT id, parent FROM segment_comments WHERE id = ? AND slug = ? AND lang = ?"
         " AND english_sha = ?",

@@ -26,6 +26,7 @@ from azad.queue.record import ReviewRecord
 from azad.queue.units import Unit
 from azad.review.qa import QAWarning
 from azad.review.shown import shown
+from azad.review.threads import Comment
 from azad.workspace import Workspace
 
 PAGE_SIZE = 200
@@ -190,3 +191,21 @@ def changed_since(unit: Unit, approved: dict[str, tuple[str, str, str]] | None) 
     if approved is None:
         return False
     return approved.get(unit.ctx) != (unit.english, unit.text, unit.state)
+
+
+def view_of(
+    unit: Unit,
+    warnings: Sequence[QAWarning],
+    thread: Sequence[Comment],
+    approved: dict[str, tuple[str, str, str]] | None,
+) -> SegmentView:
+    """What the filters see of ``unit``: its active warnings, its thread (``kind`` "send
+    back" while still a draft: sent back), whether it changed since the approval. The
+    editor page and its live updates both build their views here, so their counts agree."""
+    return SegmentView(
+        unit,
+        tuple(warnings),
+        len(thread),
+        changed_since(unit, approved),
+        unit.state == "draft" and any(c.kind == "send back" for c in thread),
+    )

@@ -115,15 +115,7 @@ def build(
         if found:
             active, dismissed[u.ctx] = split(u, w, found)
         thread = talk.get(u.ctx, [])
-        views.append(
-            SegmentView(
-                u,
-                tuple(active),
-                len(thread),
-                worklist.changed_since(u, approved),
-                u.state == "draft" and any(c.kind == "send back" for c in thread),
-            )
-        )
+        views.append(worklist.view_of(u, active, thread, approved))
     notice = []
     name = request.query_params.get("filter", "")
     try:

@@ -194,9 +194,7 @@ def translation_state(ws: Workspace, slug: str, lang: str) -> TranslationState:
         if found:
             active, _ = split(u, w, found)
         thread = talk.get(u.ctx, [])
-        views.append(
-            worklist.SegmentView(u, tuple(active), len(thread), worklist.changed_since(u, approved))
-        )
+        views.append(worklist.view_of(u, active, thread, approved))
         segments[u.ctx] = SegmentState(
             u.rev,
             u.text,

@@ -282,7 +282,9 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "parameters": [
             *TARGET,
             path_param("ctx", CTX),
-            path_param("cid", {"type": "integer"}, "the comment's id"),
+            path_param(
+                "cid", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}, "the comment's id"
+            ),
             CSRF_HEADER,
         ],
         "requestBody": {"required": True, "content": {JSON: {"schema": THREAD_IN}}},
