@@ -19,7 +19,7 @@ The status is derived from the PO file, the article and the record each time (cl
 expire with time); nothing needs to be reset by hand.
 
 A claim says who is working on a translation, so it ends when that work is over: when
-every unit is reviewed (:func:`end_claim_if_done`, after a save), when an editor approves
+every unit is reviewed (:func:`record_after_save`, in the save's own step), when an editor approves
 it, when the holder sends it back to someone else, and when it expires. Each end is an
 event in the record's history; an expiry is written with the next change of the record,
 stamped with the time the claim expired (until then ``claimed_by`` already ignores it).
@@ -213,10 +213,9 @@ def record_after_save(
     """The record after a save by ``by`` (the caller holds the lock, has written the file
     and writes the record), or None when it does not change. A save that completed the
     translation (``completed``: every unit reviewed now, not before) ends the claim on the
-    work, whoever saved (as :func:`end_claim_if_done`); with ``claim_hours`` (a
-    translator's save), a save into a translation nobody holds that still has
-    ``work_left`` claims it for ``by`` (as :func:`claim_for_work`; someone's claim
-    stands)."""
+    work, whoever saved; with ``claim_hours`` (a translator's save), a save into a
+    translation nobody holds that still has ``work_left`` claims it for ``by``
+    (someone's claim stands)."""
     if completed:
         if record.claim is None:
             return None
@@ -255,43 +254,6 @@ def release(ws: Workspace, slug: str, lang_key: str, user: str) -> TranslationSt
         record.history.append(Event(at=now(), by=user, action="release"))
 
     return _update(ws, slug, lang_key, change)
-
-
-def claim_for_work(
-    ws: Workspace, slug: str, lang_key: str, user: str, hours: float = CLAIM_HOURS
-) -> bool:
-    """Claim for ``user`` a translation nobody holds that still has work in it (a save
-    that completed the translation does not claim it again); whether it was claimed."""
-    claimed = False
-
-    def change(record: ReviewRecord, current: TranslationStatus) -> None:
-        nonlocal claimed
-        if record.claimed_by is not None or (current.in_sync and not current.unreviewed):
-            return
-        t = now()
-        record.claim = Claim(by=user, at=t, expires=t + dt.timedelta(hours=hours))
-        record.history.append(Event(at=t, by=user, action="claim"))
-        claimed = True
-
-    _update(ws, slug, lang_key, change)
-    return claimed
-
-
-def end_claim_if_done(ws: Workspace, slug: str, lang_key: str, by: str) -> bool:
-    """After a save by ``by``: a translation with every unit reviewed is nobody's work any
-    more, so its claim ends (recorded). Reads only the small record when nobody holds it."""
-    if Queue(ws).load_record(slug, lang_key).claim is None:
-        return False
-    ended = False
-
-    def change(record: ReviewRecord, current: TranslationStatus) -> None:
-        nonlocal ended
-        if record.claim is not None and current.in_sync and not current.unreviewed:
-            _end_claim(record, by, "fully reviewed")
-            ended = True
-
-    _update(ws, slug, lang_key, change)
-    return ended
 
 
 def stamp_approval(
