@@ -33,7 +33,8 @@ HERAT = "red-gold-of-herat"
 def register_cli() -> None:
     """Add ``azad users`` and ``azad review`` to the CLI unless azad/cli.py already does."""
     from azad import cli
-    from azad.cli.review import review_app, users_app
+    from azad.cli.review import review_app
+    from azad.cli.users import users_app
 
     names = {g.name for g in cli.app.registered_groups}
     if "review" not in names:

@@ -1,6 +1,7 @@
 """The ``azad`` command line: :mod:`azad.cli.main` (the app, error handling),
 :mod:`~azad.cli.articles`, :mod:`~azad.cli.models`, :mod:`~azad.cli.flows`,
-:mod:`~azad.cli.publish` and :mod:`~azad.cli.review` (one module per command group).
+:mod:`~azad.cli.publish`, :mod:`~azad.cli.review`, :mod:`~azad.cli.users` and the rest (one
+module per command group).
 
 Commands import the services they call inside their functions: every ``azad`` command
 starts by importing this whole package, and Prefect, WeasyPrint, CTranslate2 or the review

@@ -20,7 +20,8 @@ from azad.cli.flows import run as run_flow
 from azad.cli.models import models_app
 from azad.cli.publish import publish
 from azad.cli.report import report_app
-from azad.cli.review import review_app, users_app
+from azad.cli.review import review_app
+from azad.cli.users import users_app
 from azad.errors import AzadError, InputWarning, disk_full, disk_full_message
 from azad.text import visible
 
