@@ -21,13 +21,6 @@ from azad.workspace import Workspace
 os.environ[CHEAP_HASHES_ENV] = "1"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow files first. pytest-xdist (``--dist loadfile``) hands whole files to its
-    workers in this order, so the last file to start is a quick one rather than a
-    minutes-long browser or kill test finishing alone on one core (longest first)."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
 @dataclass
 class CliResult:
     code: int
