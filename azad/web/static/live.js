@@ -1,25 +1,12 @@
 // Live pages: the editor and queue pages follow changes made anywhere (web app, command
-// line, flows, CAT-tool imports) through the server's event stream (azad/review/web/
+// line, flows, CAT-tool imports) through the server's event stream (azad/web/
 // live.py), and poll when the server has no stream left. An unsaved edit is never
 // replaced: a change by someone else meets the conflict panel. On the editor page the
 // checks also run again as you type. Text from the server is only set with .textContent
 // and .value, never as HTML (the queue's table is the server's own escaped page).
 (function () {
   "use strict";
-  // A moment as the server writes it (templating.when): the Afghan solar date after the
-  // time gets a right-to-left span of its own, as in the server's pages, so that its
-  // day, month and year keep their order inside an English sentence.
-  function momentNodes(shown) {
-    const m = /^(.*?)\s([\u06F0-\u06F9].*)$/.exec(shown);
-    if (!m) return [shown];
-    const solar = document.createElement("span");
-    solar.className = "solar";
-    solar.dir = "rtl";
-    const area = document.querySelector("#segments textarea[lang]"); // the page's language
-    if (area) solar.lang = area.lang;
-    solar.textContent = m[2];
-    return [m[1], " ", solar];
-  }
+  const momentNodes = window.azadMoment; // static/moment.js
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   const csrf = csrfMeta ? csrfMeta.content : "";
   const liveNote = document.getElementById("live-state");
