@@ -78,7 +78,11 @@ def test_translate_the_shared_sample(cli, ws_with_models: Workspace) -> None:
     for key in ("dari", "pashto"):
         path = ws_with_models.article_dir("sharing-the-kabul-river") / f"{key}.po"
         msgfmt_check(path)
-        assert len(load_po(path)) == 1 + 23  # the title and 23 sentences
+        entries = load_po(path)
+        # the title, 23 sentences, and the closing note about the author last
+        assert len(entries) == 1 + 23 + 1
+        assert entries[-1].msgctxt == "note"
+        assert entries[-1].msgid.startswith("Sample Author is")
 
 
 def test_second_run_sends_nothing_and_writes_nothing(cli, ws_with_models: Workspace) -> None:
