@@ -78,3 +78,51 @@ def fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class FileCache:
+    """A folder of derived files named by a key (a digest of what they are made from),
+    the ``keep`` most recently used kept: what is slow to make and the same in every
+    process (parsed PO files, font subsets).  A cache only: a failed read or write costs
+    the work again, never the caller's operation (a full disk degrades no feature)."""
+
+    def __init__(self, cache_dir: Path, name: str, suffix: str, keep: int) -> None:
+        """``cache_dir``: a workspace's (``Workspace.cache_dir``); ``name``: the folder in it."""
+        self.workspace = cache_dir.parent.parent
+        self.folder = cache_dir / name
+        self.suffix = suffix
+        self.keep = keep
+
+    def path(self, key: str) -> Path:
+        return self.folder / f"{key}{self.suffix}"
+
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def get(self, key: str) -> bytes | None:
+        path = self.path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        with contextlib.suppress(OSError):
+            path.touch()  # recently used: kept by the pruning
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        if not self.workspace.is_dir():
+            return  # the workspace is gone (a test's, say): nothing to make again
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(self.path(key), data)
+            self._prune()
+
+    def _prune(self) -> None:
+        def used(p: Path) -> float:
+            try:
+                return p.stat().st_mtime
+            except OSError:  # pruned by another process meanwhile
+                return 0.0
+
+        copies = sorted(self.folder.glob(f"*{self.suffix}"), key=used, reverse=True)
+        for old in copies[self.keep :]:
+            old.unlink(missing_ok=True)

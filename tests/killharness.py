@@ -519,6 +519,8 @@ class WorkspaceChecker:
             load_glossary(path)
         elif parts[0] == "output":
             self._check_output(path, parts)
+        elif parts[:3] == (".azad", "cache", "fonts") and path.suffix in (".ttf", ".woff2"):
+            _check_font(path)  # font subsets kept between processes (azad.render.fonts)
         else:
             raise ValueError("unexpected file")
 
@@ -537,11 +539,7 @@ class WorkspaceChecker:
         elif suffix == ".xml":
             ET.fromstring(path.read_bytes())
         elif suffix == ".woff2":
-            # The reading editions' and the catalog's fonts (fontTools reads them whole).
-            from fontTools.ttLib import TTFont
-
-            with TTFont(path) as font:
-                font.ensureDecompiled()
+            _check_font(path)  # the reading editions' and the catalog's fonts
         elif suffix == ".ttf":
             if path.read_bytes() != self._styles_fonts().get(path.name):
                 raise ValueError("differs from the styles folder's font of that name")
@@ -614,6 +612,14 @@ def _check_po(path: Path) -> None:
                 )
             return
     raise ValueError("translated from no revision of the article")
+
+
+def _check_font(path: Path) -> None:
+    """A whole font: fontTools reads every table of it."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path) as font:
+        font.ensureDecompiled()
 
 
 def _check_sqlite(path: Path) -> None:

@@ -51,7 +51,7 @@ def catalog_files(ws: Workspace, entries: list[CatalogEntry]) -> dict[Path, byte
         files[out / name] = data
     for font in styles.fonts:
         if font.role == "display":
-            data = subset_font(font.path, CATALOG_CHARS, "woff2")
+            data = subset_font(font.path, CATALOG_CHARS, "woff2", cache_dir=ws.cache_dir)
             files[out / FONTS_DIR / catalog_font(font.path)] = data
     return files
 

@@ -85,9 +85,13 @@ def render_edition(
     # The catalog's thumbnail of the PDF's first page is the EPUB's cover too.
     thumbnail = thumbnail_png(pdf)
     epub = render_epub(
-        edition, styles, identifier=edition_id(snap.slug, language.code), cover=thumbnail
+        edition,
+        styles,
+        identifier=edition_id(snap.slug, language.code),
+        cover=thumbnail,
+        font_cache=ws.cache_dir,
     )
-    reading = None if draft else render_reading(edition, styles, snap.slug)
+    reading = None if draft else render_reading(edition, styles, snap.slug, font_cache=ws.cache_dir)
     return RenderedEdition(edition, pdf, epub, snap.rev, reading, thumbnail)
 
 

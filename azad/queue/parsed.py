@@ -13,7 +13,6 @@ the file has been quiet for :data:`QUIET_S`, so saves do not pay for them, and a
 from __future__ import annotations
 
 import atexit
-import contextlib
 import hashlib
 import json
 import threading
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from cachetools import LRUCache
 
-from azad.fsutil import atomic_write_bytes
+from azad.fsutil import FileCache
 from azad.queue.pofile import parse_po, render_po
 from azad.queue.units import Provenance, TranslationFile, Unit
 
@@ -133,7 +132,7 @@ class ParsedFiles:
         digest = digest or hashlib.sha256(data).digest()
         with self._lock:
             self._files[digest] = (tf.header, dict(tf.metadata), tuple(tf.units))
-            if len(data) < DISK_MIN_BYTES or _disk_path(cache_dir, digest).is_file():
+            if len(data) < DISK_MIN_BYTES or _disk(cache_dir).has(digest.hex()):
                 return
             # The newest version of the file replaces a copy still waiting: a translator
             # saving every few seconds costs one copy once they pause, not one per save
@@ -151,14 +150,11 @@ class ParsedFiles:
     def _from_disk(self, cache_dir: Path, digest: bytes, size: int) -> TranslationFile | None:
         if size < DISK_MIN_BYTES:
             return None
-        path = _disk_path(cache_dir, digest)
+        data = _disk(cache_dir).get(digest.hex())
         try:
-            tf = from_bytes(path.read_bytes())
-        except (OSError, ValueError):
+            return None if data is None else from_bytes(data)
+        except ValueError:
             return None
-        with contextlib.suppress(OSError):
-            path.touch()  # recently used: kept by the pruning
-        return tf
 
     def _write_when_quiet(self) -> None:
         while True:
@@ -183,19 +179,8 @@ class ParsedFiles:
 
 
 def _write(cache_dir: Path, digest: bytes, tf: TranslationFile) -> None:
-    if not cache_dir.parent.parent.is_dir():
-        return  # the workspace is gone (a test's, say): nothing to make again
-    target = _disk_path(cache_dir, digest)
-    with contextlib.suppress(OSError):  # a cache: a failed write costs a parse
-        atomic_write_bytes(target, to_bytes(tf))
-        _prune(target.parent)
+    _disk(cache_dir).put(digest.hex(), to_bytes(tf))
 
 
-def _disk_path(cache_dir: Path, digest: bytes) -> Path:
-    return cache_dir / "parsed" / f"{digest.hex()}.json"
-
-
-def _prune(folder: Path) -> None:
-    copies = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in copies[DISK_FILES:]:
-        old.unlink(missing_ok=True)
+def _disk(cache_dir: Path) -> FileCache:
+    return FileCache(cache_dir, "parsed", ".json", DISK_FILES)

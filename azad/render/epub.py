@@ -120,16 +120,21 @@ def modified(edition: Edition) -> dt.datetime:
 
 
 def subset_fonts(
-    edition: Edition, styles: Styles, texts: Sequence[str], folder: Path
+    edition: Edition,
+    styles: Styles,
+    texts: Sequence[str],
+    folder: Path,
+    *,
+    cache_dir: Path | None = None,
 ) -> list[Path]:
     """The edition's fonts subset to the characters of ``texts`` (the book's documents) and
     of its labels, written to ``folder`` under their own names (pandoc names the embedded
-    files after them)."""
+    files after them); ``cache_dir``: the workspace's cache (:func:`subset_font`)."""
     chars = characters(*map(text_of, texts), *edition.labels.values(), edition.plain_title)
     paths = []
     for font in styles.fonts:
         path = folder / font.path.name
-        path.write_bytes(subset_font(font.path, chars))
+        path.write_bytes(subset_font(font.path, chars, cache_dir=cache_dir))
         paths.append(path)
     return paths
 
@@ -212,19 +217,24 @@ def html_to_epub(article_html: str, args: list[str], env: Mapping[str, str] | No
 
 
 def render_epub(
-    edition: Edition, styles: Styles, *, identifier: str, cover: bytes | None = None
+    edition: Edition,
+    styles: Styles,
+    *,
+    identifier: str,
+    cover: bytes | None = None,
+    font_cache: Path | None = None,
 ) -> bytes:
     """The EPUB edition of ``edition``; ``identifier`` is its stable ``dc:identifier``
     (``urn:uuid:…``), the same for every republication of one article and language;
     ``cover``: a PNG for the cover (the catalog's thumbnail of the PDF's first page),
-    marked ``cover-image``."""
+    marked ``cover-image``; ``font_cache``: the workspace's cache, for the font subsets."""
     article, titlepage = epub_inputs(edition, styles)
     with tempfile.TemporaryDirectory(prefix="azad-epub-") as tmp:
         css_path = Path(tmp) / "edition.css"
         css_path.write_text(epub_css(styles), encoding="utf-8")
         fonts_dir = Path(tmp) / "fonts"
         fonts_dir.mkdir()
-        fonts = subset_fonts(edition, styles, [article, titlepage], fonts_dir)
+        fonts = subset_fonts(edition, styles, [article, titlepage], fonts_dir, cache_dir=font_cache)
         args = pandoc_args(
             edition,
             styles,

@@ -13,6 +13,7 @@ same edition gives the same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -36,16 +37,21 @@ def font_file(slug: str, stem: str) -> str:
     return f"{slug}.{stem}.woff2"
 
 
-def render_reading(edition: Edition, styles: Styles, slug: str) -> ReadingEdition:
+def render_reading(
+    edition: Edition, styles: Styles, slug: str, *, font_cache: Path | None = None
+) -> ReadingEdition:
     """The reading edition of ``edition``, published as ``<slug>.html`` beside
-    ``<slug>.pdf`` and ``<slug>.epub``."""
+    ``<slug>.pdf`` and ``<slug>.epub``; ``font_cache``: the workspace's cache, for the
+    font subsets."""
     masthead, article = render_parts(edition, styles)
     chars = characters(
         text_of(masthead), text_of(article), edition.plain_title, edition.site.name,
         *edition.labels.values(), "PDF EPUB",
     )  # fmt: skip
     fonts = {
-        font_file(slug, font.path.stem): subset_font(font.path, chars, "woff2")
+        font_file(slug, font.path.stem): subset_font(
+            font.path, chars, "woff2", cache_dir=font_cache
+        )
         for font in styles.fonts
     }
     faces = styles.font_face_css(lambda font: font_file(slug, font.path.stem))
