@@ -452,13 +452,22 @@ def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+BINARY_KINDS = (".pdf", ".epub", ".png", ".woff2", ".ttf")
+"""Files whose check is a function of their bytes alone: bytes found whole once are
+whole again (a republication rewrites the same fonts and images under a new inode, and
+decompiling every glyph of a font again took most of the publish loop's time)."""
+
+
 class WorkspaceChecker:
     """Parses every file of a workspace by kind; a file found good is not parsed again
-    until its inode, size or modification time changes (atomic writes make a new inode)."""
+    until its inode, size or modification time changes (atomic writes make a new inode),
+    nor a binary file whose exact bytes were found good before."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._good: dict[str, tuple[int, int, int]] = {}
+        self._good_bytes: set[bytes] = set()
+        """SHA-256 of the :data:`BINARY_KINDS` files found whole (suffix included)."""
         self._fonts: dict[str, bytes] | None = None
 
     def check(self) -> CheckReport:
@@ -491,6 +500,16 @@ class WorkspaceChecker:
         return report
 
     def _verify(self, path: Path, rel: str) -> None:
+        if path.suffix in BINARY_KINDS:
+            digest = hashlib.sha256(path.suffix.encode() + path.read_bytes()).digest()
+            if digest in self._good_bytes:
+                return
+            self._verify_kind(path, rel)
+            self._good_bytes.add(digest)
+        else:
+            self._verify_kind(path, rel)
+
+    def _verify_kind(self, path: Path, rel: str) -> None:
         name = path.name
         parts = Path(rel).parts
         if name.endswith((".lock", "-shm", "-wal")):
