@@ -159,6 +159,9 @@ class ReviewSettings(BaseModel):
     """A stream ends after this long; the browser reconnects at once."""
     live_fallback_s: float = Field(default=10, gt=0)
     """How often a page without a stream asks whether anything changed."""
+    header_timeout_s: float = Field(default=10, gt=0, le=300)
+    """From a connection's start (or its previous response) to its request's last header:
+    a client slower than this is dropped, however many bytes it trickles (slowloris)."""
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -33,7 +33,8 @@ from azad.web.app import PublishFlow, create_app
 from azad.workspace import Workspace
 
 HEADER_TIMEOUT_S = 10.0
-"""From a connection's start (or its previous response) to its request's last header."""
+"""From a connection's start (or its previous response) to its request's last header
+(``[review] header_timeout_s`` sets it for ``azad review serve``)."""
 RESERVED_FDS = 128
 """Descriptors kept for what the app opens besides connections (SQLite's three files per
 connection, PO files, fonts, Prefect's client): this many, or a quarter of the limit."""
@@ -120,11 +121,13 @@ class GuardedH11Protocol(H11Protocol):
             protocol._drop()
 
 
-def run(app: Any, host: str, port: int) -> None:
+def run(app: Any, host: str, port: int, *, header_timeout: float = HEADER_TIMEOUT_S) -> None:
     """Serve ``app`` on ``host:port`` until SIGTERM or SIGINT (``azad review serve``),
     with :class:`azad.web.live.Server`: open live pages end at shutdown instead of
     holding it up."""
     from azad.web.live import Server
+
+    protocol = type("Guarded", (GuardedH11Protocol,), {"header_timeout": header_timeout})
 
     # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1 (its default
     # FORWARDED_ALLOW_IPS); the app applies [review] trusted_proxies itself.
@@ -132,7 +135,7 @@ def run(app: Any, host: str, port: int) -> None:
         app,
         host=host,
         port=port,
-        http=GuardedH11Protocol,
+        http=protocol,
         proxy_headers=False,
         log_level="info",
         backlog=BACKLOG,
@@ -147,4 +150,5 @@ def run(app: Any, host: str, port: int) -> None:
 def serve(ws: Workspace, host: str, port: int, publish_flow: PublishFlow | None = None) -> None:
     """Serve the review app for ``ws`` until the process is stopped (``azad review
     serve``; the command line calls this, so that only the web package knows HTTP)."""
-    run(create_app(ws, publish_flow=publish_flow), host, port)
+    app = create_app(ws, publish_flow=publish_flow)
+    run(app, host, port, header_timeout=ws.settings.review.header_timeout_s)
