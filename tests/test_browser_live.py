@@ -215,6 +215,13 @@ def test_review_by_difference_and_ready_for_approval(served: tuple[Workspace, st
         eddie.reload()
         expect(eddie.locator("#show-diffs")).to_be_checked()  # remembered
         expect(eddie.locator(f'[data-ctx="{changed.ctx}"] .diff-machine')).to_be_visible()
+        # Someone else's save: the segment's diff row follows it, without a reload.
+        other = segs[3]
+        row = eddie.locator(f'[data-ctx="{other.ctx}"] .diff-machine')
+        expect(row).to_be_hidden()  # nothing to compare yet
+        save_segment(ws, SALANG, "dari", other.ctx, other.text + " تازه", other.rev, by="dina")
+        expect(row.locator("ins")).to_have_text("تازه", timeout=LIVE_MS)
+        expect(row).to_be_visible()
         # Unchanged from the machine: the marker on exactly the one, and its filter.
         expect(eddie.locator(".marker-unchanged:visible")).to_have_count(1)
         expect(eddie.locator(f'[data-ctx="{kept.ctx}"] .marker-unchanged')).to_be_visible()
@@ -233,6 +240,21 @@ def test_review_by_difference_and_ready_for_approval(served: tuple[Workspace, st
         eddie.locator("#ready-for-me").click()
         expect(eddie.locator("table.queue tbody tr")).to_have_count(1)
         eddie.screenshot(path=str(ARTIFACTS / "ready-for-approval-1280.png"))
+
+        # After the approval, a change shows against the approved text, live.
+        from helpers import approve
+
+        eddie.goto(f"{base}/t/{SALANG}/dari")  # what the editor saw, kept, then approved
+        approve(ws, SALANG, "dari", "eddie")
+        eddie.reload()
+        eddie.wait_for_selector('body[data-live="on"]')
+        late = read_segments(ws, SALANG, "dari")[4]
+        approved_row = eddie.locator(f'[data-ctx="{late.ctx}"] .diff-approved')
+        expect(approved_row).to_be_hidden()
+        save_segment(ws, SALANG, "dari", late.ctx, late.text + " دوباره", late.rev, by="dina")
+        expect(approved_row.locator("ins")).to_have_text("دوباره", timeout=LIVE_MS)
+        expect(approved_row).to_be_visible()
+        eddie.screenshot(path=str(ARTIFACTS / "diff-rows-live-1280.png"), full_page=True)
         browser.close()
 
 

@@ -209,3 +209,30 @@ def view_of(
         changed_since(unit, approved),
         unit.state == "draft" and any(c.kind == "send back" for c in thread),
     )
+
+
+def approved_text(
+    ctx: str, changed: bool, approved: dict[str, tuple[str, str, str]] | None
+) -> str | None:
+    """The text the last approval covered, for a segment that changed since."""
+    if not changed or approved is None or ctx not in approved:
+        return None
+    return approved[ctx][1]
+
+
+def diff_bases(
+    view: SegmentView, approved: dict[str, tuple[str, str, str]] | None
+) -> dict[str, str]:
+    """What the segment's text is shown against under "Show what changed": ``machine``
+    (the machine's draft, once a person changed it) and ``approved`` (the approved text,
+    once the segment changed since). The page renders these rows and its live updates
+    send them again, so both show the same rows."""
+    unit = view.unit
+    out: dict[str, str] = {}
+    draft = unit.provenance.draft
+    if draft and draft != unit.text:
+        out["machine"] = draft
+    was = approved_text(unit.ctx, view.changed, approved)
+    if was is not None:
+        out["approved"] = was
+    return out

@@ -86,15 +86,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _approved_text(
-    ctx: str, changed: bool, approved: dict[str, tuple[str, str, str]] | None
-) -> str | None:
-    """The text the last approval covered, for a segment that changed since."""
-    if not changed or approved is None or ctx not in approved:
-        return None
-    return approved[ctx][1]
-
-
 def build(
     request: Request, ws: Workspace, snap: Snapshot
 ) -> tuple[list[Paragraph], WorkList, dict[str, int]]:
@@ -157,7 +148,7 @@ def build(
                 talk.get(seg.ctx, []),
                 dismissed.get(seg.ctx, []),
                 chips=chips_for(seg.english, lang.code, glossary),
-                approved_text=_approved_text(seg.ctx, view.changed, approved),
+                diffs=worklist.diff_bases(view, approved),
             )
         )
     work = WorkList(

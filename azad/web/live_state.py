@@ -26,6 +26,7 @@ from azad.glossary import load_glossary
 from azad.queue.status import status_of
 from azad.queue.store import Queue, stat_key
 from azad.review import worklist
+from azad.review.diff import diff_tokens
 from azad.review.dismissals import dismissals, split
 from azad.review.edits import last_change
 from azad.review.talk import open_questions, threads
@@ -128,6 +129,9 @@ class SegmentState:
     comments: list[dict[str, Any]]
     unchanged: bool
     """Reviewed as the machine drafted it (the "unchanged from the machine" marker)."""
+    diffs: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    """The "Show what changed" rows: ``machine`` and ``approved``, each the word diff of
+    the text against it (:func:`worklist.diff_bases`); a row not there is empty."""
 
     def to_json(self, ctx: str) -> dict[str, Any]:
         return {
@@ -140,6 +144,7 @@ class SegmentState:
             "checks": self.checks,
             "comments": self.comments,
             "unchanged": self.unchanged,
+            "diffs": self.diffs,
         }
 
 
@@ -194,7 +199,8 @@ def translation_state(ws: Workspace, slug: str, lang: str) -> TranslationState:
         if found:
             active, _ = split(u, w, found)
         thread = talk.get(u.ctx, [])
-        views.append(worklist.view_of(u, active, thread, approved))
+        view = worklist.view_of(u, active, thread, approved)
+        views.append(view)
         segments[u.ctx] = SegmentState(
             u.rev,
             u.text,
@@ -203,6 +209,10 @@ def translation_state(ws: Workspace, slug: str, lang: str) -> TranslationState:
             [x.kind for x in active],
             [comment_json(c, code, names) for c in thread],
             worklist.unchanged_from_machine(u),
+            {
+                kind: [t.to_json() for t in diff_tokens(base, u.text)]
+                for kind, base in worklist.diff_bases(view, approved).items()
+            },
         )
     summary = {
         "slug": slug,

@@ -169,8 +169,9 @@ class SegmentRow:
     """QA warnings dismissed for exactly this text (not in ``warnings``)."""
     chips: list[Chip] = field(default_factory=list)
     """What the English holds that can be inserted with one click (:mod:`azad.review.chips`)."""
-    approved_text: str | None = None
-    """The text the last approval covered, where it differs from the text now."""
+    diffs: dict[str, str] = field(default_factory=dict)
+    """What "Show what changed" compares the text with (:func:`worklist.diff_bases`):
+    ``machine`` (the machine's draft) and ``approved`` (the approved text)."""
 
     @property
     def comments(self) -> int:

@@ -41,19 +41,6 @@
     return state === "reviewed" ? "reviewed" : state === "draft" ? "draft" : "untranslated";
   }
 
-  // The server's word diff (azad/review/diff.py) of the other text against yours:
-  // removed words struck through, added ones underlined. Built with text nodes only.
-  function wordDiff(tokens) {
-    const tags = { eq: "span", del: "del", ins: "ins" };
-    const out = [];
-    for (const t of tokens || []) {
-      const el = document.createElement(tags[t.op] || "span");
-      el.textContent = t.text;
-      out.push(el, document.createTextNode(" "));
-    }
-    return out;
-  }
-
   function setStatus(status) {
     const badge = document.getElementById("status");
     if (!badge || !status) return;
@@ -98,7 +85,7 @@
       box.querySelector(".who").textContent = current.by
         ? " (" + (current.by_name || current.by) + ", " + (current.at_shown || current.at) + ")"
         : "";
-      box.querySelector(".diff").replaceChildren(...wordDiff(data.diff));
+      box.querySelector(".diff").replaceChildren(...window.azadDiffs.nodes(data.diff));
       box.hidden = false;
       // The next save goes against what is in the file now: the translator has seen it.
       seg.dataset.rev = current.rev;

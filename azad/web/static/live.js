@@ -122,7 +122,11 @@
       if (s.comments) seg.dispatchEvent(new CustomEvent("azad:thread", { bubbles: true, detail: s.comments }));
       const marker = seg.querySelector(".marker-unchanged");
       if (marker && "unchanged" in s) marker.hidden = !s.unchanged;
-      if (s.rev === seg.dataset.rev) return; // what this page shows already (e.g. our own save)
+      if (s.rev === seg.dataset.rev) {
+        // What this page shows already (e.g. our own save): only the diff rows follow it.
+        if (!dirty && "diffs" in s) window.azadDiffs.update(seg, s.diffs);
+        return;
+      }
       if (dirty && s.text !== ta.value) {
         // Someone else saved while this text was being edited: keep both, show the panel.
         const box = seg.querySelector(".conflict");
@@ -148,6 +152,7 @@
       seg.dataset.rev = s.rev;
       seg.classList.toggle("is-reviewed", s.state === "reviewed");
       seg.querySelector(".state").textContent = stateLabel(s.state) + " · changed by someone else";
+      if ("diffs" in s) window.azadDiffs.update(seg, s.diffs);
       seg.classList.add("just-changed");
       setTimeout(() => seg.classList.remove("just-changed"), 3000);
       seg.dispatchEvent(new CustomEvent("azad:updated", { bubbles: true, detail: s }));
