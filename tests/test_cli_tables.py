@@ -49,11 +49,17 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return ws
 
 
-def azad(ws: Workspace, *args: str, columns: int | None = 80) -> subprocess.CompletedProcess[str]:
-    """``azad -w WS args…`` with its stdout a pipe, ``COLUMNS`` as given."""
+def azad(
+    ws: Workspace, *args: str, columns: int | None = 80, prefect: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``azad -w WS args…`` with its stdout a pipe, ``COLUMNS`` as given; ``prefect``: a
+    Prefect server's API address (as a newsroom's service sets it), else the command
+    starts its own temporary API."""
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     if columns is not None:
         env["COLUMNS"] = str(columns)
+    if prefect is not None:
+        env["PREFECT_API_URL"] = prefect
     return subprocess.run(
         [str(AZAD), "-w", str(ws.root), *args], capture_output=True, text=True, env=env
     )
@@ -117,9 +123,12 @@ def test_json_outputs_parse(ws: Workspace) -> None:
     assert all(lang["served_by"] is None for lang in models["languages"].values())
 
 
-def test_publish_draft_shows_whole_paths(ws: Workspace) -> None:
+def test_publish_draft_shows_whole_paths(ws: Workspace, prefect_api: None) -> None:
+    from prefect.settings import PREFECT_API_URL
+
     slug = slugs(ws)[1]
-    r = azad(ws, "publish", slug, "--lang", "dari", "--draft", columns=80)
+    api = PREFECT_API_URL.value()  # the session's server: no temporary one to start
+    r = azad(ws, "publish", slug, "--lang", "dari", "--draft", columns=80, prefect=api)
     assert r.returncode == 0, r.stdout + r.stderr
     paths = [f"output/drafts/dari/{slug}.pdf", f"output/drafts/dari/{slug}.epub"]
     for path in paths:

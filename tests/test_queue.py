@@ -122,7 +122,9 @@ def test_a_run_keeps_headers_and_comments_another_writer_put_there(workspace: Wo
 # --- case 2: a changed English voids the approval; publish refuses --------------------------
 
 
-def test_an_english_change_voids_the_approval_and_publish_refuses(cli, ws_with_models) -> None:
+def test_an_english_change_voids_the_approval_and_publish_refuses(
+    cli, ws_with_models, prefect_api: None
+) -> None:
     ws = ws_with_models
     src = ws.articles_dir / "dam.md"
     src.write_bytes(md("The Dam", P1, P2))
