@@ -197,8 +197,12 @@ def test_editions_feeds_and_catalog_reach_the_site(
     assert "drafts/dari/kabul.pdf" not in _site(site) and "dari/kabul.json" not in _site(site)
     # Nothing changed: nothing sent.
     assert sync_all(ws)[0].status == "up to date"
-    # A new publish: only what changed is sent.
-    (ws.output_dir / "dari" / "kabul.epub").write_bytes(b"epub two")
+    # A new publish: only what changed is sent, even at the same size and modification
+    # time as what was sent (rsync's quick check alone would skip it).
+    epub = ws.output_dir / "dari" / "kabul.epub"
+    sent = epub.stat().st_mtime_ns
+    epub.write_bytes(b"epub two")
+    os.utime(epub, ns=(sent, sent))
     (outcome,) = sync_all(ws)
     assert (outcome.status, outcome.sent) == ("sent", 1)
     assert _site(site) == _public(ws)

@@ -251,6 +251,10 @@ def rsync_files(
         "--from0",
         "--mkpath",
         "--times",
+        # These files changed (the caller compared them with what was sent): rsync's own
+        # quick check (same size, same modification second) must not skip one, as it did
+        # for an edition republished within a second at the same size.
+        "--ignore-times",
         "--chmod=D755,F644",
         "--timeout=60",
         "-e",
