@@ -153,14 +153,18 @@ def render_po(tf: TranslationFile) -> bytes:
     # What polib's POFile.__str__ writes (header and metadata, then the live entries,
     # then the obsolete ones, joined by newlines), with each entry's text remembered: a
     # save of one segment of a 20,000-segment file renders one entry, not 20,000.
-    parts = [str(catalog)]
-    parts += [_entry_text.get(u) for u in tf.units if not u.obsolete]
-    parts += [_entry_text.get(u) for u in tf.units if u.obsolete]
-    return ("\n".join(parts) + "\n").encode("utf-8")
+    # Each entry is remembered encoded: UTF-8 of the joined text is the join of the
+    # entries' UTF-8, and a save then encodes one entry, not the whole 6 MB file.
+    get = _entry_bytes.get
+    parts = [str(catalog).encode("utf-8")]
+    parts += [get(u) for u in tf.units if not u.obsolete]
+    parts += [get(u) for u in tf.units if u.obsolete]
+    parts.append(b"")
+    return b"\n".join(parts)
 
 
 # The file's wrap width (0: long lines unwrapped).
-_entry_text: UnitMemo[str] = UnitMemo(lambda unit: _entry(unit).__unicode__(0))
+_entry_bytes: UnitMemo[bytes] = UnitMemo(lambda unit: _entry(unit).__unicode__(0).encode("utf-8"))
 
 
 _FLAG = re.compile(r"[A-Za-z0-9_-]+")

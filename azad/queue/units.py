@@ -219,7 +219,8 @@ class TranslationFile:
 
 def content_rev(article_sha: str, units: Iterable[Unit]) -> str:
     h = hashlib.sha256(article_sha.encode())
-    h.update(b"".join(_rev_bytes.get(u) for u in units))
+    get = _rev_bytes.get
+    h.update(b"".join([get(u) for u in units]))  # a list: faster to join than a generator
     return h.hexdigest()[:20]
 
 
