@@ -155,10 +155,9 @@ def render_po(tf: TranslationFile) -> bytes:
     # save of one segment of a 20,000-segment file renders one entry, not 20,000.
     # Each entry is remembered encoded: UTF-8 of the joined text is the join of the
     # entries' UTF-8, and a save then encodes one entry, not the whole 6 MB file.
-    get = _entry_bytes.get
     parts = [str(catalog).encode("utf-8")]
-    parts += [get(u) for u in tf.units if not u.obsolete]
-    parts += [get(u) for u in tf.units if u.obsolete]
+    parts += _entry_bytes.many(u for u in tf.units if not u.obsolete)
+    parts += _entry_bytes.many(u for u in tf.units if u.obsolete)
     parts.append(b"")
     return b"\n".join(parts)
 
@@ -192,9 +191,7 @@ def round_trips(tf: TranslationFile) -> bool:
             seen_obsolete = True
         elif seen_obsolete:
             return False  # written after the live ones: read back in another order
-        if not _unit_round_trips.get(u):
-            return False
-    return True
+    return all(_unit_round_trips.many(tf.units))
 
 
 def _entry(unit: Unit) -> polib.POEntry:

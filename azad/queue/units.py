@@ -219,8 +219,7 @@ class TranslationFile:
 
 def content_rev(article_sha: str, units: Iterable[Unit]) -> str:
     h = hashlib.sha256(article_sha.encode())
-    get = _rev_bytes.get
-    h.update(b"".join([get(u) for u in units]))  # a list: faster to join than a generator
+    h.update(b"".join(_rev_bytes.many(units)))
     return h.hexdigest()[:20]
 
 
@@ -248,6 +247,17 @@ class UnitMemo(Generic[T]):
             self._items = {}  # crude, and safe: the next reads fill it again
         self._items[id(unit)] = (unit, value)
         return value
+
+    def many(self, units: Iterable[Unit]) -> list[T]:
+        """:meth:`get` of each of ``units``, in one loop (a save of a 20,000-segment file
+        looks up every unit three times: a method call each cost more than the lookup)."""
+        items = self._items
+        out: list[T] = []
+        add = out.append
+        for unit in units:
+            found = items.get(id(unit))
+            add(found[1] if found is not None and found[0] is unit else self.get(unit))
+        return out
 
 
 _rev_bytes: UnitMemo[bytes] = UnitMemo(
