@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from azad.cli.context import State, console
+from azad.cli.tables import Column, print_json, print_table
 
 report_app = typer.Typer(help="Reports on the review queue's work.", no_args_is_help=True)
 
@@ -94,22 +95,24 @@ def people(
         require_user(ws, person)
     rows = weekly(ws, person)
     if as_json:
-        console.print_json(json.dumps([r.as_dict() for r in rows], ensure_ascii=False))
+        print_json([r.as_dict() for r in rows])
         return
     if not rows:
         console.print("no activity recorded yet")
         return
-    table = Table("week", "person", "segments", "words", "articles", "comments", "send-backs")
-    for column in table.columns[2:]:
-        column.justify = "right"
-    for r in rows:
-        table.add_row(
-            r.week,
-            r.person,
-            str(r.segments),
-            str(r.words),
-            str(r.articles),
-            str(r.comments),
-            str(r.send_backs),
-        )
-    console.print(table)
+    columns = [
+        Column("week", "whole"),
+        Column("person", "wrap"),  # a login name has no spaces: wrapped, it stays whole
+        Column("segments", justify="right"),
+        Column("words", justify="right", drop=1),  # the first to go on a narrow terminal
+        *(Column(name, justify="right") for name in ("articles", "comments", "send-backs")),
+    ]
+    print_table(
+        console,
+        columns,
+        [
+            [r.week, r.person, str(r.segments), str(r.words), str(r.articles),
+             str(r.comments), str(r.send_backs)]
+            for r in rows
+        ],
+    )  # fmt: skip
