@@ -129,9 +129,10 @@ class SegmentState:
     comments: list[dict[str, Any]]
     unchanged: bool
     """Reviewed as the machine drafted it (the "unchanged from the machine" marker)."""
-    diffs: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    """The "Show what changed" rows: ``machine`` and ``approved``, each the word diff of
-    the text against it (:func:`worklist.diff_bases`); a row not there is empty."""
+    diff_bases: dict[str, str] = field(default_factory=dict)
+    """What the "Show what changed" rows compare the text with (:func:`worklist.
+    diff_bases`); the word diffs are made only for the segments sent (:meth:`to_json`),
+    not for every segment of a long article at every change."""
 
     def to_json(self, ctx: str) -> dict[str, Any]:
         return {
@@ -144,7 +145,10 @@ class SegmentState:
             "checks": self.checks,
             "comments": self.comments,
             "unchanged": self.unchanged,
-            "diffs": self.diffs,
+            "diffs": {
+                kind: [t.to_json() for t in diff_tokens(base, self.text)]
+                for kind, base in self.diff_bases.items()
+            },
         }
 
 
@@ -209,10 +213,7 @@ def translation_state(ws: Workspace, slug: str, lang: str) -> TranslationState:
             [x.kind for x in active],
             [comment_json(c, code, names) for c in thread],
             worklist.unchanged_from_machine(u),
-            {
-                kind: [t.to_json() for t in diff_tokens(base, u.text)]
-                for kind, base in worklist.diff_bases(view, approved).items()
-            },
+            worklist.diff_bases(view, approved),
         )
     summary = {
         "slug": slug,
