@@ -1494,7 +1494,14 @@ def run_all(
     if not parallel:
         return [one(s) for s in scenarios]
     with concurrent.futures.ThreadPoolExecutor(len(scenarios)) as pool:
-        return list(pool.map(one, scenarios))
+        futures = [pool.submit(one, s) for s in scenarios]
+    errors = [e for e in (f.exception() for f in futures) if e is not None]
+    if errors:
+        # The cause (a zygote that did not start, say), not the BrokenBarrierError it
+        # caused in the other loops: pool.map raised whichever came first in order.
+        causes = [e for e in errors if not isinstance(e, threading.BrokenBarrierError)]
+        raise (causes or errors)[0]
+    return [f.result() for f in futures]
 
 
 # ==== the report ============================================================================
