@@ -27,12 +27,15 @@ before "Bank").
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
+from cachetools import LRUCache
 from filelock import FileLock
 
 from azad.errors import InputError
@@ -179,14 +182,32 @@ def load_glossary(path: Path) -> Glossary:
     """Read a glossary TSV (format in the module docstring); a missing file is an empty
     glossary.  Any problem is an :class:`InputError` naming the file and the line."""
     try:
-        raw = path.read_bytes()
+        st = os.stat(path)
     except FileNotFoundError:
         return Glossary()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(path, "not valid UTF-8") from None
-    return parse_glossary(text, path)
+    # A Glossary is immutable: one parse serves every reader of the same file version (the
+    # review app checks segments against it on every request). Every write of the file
+    # replaces it (a new inode), and a hand edit changes its mtime or size.
+    key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+    with _parsed_lock:
+        found = _parsed.get(key)
+    if found is None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return Glossary()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(path, "not valid UTF-8") from None
+        found = parse_glossary(text, path)  # raises for a damaged file: nothing kept
+        with _parsed_lock:
+            _parsed[key] = found
+    return found
+
+
+_parsed: LRUCache[tuple[str, int, int, int], Glossary] = LRUCache(maxsize=8)
+_parsed_lock = threading.Lock()
 
 
 def parse_glossary(text: str, path: str | Path = "<glossary>") -> Glossary:

@@ -162,6 +162,11 @@ class ReviewSettings(BaseModel):
     header_timeout_s: float = Field(default=10, gt=0, le=300)
     """From a connection's start (or its previous response) to its request's last header:
     a client slower than this is dropped, however many bytes it trickles (slowloris)."""
+    request_threads: int = Field(default=8, ge=1, le=256)
+    """Requests worked on at once (the rest wait their turn, first come first served).
+    The app's Python runs one thread at a time: with 24 clients at work, 40 threads (the
+    default of the server's libraries) took turns so often that a save holding a file's
+    lock waited for the others; 8 brought bench/load.py's save p95 from ~330 to ~195 ms."""
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -224,3 +224,20 @@ def test_default_glossary_parses_and_has_real_entries() -> None:
     assert glossary.target("Hindu Kush", "fa-AF") == "هندوکش"
     assert glossary.target("ADB", "fa-AF") == "ADB"
     assert glossary.preamble[0].startswith("# Azad Press glossary")
+
+
+def test_a_changed_glossary_file_is_read_again(tmp_path: Path) -> None:
+    """The parse is kept per version of the file: a save through the app (a new file) and
+    a hand edit in place (the same file, rewritten) both show at the next read."""
+    path = tmp_path / "glossary.tsv"
+    header = "english\tdari\tpashto\n"
+    path.write_text(header + "Herat\tهرات\tهرات\n", "utf-8")
+    assert [e.english for e in load_glossary(path).entries] == ["Herat"]
+    assert load_glossary(path) is load_glossary(path)  # one parse per version
+    save_glossary(Glossary(load_glossary(path).entries[:0]), path)  # atomic: a new file
+    assert load_glossary(path).entries == ()
+    with path.open("w", encoding="utf-8") as fh:  # in place, as an editor program may
+        fh.write(header + "Kabul\tکابل\tکابل\n")
+    assert [e.english for e in load_glossary(path).entries] == ["Kabul"]
+    path.unlink()
+    assert load_glossary(path).entries == ()

@@ -188,3 +188,44 @@ def test_what_a_save_remembers_of_its_file_is_what_reading_it_gives(
     snap = queue.snapshot(SALANG, "dari")
     assert snap.derived == _derive.__wrapped__(snap)  # type: ignore[attr-defined]
     assert len(snap.derived.unreviewed) == len(before.unreviewed)
+
+
+def test_a_save_between_a_refresh_reading_and_storing_keeps_its_row(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The queue's refresh reads changed files before its write transaction (saves wait
+    for the transaction, not for the reading). A save landing in between stores its own
+    row: the refresh must not replace it with the older one it read."""
+    queue = Queue(ws)
+    unit = read_segments(ws, SALANG, "dari")[1]
+    # Touched from outside, so that the next refresh reads the file again.
+    po = queue.po_path(SALANG, "dari")
+    st = po.stat()
+    os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    real_read_one = index._read_one
+    saved: list[str] = []
+
+    def read_then_save(ws_: Workspace, slug: str, lang: str, *, stat_key: str):  # type: ignore[no-untyped-def]
+        found = real_read_one(ws_, slug, lang, stat_key=stat_key)
+        if (slug, lang) == (SALANG, "dari") and not saved:
+            report = apply_edits(
+                ws, SALANG, "dari", [Edit(unit.ctx, "در میان", unit.rev)], by="dara", via="web"
+            )
+            saved.append(report.rev_after)
+        return found
+
+    monkeypatch.setattr(index, "_read_one", read_then_save)
+    queue_rows(ws)
+    monkeypatch.undo()
+    assert saved
+    conn = sqlite3.connect(db_path(ws))
+    try:
+        stored = conn.execute(
+            "SELECT rev, stat_key FROM status_cache WHERE slug = ? AND lang = 'dari'", (SALANG,)
+        ).fetchone()
+    finally:
+        conn.close()
+    source_key = index.stat_key(str(queue.source_path(SALANG)))
+    assert stored == (saved[0], index._key_of(queue, SALANG, "dari", source_key))
+    (row,) = queue_rows(ws, slug=SALANG, lang="dari")
+    assert row.rev == saved[0] == queue.snapshot(SALANG, "dari").rev

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 
-from azad.db.connection import connect
+from azad.db.connection import connect, writing
 from azad.workspace import Workspace
 
 
@@ -62,7 +62,7 @@ def slowdown_s(ws: Workspace, name: str, address: str = "") -> float:
 
 def record_login_failure(ws: Workspace, name: str, address: str) -> None:
     now = time.time()
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         conn.execute(
             "DELETE FROM login_failures WHERE at < ?", (now - ws.settings.review.login_window_s,)
         )

@@ -26,7 +26,7 @@ from typing import Literal, get_args
 from argon2 import Parameters, PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from azad.db.connection import connect, db_path
+from azad.db.connection import connect, db_path, writing
 from azad.errors import AzadError, InputError
 from azad.workspace import Workspace
 
@@ -142,7 +142,7 @@ def add_user(
     user = User(name, role, _lang_keys(ws, role, langs), clean.get("Latn", ""))  # type: ignore[arg-type]
     _check_password(password)
     pw_hash = _hasher().hash(password)
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise AzadError(f"user {name} exists already")
         conn.execute(
@@ -221,7 +221,7 @@ def edit_profile(
     not given stays as it is."""
     clean = {script: validate_display(script, shown) for script, shown in (names or {}).items()}
     address = validate_email(email) if email is not None else None
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         if not conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise AzadError(f"no user {name}")
         if address is not None:
@@ -281,7 +281,7 @@ def display_name(ws: Workspace, login: str, script: Script) -> str:
 
 def set_password(ws: Workspace, name: str, password: str) -> None:
     _check_password(password)
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         cur = conn.execute(
             "UPDATE users SET pw_hash = ? WHERE name = ?", (_hasher().hash(password), name)
         )
@@ -291,7 +291,7 @@ def set_password(ws: Workspace, name: str, password: str) -> None:
 
 
 def remove_user(ws: Workspace, name: str) -> None:
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         conn.execute("DELETE FROM sessions WHERE name = ?", (name,))
         if conn.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
             raise AzadError(f"no user {name}")
@@ -361,7 +361,7 @@ def create_session(ws: Workspace, user: User) -> tuple[str, Session]:
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     expires = time.time() + ws.settings.review.session_hours * 3600
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         conn.execute("DELETE FROM sessions WHERE expires < ?", (time.time(),))
         conn.execute(
             "INSERT INTO sessions (token_hash, name, csrf, expires) VALUES (?, ?, ?, ?)",
@@ -381,5 +381,5 @@ def load_session(ws: Workspace, token: str) -> Session | None:
 
 
 def end_session(ws: Workspace, token: str) -> None:
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         conn.execute("DELETE FROM sessions WHERE token_hash = ?", (_token_hash(token),))

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from azad.db.connection import connect
+from azad.db.connection import connect, writing
 from azad.notify import mailer
 from azad.notify.prefs import EVENTS
 from azad.workspace import Workspace
@@ -97,7 +97,7 @@ def _record(
     email_on = ws.settings.notify.enabled
     lang = ws.settings.languages.get(lang_key)
     told = 0
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         names = dict(
             conn.execute("SELECT name, display FROM display_names WHERE script = 'Latn'").fetchall()
         )
@@ -213,7 +213,7 @@ def inbox(ws: Workspace, name: str, limit: int = INBOX_PAGE) -> list[Note]:
 def mark_read(ws: Workspace, name: str, ids: Sequence[int] = ()) -> None:
     """Mark ``ids`` (all, if none are given) of ``name``'s notifications read."""
     at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         if ids:
             conn.executemany(
                 "UPDATE notifications SET read_at = ? WHERE recipient = ? AND id = ? "

@@ -21,7 +21,7 @@ import time
 from email.message import EmailMessage
 from pathlib import Path
 
-from azad.db.connection import connect
+from azad.db.connection import connect, writing
 from azad.settings import NotifySettings
 from azad.workspace import Workspace
 
@@ -79,7 +79,7 @@ def deliver_due(ws: Workspace) -> int:
         return 0
     now = time.time()
     lease = now + cfg.timeout_s * 3
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         rows = conn.execute(
             "SELECT id, address, subject, body, attempts FROM outbox "
             "WHERE sent IS NULL AND next_try <= ? ORDER BY id LIMIT ?",
@@ -106,7 +106,7 @@ def deliver_due(ws: Workspace) -> int:
             except (OSError, smtplib.SMTPException) as exc:
                 _failed(ws, cfg, rows[i:], exc)
                 return sent
-            with connect(ws) as conn, conn:
+            with writing(ws) as conn:
                 conn.execute(
                     "UPDATE outbox SET sent = ?, attempts = attempts + 1, last_error = '' "
                     "WHERE id = ?",
@@ -131,7 +131,7 @@ def _failed(
     """Push ``rows`` back by their backoff; log the outage once."""
     now = time.time()
     error = f"{type(exc).__name__}: {exc}"[:500]
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         conn.executemany(
             "UPDATE outbox SET attempts = attempts + 1, next_try = ?, last_error = ? WHERE id = ?",
             [(now + _backoff(cfg, r[4] + 1), error, r[0]) for r in rows],

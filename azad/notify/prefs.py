@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from azad.db.connection import connect
+from azad.db.connection import connect, writing
 from azad.workspace import Workspace
 
 EVENTS: Final[dict[str, str]] = {
@@ -34,7 +34,7 @@ def preferences(ws: Workspace, name: str) -> dict[tuple[str, str], bool]:
 def choose(ws: Workspace, name: str, enabled: Iterable[tuple[str, str]]) -> None:
     """``name`` gets exactly the (event, channel) pairs in ``enabled``."""
     on = set(enabled)
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         conn.executemany(
             "INSERT INTO notify_prefs (name, event, channel, enabled) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (name, event, channel) DO UPDATE SET enabled = excluded.enabled",

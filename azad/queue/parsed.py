@@ -26,7 +26,7 @@ from azad.fsutil import FileCache
 from azad.queue.pofile import parse_po, render_po
 from azad.queue.units import Provenance, TranslationFile, Unit
 
-MEMORY_FILES = 16
+MEMORY_FILES = 64
 """Parsed files kept in this process."""
 DISK_MIN_BYTES = 256 * 1024
 """Smaller files parse in a few milliseconds (and there may be thousands): not kept on disk."""

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cachetools import LRUCache, cached
-from filelock import FileLock
 from pydantic import ValidationError
 
 from azad.errors import AzadError, InputError
 from azad.fsutil import atomic_write_bytes
+from azad.locks import held
 from azad.model import Article
 from azad.queue.articles import SOURCE_FILE, ArticleStore
 from azad.queue.parsed import ParsedFiles
@@ -99,7 +99,7 @@ class Derived:
     draft): the queue's "least confident first"."""
 
 
-_CACHED_FILES = 16
+_CACHED_FILES = 64
 """Articles (and their units and derived statuses, four per file) kept in this process."""
 
 
@@ -184,9 +184,9 @@ class Queue:
         if gate:
             # Through the gate first (taken and let go at once): a backup holds it while
             # it takes every translation's lock, which a stream of saves would starve.
-            with FileLock(str(self.gate_path), timeout=LOCK_TIMEOUT_S):
+            with held(self.gate_path, timeout=LOCK_TIMEOUT_S):
                 pass
-        with FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT_S):
+        with held(f"{path}.lock", timeout=LOCK_TIMEOUT_S):
             yield
 
     @contextlib.contextmanager
@@ -194,7 +194,7 @@ class Queue:
         """Hold the gate: no new holder of a translation's lock until this ends (the
         caller then takes every lock it needs, waiting only for the current holders)."""
         self.ws.translations_dir.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(self.gate_path), timeout=LOCK_TIMEOUT_S):
+        with held(self.gate_path, timeout=LOCK_TIMEOUT_S):
             yield
 
     # ---- reading ---------------------------------------------------------------------
@@ -237,19 +237,26 @@ class Queue:
     def article(self, slug: str) -> tuple[Article, str]:
         """The stored article and the SHA-256 of its ``source.json``."""
         path = self.source_path(slug)
+        # Known by the file's identity and version: a 20,000-segment article is 5 MB,
+        # and reading and hashing it again was a tenth of each save's time. Every write of
+        # source.json replaces the file (ArticleStore.save writes atomically: a new inode);
+        # the key is taken before the read, so a file changed meanwhile is read again.
+        key = stat_key(str(path))
+        if key is None:
+            raise NotFound(f"{slug}: no such article (see 'azad articles')")
+        with _articles_lock:
+            found = _articles.get(key)
+        if found is not None:
+            return found
         try:
             data = path.read_bytes()
         except FileNotFoundError:
             raise NotFound(f"{slug}: no such article (see 'azad articles')") from None
         sha = hashlib.sha256(data).hexdigest()
-        return _parse_article(sha, data, path), sha
-
-    def article_sha(self, slug: str) -> str:
-        """SHA-256 of the stored article (what content revisions include)."""
-        try:
-            return hashlib.sha256(self.source_path(slug).read_bytes()).hexdigest()
-        except FileNotFoundError:
-            raise NotFound(f"{slug}: no such article (see 'azad articles')") from None
+        found = (_parse_article(sha, data, path), sha)
+        with _articles_lock:
+            _articles[key] = found
+        return found
 
     def snapshot(self, slug: str, lang_key: str) -> Snapshot:
         """The translation, its record and its article as they are now (take the lock
@@ -310,6 +317,10 @@ class Queue:
 
 
 _parsed = ParsedFiles()
+
+# Stored articles (and the SHA-256 of their source.json) by the file's stat key.
+_articles: LRUCache[str, tuple[Article, str]] = LRUCache(maxsize=_CACHED_FILES)
+_articles_lock = threading.Lock()
 
 
 def flush_caches() -> None:

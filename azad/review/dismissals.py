@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from azad.db.connection import connect
+from azad.db.connection import connect, writing
 from azad.db.users import User
 from azad.errors import AzadError, InputError
 from azad.queue.units import Unit
@@ -90,7 +90,7 @@ def dismiss(
     if warnings_of is not None and check not in {w.kind for w in warnings_of}:
         raise InputError("check", f"{ctx} has no {check!r} warning to dismiss")
     english, text, name = _key(unit, check)
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         conn.execute(
             "INSERT OR REPLACE INTO qa_dismissals (slug, lang, ctx, english_sha, text_sha,"
             " check_name, by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -112,7 +112,7 @@ def restore(
     english, text, name = _key(unit, check)
     where = "slug = ? AND lang = ? AND english_sha = ? AND text_sha = ? AND check_name = ?"
     args = (slug, lang_key, english, text, name)
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         row = conn.execute(f"SELECT by FROM qa_dismissals WHERE {where}", args).fetchone()
         if row is None:
             raise InputError("check", f"{ctx} has no dismissed {check!r} warning to restore")

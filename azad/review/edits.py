@@ -14,6 +14,7 @@ transaction, which is rolled back if the file could not be written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import sqlite3
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from azad.db.connection import connect
+from azad.db.connection import connect, writing
 from azad.errors import AzadError, InputError
 from azad.queue.status import Counts, derive, record_after_save
 from azad.queue.store import (
@@ -32,8 +33,8 @@ from azad.queue.store import (
     remember_derived,
     stat_key,
 )
-from azad.queue.units import Unit
-from azad.review.index import remember_row, update_row
+from azad.queue.units import Unit, content_rev
+from azad.review.index import remember_row, row_after_write, store_row
 from azad.workspace import Workspace
 
 MAX_TEXT = 10_000
@@ -197,7 +198,7 @@ def apply_edits(
 
     The file is read and parsed once (a snapshot under the lock); the rendered bytes are
     compared with the bytes read (nothing is written when nothing changed); the queue's
-    row of this translation is updated from what is in hand (:func:`index.update_row`)."""
+    row of this translation is updated from what is in hand (:func:`index.row_after_write`)."""
     queue = Queue(ws)
     queue.require(slug, lang_key)
     edits = [Edit(e.ctx, _clean(e.text), e.base_rev, e.reviewed) for e in edits]
@@ -245,7 +246,7 @@ def apply_edits(
             report.results.append(EditResult(edit.ctx, "saved", new))
         saved = report.count("saved")
         live = tf.live
-        report.rev_after = tf.content_rev(snap.article_sha) if saved else report.rev_before
+        report.rev_after = content_rev(snap.article_sha, live) if saved else report.rev_before
         # A save changes texts and states, never a segment's English or id.
         derived = _derived_after(snap.derived, live, replaced, report.rev_after)
         report.total = derived.total
@@ -265,44 +266,46 @@ def apply_edits(
             file_sha=snap.file_sha,
         )
         row = None
+        if saved:
+            # The file (and the claim) first, then the log: the database's write lock is
+            # held for a few inserts, not for an fsync of the file, so other writers (this
+            # file's next save among them) wait less. If writing the file fails, nothing is
+            # logged as saved; if the log cannot be written after it, the text is safe in
+            # the file (as when a commit fails).
+            sha = queue.write_hashed(slug, lang_key, tf, read=snap.data)
+            report.written = sha is not None
+            counts = replace(counts, file_sha=sha or snap.file_sha)
+            if sha is not None:
+                remember_derived(sha, snap.article_sha, derived)
+            # The claim: a translator's first save takes it; the save that completes the
+            # translation (web, CAT import) ends it. A save into a translation that was
+            # already complete changes nothing: an editor who claimed it to look it over
+            # and corrects a word still holds it.
+            done = derived.in_sync and not derived.unreviewed
+            after = record_after_save(
+                record,
+                by,
+                claim_hours=claim_hours,
+                completed=sha is not None and done and bool(snap.derived.unreviewed),
+                work_left=not done,
+            )
+            if after is not None:
+                queue.save_record(slug, lang_key, after)
+                record = after
+            row = row_after_write(
+                ws,
+                slug,
+                lang_key,
+                counts,
+                record,
+                min_score=derived.min_score,
+                source_key=source_key,
+            )
         if rows:
-            with connect(ws) as conn, conn:
+            with writing(ws) as conn:
                 _log(conn, rows)
                 if saved:
-                    # The file is written inside the transaction: if writing fails, nothing
-                    # is logged as saved; if it succeeds and the commit fails, the text is
-                    # safe.
-                    sha = queue.write_hashed(slug, lang_key, tf, read=snap.data)
-                    report.written = sha is not None
-                    counts = replace(counts, file_sha=sha or snap.file_sha)
-                    if sha is not None:
-                        remember_derived(sha, snap.article_sha, derived)
-                    # The claim: a translator's first save takes it; the save that
-                    # completes the translation (web, CAT import) ends it. A save into a
-                    # translation that was already complete changes nothing: an editor who
-                    # claimed it to look it over and corrects a word still holds it.
-                    done = derived.in_sync and not derived.unreviewed
-                    after = record_after_save(
-                        record,
-                        by,
-                        claim_hours=claim_hours,
-                        completed=sha is not None and done and bool(snap.derived.unreviewed),
-                        work_left=not done,
-                    )
-                    if after is not None:
-                        queue.save_record(slug, lang_key, after)
-                        record = after
-                    row = update_row(
-                        conn,
-                        ws,
-                        slug,
-                        lang_key,
-                        counts,
-                        record,
-                        live,
-                        min_score=derived.min_score,
-                        source_key=source_key,
-                    )
+                    store_row(conn, slug, lang_key, row, live)
         remember_row(ws, slug, lang_key, row)  # committed: now this process's memory
         report.status = derive(counts, record)
     return report
@@ -319,8 +322,14 @@ def _derived_after(
     unreviewed = before.unreviewed
     if any(old.reviewed and not new.reviewed for old, new in replaced):
         unreviewed = tuple(u.ctx for u in live if not u.reviewed)  # back to draft: in order
-    elif now_reviewed := {new.ctx for old, new in replaced if new.reviewed and not old.reviewed}:
-        unreviewed = tuple(c for c in unreviewed if c not in now_reviewed)
+    elif now_reviewed := [new.ctx for old, new in replaced if new.reviewed and not old.reviewed]:
+        # Usually one id out of up to 20,000: found by tuple.index (a scan in C), not by
+        # a Python loop over every id.
+        left = list(unreviewed)
+        for ctx in now_reviewed:
+            with contextlib.suppress(ValueError):
+                left.remove(ctx)
+        unreviewed = tuple(left)
     min_score = before.min_score
     if min_score is not None and any(
         old.is_machine_draft and old.provenance.score == min_score for old, _ in replaced

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from filelock import FileLock
 
-from azad.db.connection import connect
+from azad.db.connection import connect, writing
 from azad.db.users import User
 from azad.errors import AzadError, InputError
 from azad.glossary import (
@@ -60,7 +60,7 @@ def _apply(ws: Workspace, user: User, action: str, change: Change) -> list[Diff]
         if not diffs:
             return []
         at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        with connect(ws) as conn, conn:
+        with writing(ws) as conn:
             conn.executemany(
                 "INSERT INTO glossary_history (at, by, action, english, before, after) "
                 "VALUES (?, ?, ?, ?, ?, ?)",

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from azad.db.connection import connect, db_path
+from azad.db.connection import connect, db_path, writing
 from azad.errors import AzadError
 from azad.model import Article
 from azad.queue.record import ReviewRecord, now
@@ -120,11 +120,9 @@ def refresh(ws: Workspace) -> list[QueueRow]:
             continue
         sources[slug] = source_key
         for lang in langs:
-            po_key = stat_key(str(queue.po_path(slug, lang)))
-            if po_key is not None:
-                # The status depends on the article too: an English change voids approvals.
-                record_key = stat_key(str(queue.record_path(slug, lang)))
-                found[(slug, lang)] = f"{po_key}|{record_key}|{source_key}"
+            key = _key_of(queue, slug, lang, source_key)
+            if key is not None:
+                found[(slug, lang)] = key
 
     path = db_path(ws)
     # One refresh at a time updates this process's memory (and no reader sees it half
@@ -137,6 +135,16 @@ def refresh(ws: Workspace) -> list[QueueRow]:
         return _update(ws, memory, found, sources)
 
 
+def _key_of(queue: Queue, slug: str, lang: str, source_key: str | None) -> str | None:
+    """What a row is valid for: the PO file, its record and the article (an English
+    change voids approvals), as they are now; None without a PO file."""
+    po_key = stat_key(str(queue.po_path(slug, lang)))
+    if po_key is None or source_key is None:
+        return None
+    record_key = stat_key(str(queue.record_path(slug, lang)))
+    return f"{po_key}|{record_key}|{source_key}"
+
+
 def _update(
     ws: Workspace, memory: _Memory, found: dict[tuple[str, str], str], sources: dict[str, str]
 ) -> list[QueueRow]:
@@ -145,16 +153,24 @@ def _update(
     gone = [k for k in entries if k not in found]
     stale_titles = [s for s, key in sources.items() if s not in titles or titles[s][0] != key]
     if stale or gone or stale_titles:
-        with connect(ws) as conn, conn:
+        # The files are read before the write transaction: the database's writers (every
+        # save among them) wait for it, not for this page's reading of changed files.
+        queue = Queue(ws)
+        read = {key: _read_one(ws, *key, stat_key=found[key]) for key in stale}
+        read_titles = {slug: _title(queue.source_path(slug)) for slug in stale_titles}
+        with writing(ws) as conn:
             for slug, lang in gone:
                 conn.execute("DELETE FROM status_cache WHERE slug = ? AND lang = ?", (slug, lang))
                 conn.execute("DELETE FROM tm WHERE slug = ? AND lang = ?", (slug, lang))
-                entries.pop((slug, lang), None)
-            for key in stale:
-                entries[key] = _read_one(conn, ws, *key, stat_key=found[key])
-            for slug in stale_titles:
-                title, text = _title(Queue(ws).source_path(slug))
-                titles[slug] = (sources[slug], title)
+            for (slug, lang), (entry, live) in list(read.items()):
+                source_key = stat_key(str(queue.source_path(slug)))
+                if _key_of(queue, slug, lang, source_key) != entry.stat_key:
+                    # Written since it was read (its writer stores its own row): a row
+                    # stored now would replace a newer one. The next refresh reads it.
+                    del read[(slug, lang)]
+                    continue
+                _store(conn, slug, lang, entry, live)
+            for slug, (title, text) in read_titles.items():
                 conn.execute(
                     "INSERT OR REPLACE INTO title_cache (slug, stat_key, title) VALUES (?, ?, ?)",
                     (slug, sources[slug], title),
@@ -163,6 +179,13 @@ def _update(
                 conn.execute(
                     "INSERT OR REPLACE INTO article_text (slug, text) VALUES (?, ?)", (slug, text)
                 )
+        # Committed: now this process's memory.
+        for key in gone:
+            entries.pop(key, None)
+        for key, (entry, _live) in read.items():
+            entries[key] = entry
+        for slug, (title, _text) in read_titles.items():
+            titles[slug] = (sources[slug], title)
     rows = []
     for slug, lang in found:
         e = entries[(slug, lang)]
@@ -193,9 +216,8 @@ def _title(path: Path) -> tuple[str, str]:
     return article.meta.title, "\n".join(english for _, english in article.units())
 
 
-def _read_one(
-    conn: sqlite3.Connection, ws: Workspace, slug: str, lang: str, *, stat_key: str
-) -> _Entry:
+def _read_one(ws: Workspace, slug: str, lang: str, *, stat_key: str) -> tuple[_Entry, list[Unit]]:
+    """The row of one translation, read from its files, and its live units."""
     queue = Queue(ws)
     try:
         mtime = queue.po_path(slug, lang).stat().st_mtime
@@ -207,9 +229,7 @@ def _read_one(
         # than taking the whole queue down; opening it names the problem.
         counts = Counts(total=0, unreviewed=0, rev=f"error: {exc}", in_sync=False, file_sha="")
         mtime, record, live = 0.0, ReviewRecord(), []
-    return _store(
-        conn, slug, lang, _Entry(stat_key, counts, mtime, record, min_draft_score(live)), live
-    )
+    return _Entry(stat_key, counts, mtime, record, min_draft_score(live)), live
 
 
 def _store(
@@ -246,37 +266,40 @@ def _store(
     return entry
 
 
-def update_row(
-    conn: sqlite3.Connection,
+def row_after_write(
     ws: Workspace,
     slug: str,
     lang: str,
     counts: Counts,
     record: ReviewRecord,
-    live: list[Unit],
     *,
     min_score: float | None,
     source_key: str | None,
 ) -> _Entry | None:
-    """After a write of one translation (its lock held, ``conn`` in the writer's
-    transaction): its row of the cache in the database, from what the writer has in hand,
-    so that nothing is read again and no other file is looked at. ``source_key``: the
-    article's stat key from before the writer read it (if the article changed since, the
-    row's key does not match and the next refresh reads it again). Hand the answer to
-    :func:`remember_row` once the transaction is committed."""
+    """After a write of one translation (its lock held): its row of the cache, from what
+    the writer has in hand, so that nothing is read again and no other file is looked at.
+    ``source_key``: the article's stat key from before the writer read it (if the article
+    changed since, the row's key does not match and the next refresh reads it again).
+    Store it with :func:`store_row` in the writer's transaction, then hand it to
+    :func:`remember_row`. (The files are looked at here, before the transaction: the
+    database's other writers wait for a transaction, not for these system calls.)"""
     queue = Queue(ws)
-    po = queue.po_path(slug, lang)
-    po_key = stat_key(str(po))
-    record_key = stat_key(str(queue.record_path(slug, lang)))
-    if po_key is None or source_key is None:
+    key = _key_of(queue, slug, lang, source_key)
+    if key is None:
         return None
-    key = f"{po_key}|{record_key}|{source_key}"
-    entry = _Entry(key, counts, po.stat().st_mtime, record, min_score)
-    return _store(conn, slug, lang, entry, live)
+    return _Entry(key, counts, queue.po_path(slug, lang).stat().st_mtime, record, min_score)
+
+
+def store_row(
+    conn: sqlite3.Connection, slug: str, lang: str, entry: _Entry | None, live: list[Unit]
+) -> None:
+    """Keep :func:`row_after_write`'s row (``conn`` in the writer's transaction)."""
+    if entry is not None:
+        _store(conn, slug, lang, entry, live)
 
 
 def remember_row(ws: Workspace, slug: str, lang: str, entry: _Entry | None) -> None:
-    """This process's memory of the row :func:`update_row` stored. Called after the
+    """This process's memory of the row :func:`store_row` stored. Called after the
     writer's transaction is committed: a refresh holds the memory's lock while it writes
     to the database, so waiting for that lock inside a write transaction would deadlock."""
     if entry is None or not _memory_lock.acquire(blocking=False):

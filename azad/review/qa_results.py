@@ -23,7 +23,7 @@ from pathlib import Path
 from translate.__version__ import sver as toolkit_version
 
 from azad import glossary as glossary_module
-from azad.db.connection import connect
+from azad.db.connection import connect, writing
 from azad.glossary import Glossary, load_glossary
 from azad.lang import common, digits, invisible
 from azad.queue.store import Queue
@@ -87,17 +87,16 @@ def warnings_for(
     missing = list(dict.fromkeys(k for k in keys if k not in found))
     if missing:
         with connect(ws) as conn:
-            stored = _read(conn, missing)
-            found.update(stored)
-            computed: dict[Key, tuple[QAWarning, ...]] = {}
-            for k, u in zip(keys, units, strict=True):
-                if k not in found:
-                    found[k] = computed[k] = tuple(
-                        check_segment(u.english, u.text, lang_code, glossary)
-                    )
-            if computed:
-                with conn:
-                    _write(conn, computed)
+            found.update(_read(conn, missing))
+        computed: dict[Key, tuple[QAWarning, ...]] = {}
+        for k, u in zip(keys, units, strict=True):
+            if k not in found:
+                found[k] = computed[k] = tuple(
+                    check_segment(u.english, u.text, lang_code, glossary)
+                )
+        if computed:
+            with writing(ws) as conn:
+                _write(conn, computed)
         _remember(ws, {k: found[k] for k in missing})
     return [found[k] for k in keys]
 

@@ -13,7 +13,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from azad.db.connection import connect
+from azad.db.connection import connect, writing
 from azad.queue.units import Unit
 from azad.review.edits import last_change, now_iso, read_segments
 from azad.workspace import Workspace
@@ -42,7 +42,7 @@ def remember_change(
     """Keep the content under ``rev_after`` after an editor's save: as the ``changed``
     units over the content kept for ``rev_before`` when there is one (a save of one segment of
     a 20,000-segment article stores one segment, not all of them), else whole."""
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         after_kept = conn.execute(
             "SELECT 1 FROM shown_content WHERE slug = ? AND lang = ? AND rev = ?",
             (slug, lang_key, rev_after),

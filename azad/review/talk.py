@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from azad.db.connection import connect
+from azad.db.connection import connect, writing
 from azad.db.users import User
 from azad.errors import AzadError, InputError
 from azad.queue import status as state
@@ -100,7 +100,7 @@ def add_comment(
     require_lang(user, lang_key)
     text = _clean(text)
     unit = live_unit(ws, slug, lang_key, ctx)
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         if reply_to is None:
             insert_comments(conn, slug, lang_key, [unit], user, "comment", text)
         else:
@@ -193,7 +193,7 @@ def change_comment(
     thread it belongs to (anyone on the language). Each is recorded with who and when."""
     require_lang(user, lang_key)
     unit = live_unit(ws, slug, lang_key, ctx)
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         root = _root_of(conn, slug, lang_key, unit, cid)
         by, old, deleted = conn.execute(
             "SELECT by, text, deleted_at FROM segment_comments WHERE id = ?", (cid,)
@@ -272,7 +272,7 @@ def send_back_segments(
             f"{slug} ({lang_key}): {', '.join(changed)} changed while you sent it back; "
             "look at it again"
         )
-    with connect(ws) as conn, conn:
+    with writing(ws) as conn:
         insert_comments(conn, slug, lang_key, units, user, "send back", comment)
     done = state.send_back(ws, slug, lang_key, user.name, comment, segments=wanted)
     events.sent_back(ws, slug, lang_key, user, comment)

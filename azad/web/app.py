@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -130,6 +131,10 @@ ROUTES = [
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     # The e-mail outbox is sent by a background thread (none without [notify] server).
     mailer.start(app.state.workspace)
+    # The threads that run the views (and the live streams' reads): fewer than the
+    # library's 40, so that a request holding a lock is not one of forty taking turns.
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = app.state.workspace.settings.review.request_threads
     yield
     app.state.live.close()  # (live.Server ends the streams earlier, before draining)
     await run_in_threadpool(mailer.stop, app.state.workspace)

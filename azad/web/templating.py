@@ -64,6 +64,9 @@ templates = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    # The templates ship with the package: checking each one's mtime on every render cost
+    # more than rendering the queue page's rows.
+    auto_reload=False,
 )
 
 
