@@ -1,6 +1,6 @@
 """Load test of the review app: translators saving segments while others load pages.
 
-Usage: .venv/bin/python bench/load.py [--seconds 60] [--savers 20] [--loaders 5]
+Usage: .venv/bin/python bench/load.py [--seconds 30] [--savers 20] [--loaders 4]
            [--articles 20] [--max-requests 200000] [--json] [--workspace DIR] [--keep]
 
 Builds a workspace with ``--articles`` articles (the example articles repeated, as
@@ -663,9 +663,9 @@ def run_load(queue: Queue, base: str, args: argparse.Namespace) -> tuple[Recorde
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=60.0, help="length of the run")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of the run")
     parser.add_argument("--savers", type=int, default=20, help="translators saving")
-    parser.add_argument("--loaders", type=int, default=5, help="editors loading pages")
+    parser.add_argument("--loaders", type=int, default=4, help="editors loading pages")
     parser.add_argument("--articles", type=int, default=20, help="articles in the queue")
     parser.add_argument(
         "--max-requests", type=int, default=200_000, help="hard cap on requests in all"
