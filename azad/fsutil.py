@@ -6,11 +6,8 @@ import contextlib
 import glob
 import os
 import secrets
-import threading
 import time
 from pathlib import Path
-
-from cachetools import TTLCache
 
 STALE_TEMP_S = 3600
 """Age past which a temporary file beside its target is a leftover: a writer killed
@@ -58,23 +55,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def _remove_stale_temps(path: Path) -> None:
-    # Once per path every few minutes, not on every write: listing the folder was a
-    # tenth of a save's time in the review app. A leftover is an hour old before it goes
-    # anyway, so a few minutes more changes nothing.
-    key = str(path)
-    with _swept_lock:
-        if key in _swept:
-            return
-        _swept[key] = True
     cutoff = time.time() - STALE_TEMP_S
     for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         with contextlib.suppress(OSError):
             if stale.stat().st_mtime < cutoff:
                 stale.unlink()
-
-
-_swept: TTLCache[str, bool] = TTLCache(maxsize=4096, ttl=STALE_TEMP_S / 12)
-_swept_lock = threading.Lock()
 
 
 def atomic_write_text(path: Path, text: str) -> None:

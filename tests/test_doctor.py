@@ -185,9 +185,10 @@ def test_healthz_answers_503_naming_a_full_disk(
     fill(small_disk)
     status, words, _ = _health(ws)
     assert status == 503
-    # SQLite cannot even open the database for reading without room for its WAL files:
-    # that fails too, and says so.
-    assert words == {"database": "failing", "disk": "failing", "models": "ok"}
+    # The disk says why. The database may still read (a process keeps its connections,
+    # and their write-ahead log files, open) or fail to (a new one needs room for them).
+    assert words.pop("database") in ("ok", "failing")
+    assert words == {"disk": "failing", "models": "ok"}
 
 
 def test_healthz_names_missing_models_and_an_unreachable_prefect_api(

@@ -564,3 +564,44 @@ def test_a_provenance_wrapped_by_a_po_tool_reads_the_same(workspace: Workspace) 
     after = parse_po(path.read_bytes(), path)
     assert [u.provenance for u in after.units] == [u.provenance for u in units]
     assert after.units[0].provenance.package == long_name
+
+
+def _memory_rows(ws: Workspace, slug: str) -> int:
+    from azad.db.connection import connect
+
+    with connect(ws) as conn:
+        return int(conn.execute("SELECT count(*) FROM tm WHERE slug = ?", (slug,)).fetchone()[0])
+
+
+def test_the_memory_keeps_only_what_is_approved_through_saves_and_migration(
+    workspace: Workspace,
+) -> None:
+    """The memory's rows of a translation go with its approval: a save after the approval
+    takes them away at once (the save knows from the stored status row that there are
+    some); a translation never approved has none to take. Rows an old migration left
+    without a status row are removed by migration 9."""
+    from azad.db.connection import MIGRATIONS, connect
+
+    slug = ingest_text(workspace, "dam.md", md("The Dam", P1, P2))
+    translate(workspace, slug)
+    review_all(workspace, slug)
+    approve(workspace, slug, "dari", "eddie")
+    queue_rows(workspace)
+    assert _memory_rows(workspace, slug) == len(read_segments(workspace, slug, "dari"))
+    unit = read_segments(workspace, slug, "dari")[0]
+    apply_edits(workspace, slug, "dari", [Edit(unit.ctx, "تغییر", unit.rev)], by="dara", via="web")
+    assert _memory_rows(workspace, slug) == 0  # at once, before any refresh
+    # Approved again: its rows are back; then version 4's emptying of the status cache
+    # (the memory's rows left behind), and migration 9 after it.
+    approve(workspace, slug, "dari", "eddie")
+    queue_rows(workspace)
+    assert _memory_rows(workspace, slug) > 0
+    with connect(workspace) as conn, conn:
+        conn.execute("DELETE FROM status_cache")
+        conn.executescript(MIGRATIONS[8])
+    assert _memory_rows(workspace, slug) == 0
+    from azad.review import index
+
+    index._memory.clear()  # as a process started after the upgrade
+    queue_rows(workspace)  # the refresh finds the approved file and fills them again
+    assert _memory_rows(workspace, slug) == len(read_segments(workspace, slug, "dari"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -96,8 +97,30 @@ def queue_template(root: Path) -> Path:
 
 
 def copy_workspace(template: Path, dest: Path) -> Workspace:
-    shutil.copytree(template, dest)
+    quiet_database(template)
+    shutil.copytree(template, dest, ignore=QUIET)
     return Workspace(dest.resolve())
+
+
+QUIET = shutil.ignore_patterns("*.sqlite3-wal", "*.sqlite3-shm")
+"""What :func:`quiet_database` leaves that a copy of a workspace nobody uses has not."""
+
+
+def quiet_database(root: Path) -> None:
+    """The workspace's database with its write-ahead log written back and emptied, so that
+    a copy made without the log files (``ignore=QUIET``) is the workspace as nobody has it
+    open: this process keeps a connection per thread, and its log files would otherwise
+    be copied along (files a copy's first use deletes, or that let it read on a full
+    disk)."""
+    from azad.db.connection import db_path
+
+    path = db_path(Workspace(root.resolve()))
+    if path.is_file():
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
 
 
 def as_user(ws: Workspace, name: str, **client_kwargs: object) -> tuple[TestClient, str]:

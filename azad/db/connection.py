@@ -256,6 +256,17 @@ CREATE TABLE IF NOT EXISTS notify_prefs (
 );
 """
 
+# Version 9: the translation memory holds rows only of translations whose cached status
+# row says they are approved (azad.review.index._in_memory relies on it, so that a save
+# need not search the whole memory for rows to delete). Version 4 emptied the status
+# cache without the memory: rows it left behind go now, and come back from the files
+# at the next refresh if their translation is still approved.
+MIGRATION_V9 = """
+DELETE FROM tm WHERE NOT EXISTS (
+    SELECT 1 FROM status_cache s WHERE s.slug = tm.slug AND s.lang = tm.lang
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     MIGRATION_V2,
@@ -265,6 +276,7 @@ MIGRATIONS: tuple[str, ...] = (
     MIGRATION_V6,
     MIGRATION_V7,
     MIGRATION_V8,
+    MIGRATION_V9,
 )
 """``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
