@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
+
+from cachetools import LRUCache
 
 UnitState = Literal["untranslated", "draft", "reviewed"]
 """``draft``: a translation nobody has confirmed (a machine or translation-memory draft,
@@ -218,8 +221,55 @@ class TranslationFile:
 
 
 def content_rev(article_sha: str, units: Iterable[Unit]) -> str:
-    h = hashlib.sha256(article_sha.encode())
-    h.update(b"".join(_rev_bytes.many(units)))
+    """The revision of ``article_sha`` and ``units`` (see
+    :meth:`TranslationFile.content_rev`): SHA-256 over the article's hash and each unit's
+    English, text and state, in order."""
+    units = list(units)
+    if len(units) < 4 * _BLOCK:
+        h = hashlib.sha256(article_sha.encode())
+        h.update(b"".join(_rev_bytes.many(units)))
+        return h.hexdigest()[:20]
+    return _chained_rev(article_sha, units)
+
+
+_BLOCK = 512
+"""Units per remembered hash state (:func:`_chained_rev`)."""
+_chains: LRUCache[str, list[tuple[list[Unit], list[Any]]]] = LRUCache(maxsize=32)
+_chains_lock = threading.Lock()
+
+
+def _chained_rev(article_sha: str, units: list[Unit]) -> str:
+    """:func:`content_rev` of a long translation, hashing only from the first block of
+    units that differs from a revision computed before: a save of one segment of a
+    20,000-segment translation hashed all 6 MB again (a tenth of the save). The hash is
+    the same SHA-256 over the same bytes: the state after each block of
+    :data:`_BLOCK` units is remembered (a hash object's copy), and a block counts as
+    unchanged only if its units compare equal (``list ==``: the same objects at once,
+    else field by field, and equal units have equal bytes)."""
+    with _chains_lock:
+        known = list(_chains.get(article_sha, ()))
+    best: tuple[list[Unit], list[Any]] | None = None
+    same = 0
+    for old_units, old_states in known:
+        n = 0
+        while (
+            n < len(old_states) - 1
+            and (n + 1) * _BLOCK <= len(units)
+            and old_units[n * _BLOCK : (n + 1) * _BLOCK] == units[n * _BLOCK : (n + 1) * _BLOCK]
+        ):
+            n += 1
+        if best is None or n > same:
+            best, same = (old_units, old_states), n
+    states = best[1][: same + 1] if best is not None else [hashlib.sha256(article_sha.encode())]
+    h = states[-1].copy()
+    for start in range(same * _BLOCK, len(units), _BLOCK):
+        block = units[start : start + _BLOCK]
+        h.update(b"".join(_rev_bytes.many(block)))
+        if len(block) == _BLOCK:
+            states.append(h.copy())
+    with _chains_lock:
+        chains = [c for c in _chains.get(article_sha, ()) if c is not best][:3]
+        _chains[article_sha] = [(units, states), *chains]
     return h.hexdigest()[:20]
 
 
