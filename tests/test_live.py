@@ -466,3 +466,33 @@ def test_checks_run_on_the_text_being_typed_and_clear_when_fixed(ws: Workspace) 
     assert "numbers" not in r.json()["checks"]
     assert read_segments(ws, SALANG, "dari") == before  # nothing saved
     assert client.post(url, json={"text": "x"}).status_code == 403  # no CSRF token
+
+
+def test_a_state_built_on_the_last_one_is_the_state_built_afresh(ws: Workspace) -> None:
+    """The watcher builds each look's state on the last one, keeping what it built for
+    segments whose unit did not change (azad.web.live_state.translation_state): through
+    a save, a comment, a text that fails a check and a glossary change, the result is
+    what building it from nothing gives."""
+    from azad.db.users import require_user
+    from azad.review.talk import add_comment
+    from azad.web.live_state import translation_state
+
+    def same(before: Any) -> Any:
+        built_on = translation_state(ws, SALANG, "dari", before)
+        afresh = translation_state(ws, SALANG, "dari")
+        assert built_on.segments == afresh.segments
+        assert built_on.summary == afresh.summary
+        return built_on
+
+    state = same(translation_state(ws, SALANG, "dari"))
+    someone_saves(ws, 1, "متن تازه")
+    state = same(state)
+    ctx = read_segments(ws, SALANG, "dari")[2].ctx
+    add_comment(ws, SALANG, "dari", ctx, require_user(ws, "dara"), "این درست است؟")
+    state = same(state)
+    someone_saves(ws, 3, "متن بدون عدد")  # the English has a number: the check fails
+    state = same(state)
+    assert state.segments[read_segments(ws, SALANG, "dari")[3].ctx].warnings
+    with ws.glossary_path.open("a", encoding="utf-8") as fh:
+        fh.write("Salang\tسالنگ\tسالنګ\tno\t\n")
+    same(state)

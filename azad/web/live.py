@@ -148,12 +148,12 @@ class Hub:
 
     async def _tell(self, key: Key, followers: list[Subscriber]) -> None:
         """The editor pages of ``key``: its state now, and the segments that changed."""
+        before = self._states.get(key)
         try:
-            state = await run_in_threadpool(translation_state, self.ws, *key)
+            state = await run_in_threadpool(translation_state, self.ws, *key, before)
         except AzadError as exc:  # e.g. a PO file a CAT tool left broken
             log.warning("live pages: %s/%s not followed now: %s", *key, exc)
             return
-        before = self._states.get(key)
         segments = await run_in_threadpool(state.changed_segments, self.ws, before)
         self._states[key] = state
         if before is not None and not segments and before.summary == state.summary:
