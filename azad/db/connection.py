@@ -457,7 +457,8 @@ class _Kept:
             _inherited.append(conn)
 
     def __del__(self) -> None:  # the thread ended
-        self.retire()
+        with contextlib.suppress(Exception):  # (at interpreter exit, modules may be gone)
+            self.retire()
 
 
 _kept = threading.local()
