@@ -229,3 +229,30 @@ def test_a_save_between_a_refresh_reading_and_storing_keeps_its_row(
     assert stored == (saved[0], index._key_of(queue, SALANG, "dari", source_key))
     (row,) = queue_rows(ws, slug=SALANG, lang="dari")
     assert row.rev == saved[0] == queue.snapshot(SALANG, "dari").rev
+
+
+def test_a_read_trusts_no_remembered_hash_for_other_bytes(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save remembers the bytes it wrote and their hash, so that the next read of a
+    large file need not hash it again; the next read must find exactly those bytes.
+    A CAT tool's rewrite in place, even of the same length, is hashed afresh."""
+    import hashlib
+
+    from azad.queue import store
+
+    monkeypatch.setattr(store, "_WRITTEN_MIN_BYTES", 0)  # the example files are small
+    unit = read_segments(ws, SALANG, "dari")[1]
+    report = apply_edits(ws, SALANG, "dari", [Edit(unit.ctx, "الف", unit.rev)], by="d", via="web")
+    queue = Queue(ws)
+    path = queue.po_path(SALANG, "dari")
+    data = path.read_bytes()
+    assert queue.snapshot(SALANG, "dari").file_sha == hashlib.sha256(data).hexdigest()
+    assert queue.snapshot(SALANG, "dari").rev == report.rev_after
+    changed = data.replace("الف".encode(), "بپت".encode(), 1)  # the same length
+    assert len(changed) == len(data) and changed != data
+    with path.open("r+b") as fh:  # in place, as a CAT tool may
+        fh.write(changed)
+    snap = queue.snapshot(SALANG, "dari")
+    assert snap.file_sha == hashlib.sha256(changed).hexdigest()
+    assert snap.file.unit(unit.ctx).text == "بپت"  # type: ignore[union-attr]
