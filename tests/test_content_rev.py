@@ -49,3 +49,27 @@ def test_resumed_revisions_equal_whole_ones_through_edits() -> None:
         got = content_rev(sha, units)
         assert got == reference(sha, units), (step, lang, i)
         assert content_rev(sha, list(units)) == got  # asked again: the same
+
+
+def test_a_units_remembered_position_is_only_a_hint() -> None:
+    """A parsed file remembers where each unit stood (azad.queue.parsed); a caller that
+    then inserts or moves units still finds and replaces the right one."""
+    from pathlib import Path
+
+    from azad.queue.parsed import ParsedFiles
+    from azad.queue.pofile import render_po
+    from azad.queue.units import TranslationFile
+
+    tf = TranslationFile("", {}, [unit(n, f"t{n}") for n in range(50)])
+    data = render_po(tf)
+    files = ParsedFiles()
+    files.put(data, tf, Path("/nonexistent/dari.po"), Path("/nonexistent/cache"))
+    read = files.get(data, Path("/nonexistent/dari.po"), Path("/nonexistent/cache"))
+    assert read.positions["s10"] == 10 and read.unit("s10").text == "t10"  # type: ignore[union-attr]
+    read.units.insert(0, unit(999, "new"))  # every unit one further than remembered
+    read.units.reverse()
+    assert read.unit("s10").text == "t10"  # type: ignore[union-attr]
+    read.replace_unit(unit(10, "changed"))
+    assert [u.text for u in read.units if u.ctx == "s10"] == ["changed"]
+    assert read.unit("s999").text == "new"  # type: ignore[union-attr]
+    assert read.unit("s12345") is None

@@ -43,7 +43,7 @@ _PROV_FIELDS = tuple(f.name for f in fields(Provenance))
 _FORMAT = hashlib.sha256(json.dumps([1, _UNIT_FIELDS, _PROV_FIELDS]).encode()).hexdigest()[:12]
 _TUPLES = frozenset(f.name for f in fields(Unit) if f.default == ())  # JSON gives lists
 
-Parsed = tuple[str, dict[str, str], tuple[Unit, ...]]
+Parsed = tuple[str, dict[str, str], tuple[Unit, ...], dict[str, int]]
 
 
 def to_bytes(tf: TranslationFile) -> bytes:
@@ -82,6 +82,15 @@ def from_bytes(data: bytes) -> TranslationFile:
         raise ValueError(f"not a parsed-file copy: {exc}") from None
 
 
+def _positions(units: list[Unit]) -> dict[str, int]:
+    """Each live unit's index (the first, should an id appear twice)."""
+    out: dict[str, int] = {}
+    for i, u in enumerate(units):
+        if not u.obsolete:
+            out.setdefault(u.ctx, i)
+    return out
+
+
 class ParsedFiles:
     """The parses of one process (shared by every :class:`~azad.queue.store.Queue`).
     Returns a new :class:`TranslationFile` each time (units are immutable; the list and
@@ -115,8 +124,8 @@ class ParsedFiles:
                 warm.daemon = True
                 warm.start()
             return tf
-        header, metadata, units = found
-        return TranslationFile(header, dict(metadata), list(units))
+        header, metadata, units, positions = found
+        return TranslationFile(header, dict(metadata), list(units), positions)
 
     def put(
         self,
@@ -130,8 +139,11 @@ class ParsedFiles:
         """Remember ``tf`` as the parse of ``data``, the bytes of ``path`` (it must be
         exactly that)."""
         digest = digest or hashlib.sha256(data).digest()
+        # A writer's file keeps its units where they were (a save replaces one): its
+        # positions stay right; they are only hints anyway (TranslationFile.positions).
+        positions = tf.positions or _positions(tf.units)
         with self._lock:
-            self._files[digest] = (tf.header, dict(tf.metadata), tuple(tf.units))
+            self._files[digest] = (tf.header, dict(tf.metadata), tuple(tf.units), positions)
             if len(data) < DISK_MIN_BYTES or _disk(cache_dir).has(digest.hex()):
                 return
             # The newest version of the file replaces a copy still waiting: a translator

@@ -157,6 +157,10 @@ class TranslationFile:
     header: str
     metadata: dict[str, str]
     units: list[Unit]
+    positions: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """Where each live unit stood in ``units`` when the file was read (shared between
+    copies of one parse, so never changed): a hint, checked at every use, that spares a
+    save of one segment a walk through 20,000 units to find it."""
 
     @property
     def live(self) -> list[Unit]:
@@ -167,14 +171,21 @@ class TranslationFile:
         return [u for u in self.units if u.obsolete]
 
     def unit(self, ctx: str) -> Unit | None:
-        return next((u for u in self.units if not u.obsolete and u.ctx == ctx), None)
+        i = self._position(ctx)
+        return None if i is None else self.units[i]
 
     def replace_unit(self, new: Unit) -> None:
-        for i, u in enumerate(self.units):
-            if not u.obsolete and u.ctx == new.ctx:
-                self.units[i] = new
-                return
-        raise KeyError(new.ctx)
+        i = self._position(new.ctx)
+        if i is None:
+            raise KeyError(new.ctx)
+        self.units[i] = new
+
+    def _position(self, ctx: str) -> int | None:
+        units = self.units
+        i = self.positions.get(ctx)
+        if i is not None and i < len(units) and units[i].ctx == ctx and not units[i].obsolete:
+            return i
+        return next((i for i, u in enumerate(units) if not u.obsolete and u.ctx == ctx), None)
 
     @property
     def unreviewed(self) -> list[str]:
