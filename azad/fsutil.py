@@ -126,3 +126,13 @@ class FileCache:
         copies = sorted(self.folder.glob(f"*{self.suffix}"), key=used, reverse=True)
         for old in copies[self.keep :]:
             old.unlink(missing_ok=True)
+
+
+def stat_key(path: str) -> str | None:
+    """A file's identity and version as a string, for caches keyed by it (string paths:
+    with thousands of files per refresh, pathlib's overhead costs more than the calls)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"

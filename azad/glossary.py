@@ -27,7 +27,6 @@ before "Bank").
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -39,7 +38,7 @@ from cachetools import LRUCache
 from filelock import FileLock
 
 from azad.errors import InputError
-from azad.fsutil import atomic_write_text
+from azad.fsutil import atomic_write_text, stat_key
 from azad.lang.common import DARI, check_lang
 from azad.tsv import tsv_lines
 
@@ -181,14 +180,13 @@ def _term_regex(term: str) -> str:
 def load_glossary(path: Path) -> Glossary:
     """Read a glossary TSV (format in the module docstring); a missing file is an empty
     glossary.  Any problem is an :class:`InputError` naming the file and the line."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
+    version = stat_key(str(path))
+    if version is None:
         return Glossary()
     # A Glossary is immutable: one parse serves every reader of the same file version (the
     # review app checks segments against it on every request). Every write of the file
     # replaces it (a new inode), and a hand edit changes its mtime or size.
-    key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+    key = (str(path), version)
     with _parsed_lock:
         found = _parsed.get(key)
     if found is None:
@@ -206,7 +204,7 @@ def load_glossary(path: Path) -> Glossary:
     return found
 
 
-_parsed: LRUCache[tuple[str, int, int, int], Glossary] = LRUCache(maxsize=8)
+_parsed: LRUCache[tuple[str, str], Glossary] = LRUCache(maxsize=8)
 _parsed_lock = threading.Lock()
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from cachetools import LRUCache, cached
 from pydantic import ValidationError
 
 from azad.errors import AzadError, InputError
-from azad.fsutil import atomic_write_bytes
+from azad.fsutil import atomic_write_bytes, stat_key
 from azad.locks import held
 from azad.model import Article
 from azad.queue.articles import SOURCE_FILE, ArticleStore
@@ -398,13 +397,3 @@ def parse_exchange_name(name: str) -> tuple[str, str] | None:
     """(slug, language key) of an :func:`exchange_name`, or None."""
     m = _EXCHANGE_NAME.fullmatch(name)
     return (m.group(1), m.group(2)) if m else None
-
-
-def stat_key(path: str) -> str | None:
-    """A file's identity and version as a string, for caches keyed by it (string paths:
-    with thousands of files per refresh, pathlib's overhead costs more than the calls)."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"

@@ -82,20 +82,25 @@ _memory: dict[Path, _Memory] = {}
 _memory_lock = threading.Lock()
 
 
+_ROWS = (
+    "SELECT slug, lang, stat_key, total, unreviewed, rev, in_sync, po_sha256, po_mtime,"
+    " record, min_score FROM status_cache"
+)
+
+
+def _entry_of(r: sqlite3.Row) -> _Entry:
+    """The entry of one row of :data:`_ROWS`."""
+    return _Entry(
+        r[2],
+        Counts(total=r[3], unreviewed=r[4], rev=r[5], in_sync=bool(r[6]), file_sha=r[7]),
+        r[8],
+        ReviewRecord.model_validate_json(r[9]),
+        r[10],
+    )
+
+
 def _load_memory(conn: sqlite3.Connection) -> _Memory:
-    entries = {
-        (r[0], r[1]): _Entry(
-            r[2],
-            Counts(total=r[3], unreviewed=r[4], rev=r[5], in_sync=bool(r[6]), file_sha=r[7]),
-            r[8],
-            ReviewRecord.model_validate_json(r[9]),
-            r[10],
-        )
-        for r in conn.execute(
-            "SELECT slug, lang, stat_key, total, unreviewed, rev, in_sync, po_sha256, po_mtime,"
-            " record, min_score FROM status_cache"
-        )
-    }
+    entries = {(r[0], r[1]): _entry_of(r) for r in conn.execute(_ROWS)}
     titles = {
         r[0]: (r[1], r[2]) for r in conn.execute("SELECT slug, stat_key, title FROM title_cache")
     }
@@ -232,9 +237,7 @@ def _read_one(ws: Workspace, slug: str, lang: str, *, stat_key: str) -> tuple[_E
     return _Entry(stat_key, counts, mtime, record, min_draft_score(live)), live
 
 
-def _store(
-    conn: sqlite3.Connection, slug: str, lang: str, entry: _Entry, live: list[Unit]
-) -> _Entry:
+def _store(conn: sqlite3.Connection, slug: str, lang: str, entry: _Entry, live: list[Unit]) -> None:
     """Keep ``entry`` in the database, and the translation memory's rows of this
     translation (``live``: its live units) in step with its status."""
     stat_key, counts, mtime, record = entry.stat_key, entry.counts, entry.po_mtime, entry.record
@@ -265,7 +268,6 @@ def _store(
             "INSERT INTO tm (slug, lang, ctx, source, target) VALUES (?, ?, ?, ?, ?)",
             [(slug, lang, u.ctx, u.english, u.text) for u in live],
         )
-    return entry
 
 
 _REMEMBERED = ("approved", "published")
@@ -279,20 +281,14 @@ def _in_memory(conn: sqlite3.Connection, slug: str, lang: str) -> bool:
     database's write lock): a save of a draft does not pay that. Without a stored row
     it holds none (rows are stored and deleted with their status row; migration 9 took
     away those an earlier migration left)."""
-    row = conn.execute(
-        "SELECT total, unreviewed, rev, in_sync, po_sha256, record FROM status_cache"
-        " WHERE slug = ? AND lang = ?",
-        (slug, lang),
-    ).fetchone()
+    row = conn.execute(_ROWS + " WHERE slug = ? AND lang = ?", (slug, lang)).fetchone()
     if row is None:
         return False
     try:
-        record = ReviewRecord.model_validate_json(row[5])
+        entry = _entry_of(row)
     except ValueError:
         return True
-    counts = Counts(
-        total=row[0], unreviewed=row[1], rev=row[2], in_sync=bool(row[3]), file_sha=row[4]
-    )
+    counts, record = entry.counts, entry.record
     return derive(counts, record) in _REMEMBERED
 
 
