@@ -190,6 +190,35 @@ def test_what_a_save_remembers_of_its_file_is_what_reading_it_gives(
     assert len(snap.derived.unreviewed) == len(before.unreviewed)
 
 
+def test_the_least_confident_score_a_save_remembers_is_the_files(ws: Workspace) -> None:
+    """A save keeps the lowest draft score and how many drafts have it, so it looks at
+    every unit again only when it edited the last of them; a confirmed machine draft sent
+    back to draft unchanged is an untouched draft again. After every save, what the save
+    remembered is what deriving it from the file gives."""
+    queue = Queue(ws)
+    with queue.locked(SALANG, "dari"):
+        tf = queue.read(SALANG, "dari")
+        drafts = [u for u in tf.live if u.is_machine_draft][:3]
+        for u, score in zip(drafts, (-0.9, -0.9, -0.5), strict=True):
+            tf.replace_unit(replace(u, provenance=replace(u.provenance, score=score)))
+        queue.write(SALANG, "dari", tf)
+    a, b, _ = (u.ctx for u in drafts)
+
+    def save(ctx: str, text: str | None, reviewed: bool) -> tuple[float | None, int]:
+        unit = next(u for u in read_segments(ws, SALANG, "dari") if u.ctx == ctx)
+        edit = Edit(ctx, unit.text if text is None else text, unit.rev, reviewed)
+        apply_edits(ws, SALANG, "dari", [edit], by="dara", via="web")
+        snap = queue.snapshot(SALANG, "dari")
+        assert snap.derived == _derive.__wrapped__(snap)  # type: ignore[attr-defined]
+        (row,) = queue_rows(ws, slug=SALANG, lang="dari")
+        assert row.min_score == snap.derived.min_score
+        return snap.derived.min_score, snap.derived.min_count
+
+    assert save(a, None, True) == (-0.9, 1)  # the machine's text confirmed
+    assert save(b, "متن تازه", False) == (-0.5, 1)  # the last at -0.9 edited
+    assert save(a, None, False) == (-0.9, 1)  # confirmed, then back to draft unchanged
+
+
 def test_a_save_between_a_refresh_reading_and_storing_keeps_its_row(
     ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -96,6 +96,9 @@ class Derived:
     min_score: float | None = None
     """The model's lowest score among the untouched machine drafts (None: no scored
     draft): the queue's "least confident first"."""
+    min_count: int = 0
+    """How many untouched machine drafts have that score (a save that edits one of them
+    need not look at every unit again unless it was the last)."""
 
 
 _CACHED_FILES = 64
@@ -109,20 +112,31 @@ _DERIVED_LOCK = threading.Lock()
 @cached(_DERIVED, key=lambda snap: (snap.file_sha, snap.article_sha), lock=_DERIVED_LOCK)
 def _derive(snap: Snapshot) -> Derived:
     live = snap.file.live
+    least = least_confident(live)
     return Derived(
         rev=content_rev(snap.article_sha, live),
         in_sync=snap.file.in_sync(article_units(snap.article)),
         total=len(live),
         unreviewed=tuple(u.ctx for u in live if not u.reviewed),
-        min_score=min_draft_score(live),
+        min_score=least[0],
+        min_count=least[1],
     )
 
 
-def min_draft_score(live: list[Unit]) -> float | None:
+def least_confident(live: list[Unit]) -> tuple[float | None, int]:
+    """The lowest score among the untouched machine drafts of ``live``, and how many
+    have it (``(None, 0)``: no scored draft)."""
     scores = [
         u.provenance.score for u in live if u.is_machine_draft and u.provenance.score is not None
     ]
-    return min(scores) if scores else None
+    if not scores:
+        return None, 0
+    low = min(scores)
+    return low, scores.count(low)
+
+
+def min_draft_score(live: list[Unit]) -> float | None:
+    return least_confident(live)[0]
 
 
 def remember_derived(file_sha: str, article_sha: str, derived: Derived) -> None:
@@ -297,6 +311,10 @@ class Queue:
                 read = path.read_bytes()
         if read == data:
             return None
+        return self._put(path, data, tf)
+
+    def _put(self, path: Path, data: bytes, tf: TranslationFile) -> str:
+        """Write ``data``, rendered from ``tf``, to ``path``; the SHA-256 of ``data``."""
         atomic_write_bytes(path, data)
         digest = hashlib.sha256(data)
         _remember_written(path, data, digest.digest())

@@ -73,7 +73,7 @@ class Provenance:
         return cls(**known)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """One sentence (or the title) of an article in one language."""
 
@@ -245,7 +245,31 @@ def content_rev(article_sha: str, units: Iterable[Unit]) -> str:
 
 _BLOCK = 512
 """Units per remembered hash state (:func:`_chained_rev`)."""
-_chains: LRUCache[str, list[tuple[list[Unit], list[Any]]]] = LRUCache(maxsize=32)
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """A long translation's content revision, remembered so the next one can resume:
+    its units, the hash state after each full block of :data:`_BLOCK` units (``states[k]``
+    before block ``k``), and each block's bytes as hashed."""
+
+    units: list[Unit]
+    states: list[Any]
+    blocks: list[bytes]
+
+    def same_blocks(self, units: list[Unit]) -> int:
+        """How many leading blocks of ``units`` are this chain's (full blocks only)."""
+        n = 0
+        while n < len(self.states) - 1 and self.block_is(n, units):
+            n += 1
+        return n
+
+    def block_is(self, n: int, units: list[Unit]) -> bool:
+        a, b = n * _BLOCK, (n + 1) * _BLOCK
+        return b <= len(units) and b <= len(self.units) and self.units[a:b] == units[a:b]
+
+
+_chains: LRUCache[str, list[_Chain]] = LRUCache(maxsize=32)
 _chains_lock = threading.Lock()
 
 
@@ -254,33 +278,38 @@ def _chained_rev(article_sha: str, units: list[Unit]) -> str:
     units that differs from a revision computed before: a save of one segment of a
     20,000-segment translation hashed all 6 MB again (a tenth of the save). The hash is
     the same SHA-256 over the same bytes: the state after each block of
-    :data:`_BLOCK` units is remembered (a hash object's copy), and a block counts as
+    :data:`_BLOCK` units is remembered (a hash object's copy), and so is each block's
+    bytes, taken again for a later block whose units are the same; a block counts as
     unchanged only if its units compare equal (``list ==``: the same objects at once,
-    else field by field, and equal units have equal bytes)."""
+    else field by field, and equal units have equal bytes). So a save of one segment
+    hashes the blocks after it (bytes in hand, the hash in C) and encodes one block."""
     with _chains_lock:
         known = list(_chains.get(article_sha, ()))
-    best: tuple[list[Unit], list[Any]] | None = None
+    best: _Chain | None = None
     same = 0
-    for old_units, old_states in known:
-        n = 0
-        while (
-            n < len(old_states) - 1
-            and (n + 1) * _BLOCK <= len(units)
-            and old_units[n * _BLOCK : (n + 1) * _BLOCK] == units[n * _BLOCK : (n + 1) * _BLOCK]
-        ):
-            n += 1
+    for chain in known:
+        n = chain.same_blocks(units)
         if best is None or n > same:
-            best, same = (old_units, old_states), n
-    states = best[1][: same + 1] if best is not None else [hashlib.sha256(article_sha.encode())]
+            best, same = chain, n
+    if best is None:
+        states, blocks = [hashlib.sha256(article_sha.encode())], []
+    else:
+        states, blocks = best.states[: same + 1], best.blocks[:same]
     h = states[-1].copy()
-    for start in range(same * _BLOCK, len(units), _BLOCK):
+    for n, start in enumerate(range(same * _BLOCK, len(units), _BLOCK), start=same):
         block = units[start : start + _BLOCK]
-        h.update(b"".join(_rev_bytes.many(block)))
-        if len(block) == _BLOCK:
+        full = len(block) == _BLOCK
+        if best is not None and full and best.block_is(n, units):
+            data = best.blocks[n]  # e.g. every block after the one a save changed
+        else:
+            data = b"".join(_rev_bytes.many(block))
+        h.update(data)
+        blocks.append(data)
+        if full:
             states.append(h.copy())
     with _chains_lock:
         chains = [c for c in _chains.get(article_sha, ()) if c is not best][:3]
-        _chains[article_sha] = [(units, states), *chains]
+        _chains[article_sha] = [_Chain(units, states, blocks), *chains]
     return h.hexdigest()[:20]
 
 

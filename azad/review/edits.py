@@ -19,7 +19,7 @@ import datetime as dt
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from azad.db.connection import connect, writing
@@ -29,7 +29,7 @@ from azad.queue.store import (
     Derived,
     NotFound,
     Queue,
-    min_draft_score,
+    least_confident,
     remember_derived,
     stat_key,
 )
@@ -246,27 +246,17 @@ def apply_edits(
             report.results.append(EditResult(edit.ctx, "saved", new))
         saved = report.count("saved")
         live = tf.live
-        report.rev_after = content_rev(snap.article_sha, live) if saved else report.rev_before
-        # A save changes texts and states, never a segment's English or id.
-        derived = _derived_after(snap.derived, live, replaced, report.rev_after)
-        report.total = derived.total
-        report.reviewed = derived.total - len(derived.unreviewed)
         report.after = live
         record = snap.record
+        # A save changes texts and states, never a segment's English or id.
+        rev = content_rev(snap.article_sha, live) if saved else report.rev_before
+        derived = _derived_after(snap.derived, live, replaced, rev)
+        sha = None
         if saved:
             tf.metadata["PO-Revision-Date"] = dt.datetime.now(dt.UTC).strftime(
                 "%Y-%m-%d %H:%M+0000"
             )
             tf.metadata["Last-Translator"] = by
-        counts = Counts(
-            total=report.total,
-            unreviewed=report.total - report.reviewed,
-            rev=report.rev_after,
-            in_sync=derived.in_sync,
-            file_sha=snap.file_sha,
-        )
-        row = None
-        if saved:
             # The file (and the claim) first, then the log: the database's write lock is
             # held for a few inserts, not for an fsync of the file, so other writers (this
             # file's next save among them) wait less. If writing the file fails, nothing is
@@ -274,9 +264,20 @@ def apply_edits(
             # the file (as when a commit fails).
             sha = queue.write_hashed(slug, lang_key, tf, read=snap.data)
             report.written = sha is not None
-            counts = replace(counts, file_sha=sha or snap.file_sha)
-            if sha is not None:
-                remember_derived(sha, snap.article_sha, derived)
+        if sha is not None:
+            remember_derived(sha, snap.article_sha, derived)
+        report.rev_after = derived.rev
+        report.total = derived.total
+        report.reviewed = derived.total - len(derived.unreviewed)
+        counts = Counts(
+            total=report.total,
+            unreviewed=report.total - report.reviewed,
+            rev=report.rev_after,
+            in_sync=derived.in_sync,
+            file_sha=sha or snap.file_sha,
+        )
+        row = None
+        if saved:
             # The claim: a translator's first save takes it; the save that completes the
             # translation (web, CAT import) ends it. A save into a translation that was
             # already complete changes nothing: an editor who claimed it to look it over
@@ -316,32 +317,48 @@ def _derived_after(
 ) -> Derived:
     """What the status needs of the file after a save, from what it was before and the
     units the save replaced: a save changes texts and states, never a unit's id, English
-    or order, and never makes a unit an untouched machine draft, so the lists are walked
-    again only when a unit's review state changed or the least confident draft was
-    edited."""
+    or order, so the units are walked again only when a unit went back to draft, or the
+    save edited the last of the least confident drafts."""
     unreviewed = before.unreviewed
     if any(old.reviewed and not new.reviewed for old, new in replaced):
         unreviewed = tuple(u.ctx for u in live if not u.reviewed)  # back to draft: in order
     elif now_reviewed := [new.ctx for old, new in replaced if new.reviewed and not old.reviewed]:
-        # Usually one id out of up to 20,000: found by tuple.index (a scan in C), not by
-        # a Python loop over every id.
-        left = list(unreviewed)
+        # Usually one id out of up to 20,000: found by tuple.index (a scan in C) and cut
+        # out by slicing, not by a Python loop over every id.
         for ctx in now_reviewed:
             with contextlib.suppress(ValueError):
-                left.remove(ctx)
-        unreviewed = tuple(left)
-    min_score = before.min_score
-    if min_score is not None and any(
-        old.is_machine_draft and old.provenance.score == min_score for old, _ in replaced
-    ):
-        min_score = min_draft_score(live)
+                i = unreviewed.index(ctx)
+                unreviewed = unreviewed[:i] + unreviewed[i + 1 :]
+    low, count = _least_after(before, live, replaced)
     return Derived(
         rev=rev,
         in_sync=before.in_sync,
         total=len(live),
         unreviewed=unreviewed,
-        min_score=min_score,
+        min_score=low,
+        min_count=count,
     )
+
+
+def _least_after(
+    before: Derived, live: list[Unit], replaced: list[tuple[Unit, Unit]]
+) -> tuple[float | None, int]:
+    """:func:`least_confident` after a save, from the count before it: drafts at the
+    lowest score that the save edited leave it, and a reviewed machine draft sent back
+    to draft unchanged is an untouched machine draft again."""
+    low, count = before.min_score, before.min_count
+    for old, new in replaced:
+        if low is not None and old.is_machine_draft and old.provenance.score == low:
+            count -= 1
+        score = new.provenance.score
+        if new.is_machine_draft and score is not None and not old.is_machine_draft:
+            if low is None or score < low:
+                low, count = score, 1
+            elif score == low:
+                count += 1
+    if low is not None and count <= 0:
+        return least_confident(live)  # the save edited the last of them: look again
+    return low, count
 
 
 def _log(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
