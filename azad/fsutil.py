@@ -6,8 +6,11 @@ import contextlib
 import glob
 import os
 import secrets
+import threading
 import time
 from pathlib import Path
+
+from cachetools import TTLCache
 
 STALE_TEMP_S = 3600
 """Age past which a temporary file beside its target is a leftover: a writer killed
@@ -54,7 +57,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
+SWEEP_EVERY_S = 60.0
+"""A folder's leftover temporary files are looked for at most this often by one process:
+listing a folder on every save of a busy translation cost a twentieth of the save."""
+_swept: TTLCache[str, bool] = TTLCache(maxsize=4096, ttl=SWEEP_EVERY_S)
+_swept_lock = threading.Lock()
+
+
 def _remove_stale_temps(path: Path) -> None:
+    with _swept_lock:
+        if str(path.parent) in _swept:
+            return
+        _swept[str(path.parent)] = True
     cutoff = time.time() - STALE_TEMP_S
     for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         with contextlib.suppress(OSError):

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
+from cachetools import TTLCache
 
 from azad import fsutil
 
@@ -56,3 +58,22 @@ def test_leftover_temporary_files_are_removed_once_stale(tmp_path: Path) -> None
     assert target.read_text() == "new"
     assert not old.exists()
     assert young.exists() and other.exists()
+
+
+def test_a_folder_is_swept_again_once_its_interval_has_passed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process looks for leftovers in a folder at most once per interval (not on every
+    save); a leftover that turns up later goes with a write after the interval."""
+    monkeypatch.setattr(fsutil, "_swept", TTLCache(maxsize=16, ttl=0.2))
+    target = tmp_path / "dari.po"
+    fsutil.atomic_write_text(target, "first")
+    old = tmp_path / ".dari.po.abc123.tmp"
+    old.write_text("half")
+    two_hours_ago = old.stat().st_mtime - 2 * fsutil.STALE_TEMP_S
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    fsutil.atomic_write_text(target, "second")
+    assert old.exists()  # within the interval: the folder is not listed again
+    time.sleep(0.3)
+    fsutil.atomic_write_text(target, "third")
+    assert not old.exists() and target.read_text() == "third"
