@@ -39,6 +39,7 @@ from test_render_tools import (
     pdf_words,
 )
 
+from azad import fsutil
 from azad.cli import app, run
 from azad.lang import to_eastern_digits
 from azad.mt.packages import install_file
@@ -466,7 +467,8 @@ def test_a_killed_publish_leaves_the_previous_edition(
 
     assert visible(snapshot(ws.output_dir)) == visible(before)
     # The leftover goes by fsutil's one rule: kept while it could be another writer's at
-    # work (under an hour old), removed by the next write of that file after that.
+    # work (under an hour old), removed after that by a write of that file (in a folder
+    # this process has not looked in for a minute: fsutil.SWEEP_EVERY_S).
     leftovers = [p for p in ws.output_dir.rglob(".*.tmp")]
     assert leftovers
     assert publish_one(ws, slug, "dari").status == "published"
@@ -474,6 +476,7 @@ def test_a_killed_publish_leaves_the_previous_edition(
     old = time.time() - 2 * 3600
     for p in leftovers:
         os.utime(p, (old, old))
+    fsutil._swept.clear()  # a minute later
     publish_one(ws, slug, "dari", force=True)
     assert not [k for k in snapshot(ws.output_dir) if Path(k).name.endswith(".tmp")]
 

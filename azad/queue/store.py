@@ -311,10 +311,6 @@ class Queue:
                 read = path.read_bytes()
         if read == data:
             return None
-        return self._put(path, data, tf)
-
-    def _put(self, path: Path, data: bytes, tf: TranslationFile) -> str:
-        """Write ``data``, rendered from ``tf``, to ``path``; the SHA-256 of ``data``."""
         atomic_write_bytes(path, data)
         digest = hashlib.sha256(data)
         _remember_written(path, data, digest.digest())
