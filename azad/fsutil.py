@@ -21,8 +21,9 @@ def stage_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to a new temporary file beside ``path`` (fsynced, with the mode a new
     file gets under the umask) and return it; the caller renames it onto ``path``.
 
-    Leftover temporary files of ``path`` older than :data:`STALE_TEMP_S` are removed, so
-    interrupted writes do not pile up; a younger one may belong to a writer still at work."""
+    Leftover temporary files of ``path`` older than :data:`STALE_TEMP_S` are removed (the
+    folder looked in at most every :data:`SWEEP_EVERY_S` by this process), so interrupted
+    writes do not pile up; a younger one may belong to a writer still at work."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(path)
     # Created with mode 0666 for the kernel to apply the umask, as to any new file (mkstemp
