@@ -135,10 +135,6 @@ def least_confident(live: list[Unit]) -> tuple[float | None, int]:
     return low, scores.count(low)
 
 
-def min_draft_score(live: list[Unit]) -> float | None:
-    return least_confident(live)[0]
-
-
 def remember_derived(file_sha: str, article_sha: str, derived: Derived) -> None:
     """What a writer knows of the file it wrote (``file_sha``: the hash of its bytes), so
     that the next snapshot of it need not derive it again (a save of one segment of a

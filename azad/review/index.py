@@ -27,7 +27,7 @@ from azad.errors import AzadError
 from azad.model import Article
 from azad.queue.record import ReviewRecord, now
 from azad.queue.status import Counts, Status, counts_of, derive
-from azad.queue.store import Queue, min_draft_score, stat_key
+from azad.queue.store import Queue, least_confident, stat_key
 from azad.queue.units import Unit
 from azad.workspace import Workspace, is_valid_slug
 
@@ -234,7 +234,7 @@ def _read_one(ws: Workspace, slug: str, lang: str, *, stat_key: str) -> tuple[_E
         # than taking the whole queue down; opening it names the problem.
         counts = Counts(total=0, unreviewed=0, rev=f"error: {exc}", in_sync=False, file_sha="")
         mtime, record, live = 0.0, ReviewRecord(), []
-    return _Entry(stat_key, counts, mtime, record, min_draft_score(live)), live
+    return _Entry(stat_key, counts, mtime, record, least_confident(live)[0]), live
 
 
 def _store(conn: sqlite3.Connection, slug: str, lang: str, entry: _Entry, live: list[Unit]) -> None:
