@@ -102,7 +102,7 @@ def main() -> None:
     slug, lang = queue_rows(plain)[0].slug, "dari"
     ctx = read_segments(plain, slug, lang)[3].ctx
     fill(talked, args.comments, slug, lang)
-    (base_a, stop_a), (base_b, stop_b) = serve(plain), serve(talked)
+    (base_a, stop_a, _), (base_b, stop_b, _) = serve(plain), serve(talked)
     try:
         a, b = clients(base_a, slug, lang, ctx), clients(base_b, slug, lang, ctx)
         # Interleaved, one request each in turn: both see the same machine load.

@@ -131,7 +131,7 @@ def test_a_comment_reaches_the_editor_page_without_a_file_change(ws: Workspace) 
             await asyncio.sleep(0.05)
         ctx = read_segments(ws, SALANG, "dari")[0].ctx
         await asyncio.to_thread(add_comment, ws, SALANG, "dari", ctx, dara, "Which year?")
-        event = await asyncio.wait_for(sub.inbox.get(), 3)
+        event = await asyncio.wait_for(sub.inbox.get(), 30)
         hub.close()
         return [event]
 
@@ -203,7 +203,7 @@ class Stream:
             self.opened.set()
             self.ended.set()
 
-    def wait_for(self, name: str, seconds: float = 5) -> dict[str, Any]:
+    def wait_for(self, name: str, seconds: float = 30) -> dict[str, Any]:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             for n, data in self.events:
@@ -225,7 +225,9 @@ def served(ws: Workspace) -> Iterator[tuple[Workspace, str]]:
         yield ws, base
 
 
-def test_a_save_reaches_an_open_stream_within_two_seconds(served: tuple[Workspace, str]) -> None:
+def test_a_save_reaches_an_open_stream_unasked(served: tuple[Workspace, str]) -> None:
+    """The watcher pushes a save made elsewhere to an open page's stream (how soon, on a
+    quiet machine, is bench/live.py's figure: tests assert no timings)."""
     ws, base = served
     stream = Stream(base, f"/api/t/{SALANG}/dari/events", token_of(ws, "eddie"))
     assert stream.status == 200
@@ -234,10 +236,8 @@ def test_a_save_reaches_an_open_stream_within_two_seconds(served: tuple[Workspac
     assert "connect-src 'self'" in stream.headers["content-security-policy"]
     stream.wait_for("hello")
     time.sleep(1.2)  # the watcher's first look
-    started = time.monotonic()
     ctx = someone_saves(ws, 2, "متن از ابزار ترجمه")
-    data = stream.wait_for("translation", 3)
-    assert time.monotonic() - started < 2
+    data = stream.wait_for("translation")
     assert [s["ctx"] for s in data["segments"]] == [ctx]
     stream.close()
 
@@ -248,10 +248,9 @@ def test_streams_end_when_the_server_shuts_down(ws: Workspace) -> None:
         streams = [Stream(base, "/api/events", token_of(ws, "dara")) for _ in range(3)]
         for s in streams:
             s.wait_for("hello")
-        started = time.monotonic()
-    # serving() waits for the server thread: it did not wait for the open pages.
-    assert time.monotonic() - started < 5
-    assert all(s.ended.wait(5) for s in streams)
+    # The server ended them: uvicorn (no grace period here) would wait for open pages
+    # forever, and a stream lives live_stream_s (600 s) otherwise.
+    assert all(s.ended.wait(30) for s in streams)
     assert app.state.live.subscribers == set()
 
 
@@ -265,7 +264,7 @@ def test_streams_are_bounded_and_a_page_beyond_gets_503_with_retry_after(ws: Wor
         third = Stream(base, "/api/events", token)
         assert third.status == 503
         assert third.headers["retry-after"] == "7"
-        assert third.ended.wait(5)
+        assert third.ended.wait(30)
         # Without a stream the page polls: the JSON answer holds no stream.
         r = httpx.get(base + "/api/events", cookies={SESSION_COOKIE: token})
         assert r.status_code == 200 and set(r.json()) == {"version"}
@@ -274,8 +273,8 @@ def test_streams_are_bounded_and_a_page_beyond_gets_503_with_retry_after(ws: Wor
             page = httpx.get(base + path, cookies={SESSION_COOKIE: token}, timeout=10)
             assert page.status_code == 200 and "<html" in page.text
         first[0].close()
-        assert first[0].ended.wait(5)
-        deadline = time.monotonic() + 5
+        assert first[0].ended.wait(30)
+        deadline = time.monotonic() + 30
         while True:  # the server notices the page left, and has room again
             again = Stream(base, "/api/events", token)
             if again.status == 200 or time.monotonic() > deadline:
@@ -310,8 +309,8 @@ def test_a_stream_needs_a_session_and_ends_at_logout(served: tuple[Workspace, st
     client.post("/logout", data={"csrf": csrf})
     time.sleep(1.2)
     someone_saves(ws, 3, "پس از خروج")
-    stream.wait_for("logout", 4)
-    assert stream.ended.wait(5)
+    stream.wait_for("logout")
+    assert stream.ended.wait(30)
     assert not any(n == "translation" for n, _ in stream.events)
     stream.close()
     client.close()
@@ -368,8 +367,8 @@ def test_a_stream_ends_after_its_lifetime_and_frees_its_place(ws: Workspace) -> 
         first.wait_for("hello")
         assert Stream(base, "/api/events", token).status == 503
         started = time.monotonic()
-        assert first.ended.wait(5)  # ended by the server: the client never closed it
-        assert 1 <= time.monotonic() - started < 4
+        assert first.ended.wait(30)  # ended by the server: the client never closed it
+        assert time.monotonic() - started >= 1  # not before its lifetime
         second = Stream(base, "/api/events", token)
         assert second.status == 200
         second.wait_for("hello")
@@ -392,32 +391,35 @@ def test_an_idle_stream_ends_when_its_session_ends_or_loses_the_language(
         stream = Stream(base, "/api/events", ended)
         stream.wait_for("hello")
         end_session(ws, ended)
-        stream.wait_for("logout", 3)
-        assert stream.ended.wait(3)
+        stream.wait_for("logout")
+        assert stream.ended.wait(30)
 
         page = Stream(base, f"/api/t/{SALANG}/dari/events", token_of(ws, "dara"))
         page.wait_for("hello")
         with connect(ws) as conn, conn:
             conn.execute("UPDATE users SET langs = 'pashto' WHERE name = 'dara'")
-        assert page.ended.wait(3)
+        assert page.ended.wait(30)
         assert [n for n, _ in page.events] == ["hello"]
 
 
-def test_azad_review_serve_ends_its_open_streams_at_sigterm(ws: Workspace) -> None:
+def test_azad_review_serve_ends_its_open_streams_at_sigterm(ws: Workspace, tmp_path: Path) -> None:
     """``azad review serve`` as a service manager runs it: at SIGTERM its open live
     pages end at once (``retry`` tells browsers to come back), and the process exits
-    without waiting out uvicorn's grace period for them (10 s)."""
+    without waiting out uvicorn's grace period for them (10 s): uvicorn would say so in
+    its log, and cut the streams off."""
     from serve_support import review_serve
 
-    with review_serve(ws.root) as port:
+    log = tmp_path / "serve.log"
+    with review_serve(ws.root, log=log) as port:
         base = f"http://127.0.0.1:{port}"
         streams = [Stream(base, "/api/events", token_of(ws, "dara")) for _ in range(3)]
         for s in streams:
             s.wait_for("hello")
-        started = time.monotonic()
     # review_serve's exit sent SIGTERM and waited for the process.
-    assert time.monotonic() - started < 8
-    assert all(s.ended.wait(2) for s in streams)
+    assert all(s.ended.wait(30) for s in streams)
+    text = log.read_text()
+    assert "Shutting down" in text
+    assert "graceful shutdown exceeded" not in text
 
 
 # --- polling and checks (in process) ----------------------------------------------------

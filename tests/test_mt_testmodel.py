@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -89,15 +88,12 @@ def run_argos(script: str, tmp_path: Path, *args: str) -> Any:
 # The test packages themselves
 
 
-def test_tiny_build_is_fast_and_deterministic(tmp_path: Path) -> None:
-    start = time.perf_counter()
+def test_tiny_build_is_deterministic(tmp_path: Path) -> None:
     first = build_test_package(tmp_path / "a", to_code="fa", seed=3)
-    elapsed = time.perf_counter() - start
     again = build_test_package(tmp_path / "b", to_code="fa", seed=3)
     other = build_test_package(tmp_path / "c", to_code="fa", seed=4)
 
     assert first.name == "translate-en_fa-test.argosmodel"
-    assert elapsed < 5.0
     digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (first, again, other)]
     assert digest[0] == digest[1]
     assert digest[0] != digest[2]

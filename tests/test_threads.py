@@ -68,6 +68,9 @@ def test_a_thread_is_answered_resolved_reopened_and_counted(ws: Workspace) -> No
     r = post(dara, dcsrf, api(ctx, "comments"), {"text": "Is the altitude right?"})
     (question,) = r.json()["comments"]
     assert question["parent"] is None and question["resolved_at"] is None
+    # Each answer carries the translation's open questions: the acting page's count
+    # follows at once, whether or not a live stream is open.
+    assert r.json()["open_questions"] == 1
     # The page's script writes the moment as the app writes every moment (issue 24, 5).
     assert question["at_shown"] == when_text(question["at"], "fa-AF")
     assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d ", question["at_shown"])
@@ -76,9 +79,11 @@ def test_a_thread_is_answered_resolved_reopened_and_counted(ws: Workspace) -> No
     r = post(eddie, ecsrf, api(ctx, "comments"), {"text": "Yes", "reply_to": question["id"]})
     question, answer = r.json()["comments"]
     assert answer["parent"] == question["id"] and answer["by"] == "eddie"
+    assert r.json()["open_questions"] == 1
     assert open_count(eddie.get(page).text) == 1  # answered is not resolved
     r = post(eddie, ecsrf, api(ctx, "comments/" + str(question["id"])), {"action": "resolve"})
     assert r.json()["comments"][0]["resolved_by"] == "eddie"
+    assert r.json()["open_questions"] == 0
     html = eddie.get(page).text
     assert open_count(html) == 0
     assert "resolved by eddie" in html
@@ -87,8 +92,8 @@ def test_a_thread_is_answered_resolved_reopened_and_counted(ws: Workspace) -> No
     assert open_question_count(ws, SALANG, "dari") == 1
     post(eddie, ecsrf, api(ctx, "comments/1"), {"action": "resolve"})
     assert open_question_count(ws, SALANG, "dari") == 0
-    post(dara, dcsrf, api(ctx, "comments/1"), {"action": "reopen"})
-    assert open_question_count(ws, SALANG, "dari") == 1
+    r = post(dara, dcsrf, api(ctx, "comments/1"), {"action": "reopen"})
+    assert open_question_count(ws, SALANG, "dari") == r.json()["open_questions"] == 1
     with connect(ws) as conn:
         events = conn.execute("SELECT by, action FROM comment_events ORDER BY id").fetchall()
     assert [tuple(e) for e in events] == [

@@ -151,6 +151,7 @@ def test_with_a_served_deployment_the_run_goes_to_prefect(prefect_api: None, ws:
     from uuid import UUID
 
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import DeploymentStatus
     from prefect.flow_engine import run_flow
 
     from flows.pipeline import publish_editions
@@ -160,8 +161,16 @@ def test_with_a_served_deployment_the_run_goes_to_prefect(prefect_api: None, ws:
     deployment_id = deployment.apply()
     try:
         with get_client(sync_client=True) as client:
-            # What a runner does while it serves: ask for its runs (the deployment is ready).
-            client.get_scheduled_flow_runs_for_deployments([deployment_id])
+            # What a runner does while it serves: ask for its runs. Prefect's server marks
+            # the deployment ready after answering (a background task), so the runner
+            # asks until it reads as ready, as a serving runner would have long before.
+            deadline = time.monotonic() + 60
+            while True:
+                client.get_scheduled_flow_runs_for_deployments([deployment_id])
+                if client.read_deployment(deployment_id).status == DeploymentStatus.READY:
+                    break
+                assert time.monotonic() < deadline, "the polled deployment never became ready"
+                time.sleep(0.2)
             c, csrf = as_editor(ws)
             r = c.post(f"/t/{SALANG}/dari/publish", data={"csrf": csrf})
             assert r.status_code == 200

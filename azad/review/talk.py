@@ -33,6 +33,7 @@ from azad.review.edits import Edit as SegmentEdit
 from azad.review.edits import NotFound, apply_edits
 from azad.review.threads import Comment as Comment
 from azad.review.threads import Kind
+from azad.review.threads import open_question_count as open_question_count
 from azad.review.threads import open_questions as open_questions
 from azad.review.threads import text_sha as text_sha
 from azad.review.threads import thread_json as thread_json

@@ -105,6 +105,9 @@ class CheckOut(BaseModel):
 class CommentsOut(BaseModel):
     ctx: str
     comments: list[CommentOut]
+    open_questions: int
+    """Open threads over the whole translation after the action: the page's count
+    follows the user's own action at once, not at the live stream's next tick."""
 
 
 class DismissRequest(BaseModel):

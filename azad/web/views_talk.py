@@ -3,9 +3,11 @@
 JSON (the editor page's script, like saves; ``X-CSRF-Token`` header):
 
 * ``POST /api/t/{slug}/{lang}/segments/{ctx}/comments`` ``{"text", "reply_to"}``:
-  comment on a segment, or answer a comment in its thread; answers the segment's comments.
+  comment on a segment, or answer a comment in its thread.
 * ``POST /api/t/{slug}/{lang}/segments/{ctx}/comments/{id}`` ``{"action", "text"}``:
   edit or delete your own comment, resolve or reopen a thread (each recorded).
+
+Both answer the segment's comments and the translation's open questions.
 * ``POST /api/t/{slug}/{lang}/segments/{ctx}/dismiss`` ``{"check", "rev"}``: dismiss a
   QA warning for the segment's text at ``rev`` (409 if it changed since).
 * ``POST /api/t/{slug}/{lang}/segments/{ctx}/restore`` ``{"check", "rev"}``: bring a
@@ -42,6 +44,7 @@ from azad.review.talk import (
     add_comment,
     change_comment,
     live_unit,
+    open_question_count,
     send_back_segments,
     threads,
 )
@@ -70,14 +73,13 @@ async def comment(request: Request) -> Response:
 
     def run() -> CommentsOut:
         add_comment(ws, slug, lang_key, ctx, sess.user, data.text, reply_to=data.reply_to)
-        return CommentsOut(ctx=ctx, comments=_thread(ws, slug, lang_key, ctx))
+        return _comments_out(ws, slug, lang_key, ctx)
 
     return JSONResponse((await run_in_threadpool(run)).model_dump())
 
 
 async def thread_action(request: Request) -> Response:
-    """Edit or delete one's own comment, or resolve or reopen its thread; answers the
-    segment's comments."""
+    """Edit or delete one's own comment, or resolve or reopen its thread."""
     sess, ws, slug, lang_key = write_target(request, request.headers.get("x-csrf-token"))
     ctx = request.path_params["ctx"]
     try:
@@ -89,9 +91,17 @@ async def thread_action(request: Request) -> Response:
 
     def run() -> CommentsOut:
         change_comment(ws, slug, lang_key, ctx, cid, sess.user, data.action, data.text)
-        return CommentsOut(ctx=ctx, comments=_thread(ws, slug, lang_key, ctx))
+        return _comments_out(ws, slug, lang_key, ctx)
 
     return JSONResponse((await run_in_threadpool(run)).model_dump())
+
+
+def _comments_out(ws: Workspace, slug: str, lang_key: str, ctx: str) -> CommentsOut:
+    return CommentsOut(
+        ctx=ctx,
+        comments=_thread(ws, slug, lang_key, ctx),
+        open_questions=open_question_count(ws, slug, lang_key),
+    )
 
 
 def _thread(ws: Workspace, slug: str, lang_key: str, ctx: str) -> list[CommentOut]:

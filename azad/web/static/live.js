@@ -104,13 +104,7 @@
         document.querySelectorAll('li[data-filter="' + name + '"]').forEach((li) => { li.querySelector("a").textContent = li.dataset.label + " " + n; });
         document.querySelectorAll('option[data-filter-option="' + name + '"]').forEach((el) => { el.textContent = el.dataset.label + " (" + n + ")"; });
       }
-      const open = document.getElementById("open-questions");
-      if (open) {
-        const n = d.open_questions || 0;
-        open.querySelector(".n").textContent = String(n);
-        open.classList.toggle("has-open", n > 0);
-        open.querySelector(".s").textContent = n === 1 ? "" : "s";
-      }
+      window.azadOpenQuestions(d.open_questions || 0); // static/talk.js
     }
 
     function applySegment(s) {

@@ -20,6 +20,17 @@
     return { ok: response.ok, data: data, status: response.status };
   }
 
+  // The header's count of open questions: after one's own comment or thread action at
+  // once, and from the live stream after anyone's (live.js).
+  function showOpenQuestions(n) {
+    const open = document.getElementById("open-questions");
+    if (!open || typeof n !== "number") return;
+    open.querySelector(".n").textContent = String(n);
+    open.classList.toggle("has-open", n > 0);
+    open.querySelector(".s").textContent = n === 1 ? "" : "s";
+  }
+  window.azadOpenQuestions = showOpenQuestions;
+
   // A "dismiss" button after each warning still standing.
   function addDismissButtons(seg) {
     seg.querySelectorAll("ul.qa > li[data-check]").forEach((li) => {
@@ -178,6 +189,7 @@
         return;
       }
       showComments(seg, r.data.comments);
+      showOpenQuestions(r.data.open_questions);
       state.textContent = form.dataset.kind === "reply" ? "reply added" : "comment edited";
       return;
     }
@@ -197,6 +209,7 @@
       return;
     }
     showComments(seg, r.data.comments);
+    showOpenQuestions(r.data.open_questions);
     input.value = "";
     state.textContent = "comment added";
   });
@@ -218,6 +231,7 @@
       return;
     }
     showComments(seg, r.data.comments);
+    showOpenQuestions(r.data.open_questions);
     state.textContent = { resolve: "thread resolved", reopen: "thread reopened", delete: "comment deleted" }[action];
   });
 
