@@ -21,6 +21,18 @@ from azad.workspace import Workspace
 os.environ[CHEAP_HASHES_ENV] = "1"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Playwright's assertions wait for the page up to 30 s, not 5: each ends as soon as
+    the page shows what it asserts, and a loaded 2-core CI machine (two workers, Chromium,
+    Prefect, pandoc) can take longer than 5 s to load a page. Tests assert what the page
+    shows, never how soon (bench/ keeps the figures)."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:  # the browser tests skip
+        return
+    expect.set_options(timeout=30_000)
+
+
 @dataclass
 class CliResult:
     code: int
