@@ -350,3 +350,48 @@ def test_ones_own_comments_count_at_once_without_a_live_stream(workspace: Worksp
         expect(eddie.locator("#open-questions .s")).to_have_text("s")
         expect(eddie.locator("#open-questions")).not_to_have_class("open-questions has-open")
         browser.close()
+
+
+def test_a_thread_is_not_drawn_again_unless_it_changed(
+    served: tuple[Workspace, str], tmp_path: Path
+) -> None:
+    """A live update that leaves a thread as it was leaves its elements in place (a
+    button being pressed stays under the pointer): when someone else saves the segment's
+    text, and when one's own reply comes back through the stream."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from azad.db.users import get_user
+    from azad.review.talk import add_comment
+
+    ws, base = served
+    ctx = read_segments(ws, SALANG, "dari")[2].ctx
+    dara = get_user(ws, "dara")
+    assert dara
+    add_comment(ws, SALANG, "dari", ctx, dara, "Is the altitude right?")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        eddie = open_as(browser, base, "eddie")
+        seg = eddie.locator(f'[data-ctx="{ctx}"]')
+        resolve = seg.get_by_role("button", name="Resolve the thread of dara")
+        resolve.evaluate("b => { b.dataset.kept = 'yes'; }")
+        # The page counts the threads the stream delivers to the segments.
+        eddie.evaluate(
+            """() => document.getElementById("segments").addEventListener("azad:thread",
+            () => { document.body.dataset.threads = "delivered"; })"""
+        )
+        # Someone else's save of the same segment: its text changes, not its thread.
+        cli_import(ws, tmp_path, ctx, "متن دیگری", "dina")
+        expect(seg.locator("textarea")).to_have_value("متن دیگری", timeout=LIVE_MS)
+        expect(resolve).to_have_attribute("data-kept", "yes")
+        # eddie's reply: drawn from the answer, then the stream brings the same thread.
+        seg.get_by_role("button", name="Reply to dara").click()
+        seg.get_by_label("Your reply").fill("Yes: 3,400 m")
+        seg.get_by_role("button", name="Send reply").click()
+        expect(seg.locator(".thread .replies li")).to_contain_text("Yes: 3,400 m")
+        resolve.evaluate("b => { b.dataset.kept = 'yes'; }")
+        delivered = eddie.locator('body[data-threads="delivered"]')
+        expect(delivered).to_have_count(1, timeout=LIVE_MS)
+        expect(resolve).to_have_attribute("data-kept", "yes")
+        resolve.click()
+        expect(seg.locator(".thread-state")).to_have_text("resolved by eddie")
+        browser.close()

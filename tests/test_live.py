@@ -143,6 +143,36 @@ def test_a_comment_reaches_the_editor_page_without_a_file_change(ws: Workspace) 
     assert seg["comments"][0]["at_shown"] == when_text(seg["comments"][0]["at"], "fa-AF")
 
 
+def test_a_segments_thread_is_sent_only_when_it_changed(ws: Workspace) -> None:
+    """A save of a segment that has a thread sends its text, not its thread again: the
+    page draws a thread it is sent anew, and would take a button from under the pointer
+    of someone about to resolve or answer it."""
+    from azad.review.talk import add_comment
+
+    async def scenario() -> list[tuple[str, dict[str, Any]]]:
+        hub = Hub(ws)
+        eddie, dara = get_user(ws, "eddie"), get_user(ws, "dara")
+        assert eddie and dara
+        sub = await hub.subscribe(eddie, "", (SALANG, "dari"))
+        while hub.ticks < 1:
+            await asyncio.sleep(0.05)
+        ctx = read_segments(ws, SALANG, "dari")[0].ctx
+        await asyncio.to_thread(add_comment, ws, SALANG, "dari", ctx, dara, "Which year?")
+        first = await asyncio.wait_for(sub.inbox.get(), 30)
+        await asyncio.to_thread(someone_saves, ws, 0, "متن با سال")
+        second = await asyncio.wait_for(sub.inbox.get(), 30)
+        hub.close()
+        return [first, second]
+
+    (_, commented), (_, saved) = asyncio.run(scenario())
+    (seg,) = commented["segments"]
+    assert [c["text"] for c in seg["comments"]] == ["Which year?"]
+    (seg,) = saved["segments"]
+    assert seg["text"] == "متن با سال"
+    assert "comments" not in seg
+    assert saved["open_questions"] == 1
+
+
 # --- over HTTP --------------------------------------------------------------------------
 
 

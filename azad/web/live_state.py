@@ -172,7 +172,9 @@ class TranslationState:
         self, ws: Workspace, before: TranslationState | None
     ) -> list[dict[str, Any]]:
         """The segments that differ from ``before``; a changed text says who saved it
-        last and when (the change log), for the conflict panel of a page editing it."""
+        last and when (the change log), for the conflict panel of a page editing it. A
+        segment's thread is sent only when it changed: the page draws a thread it is sent
+        anew, and a button someone is pressing in it (resolve, reply) would go with it."""
         old = before.segments if before else {}
         code = ws.settings.languages[self.lang].code
         out = []
@@ -181,6 +183,8 @@ class TranslationState:
             if was is seg or was == seg:  # (kept from the last look: the same object)
                 continue
             data = seg.to_json(ctx)
+            if was is not None and was.comments == seg.comments:
+                del data["comments"]
             if was is None or was.rev != seg.rev:
                 last = last_change(ws, self.slug, self.lang, ctx)
                 data.update(

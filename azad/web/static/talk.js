@@ -135,7 +135,15 @@
     return li;
   }
 
+  // What each segment's thread was last drawn from: the same thread sent again is not
+  // drawn again (a button being pressed in it would be replaced under the pointer).
+  const drawn = new WeakMap();
+
   function showComments(seg, comments) {
+    // Keys in one order: the API's answer and the stream's event may list them apart.
+    const json = JSON.stringify(comments, [...new Set(comments.flatMap(Object.keys))].sort());
+    if (drawn.get(seg) === json) return;
+    drawn.set(seg, json);
     const roots = comments.filter((c) => c.parent === null || c.parent === undefined);
     seg.querySelector(".talk .thread").replaceChildren(...roots.map((c) =>
       commentItem(c, comments.filter((r) => r.parent === c.id))));
