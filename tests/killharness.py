@@ -116,6 +116,16 @@ def _threads() -> int:
     return len(os.listdir("/proc/self/task"))
 
 
+def _settled_threads(seconds: float = 30.0) -> int:
+    """Threads of this process once any that a library started while loading has ended
+    (on a loaded machine one may still be finishing when the imports return); a thread
+    that stays is still reported, and the zygote refused."""
+    deadline = time.monotonic() + seconds
+    while (n := _threads()) != 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return n
+
+
 def _warm_up() -> None:
     """Do once in the zygote what every publishing child would otherwise do first:
     WeasyPrint's font configuration and the first layout (no threads are started)."""
@@ -136,7 +146,7 @@ def zygote_main(op: str, proto_in: IO[bytes], proto_out: IO[bytes]) -> None:
     # page by page) the whole inherited heap in every child.
     gc.collect()
     gc.freeze()
-    proto_out.write(json.dumps({"ready": True, "threads": _threads()}).encode() + b"\n")
+    proto_out.write(json.dumps({"ready": True, "threads": _settled_threads()}).encode() + b"\n")
     proto_out.flush()
     for line in proto_in:
         request = json.loads(line)

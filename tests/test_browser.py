@@ -81,9 +81,10 @@ def test_translator_edits_a_dari_segment_with_the_keyboard(served: tuple[Workspa
         expect(area).to_have_value(new_text)
         assert entry(ws, SALANG, "dari", first.ctx).msgstr == new_text
 
-        # Someone else saves the next segment meanwhile: the page shows both texts.
-        save_segment(ws, SALANG, "dari", second.ctx, "متن همکار", second.rev, by="eddie")
+        # Someone else saves the next segment while it is being edited: the page shows both
+        # texts (typed first: an untouched segment would just follow the other save live).
         next_area.fill("متن من")
+        save_segment(ws, SALANG, "dari", second.ctx, "متن همکار", second.rev, by="eddie")
         next_area.press("Control+Enter")
         conflict = page.locator(f'[data-ctx="{second.ctx}"] .conflict')
         expect(conflict).to_be_visible()
