@@ -22,10 +22,8 @@ import argparse
 import contextlib
 import json
 import random
-import socket
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -36,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from review import build, login, p, serve  # noqa: E402
+from review import SseStream, build, login, p, serve  # noqa: E402
 
 from azad.review.edits import read_segments  # noqa: E402
 from azad.review.index import queue_rows  # noqa: E402
@@ -44,24 +42,18 @@ from azad.review.index import queue_rows  # noqa: E402
 TARGET_MS = 2000.0
 
 
-class TimedStream:
-    """An open live page over a plain socket: each event with the moment it arrived."""
+class TimedStream(SseStream):
+    """An open live page (bench/review.py's), keeping each event with its data and the
+    moment it arrived."""
 
-    def __init__(self, base: str, path: str, token: str) -> None:
-        host, port = base.removeprefix("http://").split(":")
-        self.sock = socket.create_connection((host, int(port)))
-        self.sock.sendall(
-            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n"
-            f"Cookie: azad_session={token}\r\nConnection: close\r\n\r\n".encode()
-        )
-        self.events: list[tuple[float, str, dict[str, Any]]] = []
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
+    events: list[tuple[float, str, dict[str, Any]]]  # type: ignore[assignment]
 
     def _read(self) -> None:
         name = ""
-        with contextlib.suppress(OSError, ValueError):
-            for line in self.sock.makefile("rb"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            f = self.sock.makefile("rb")
+            self.status = f.readline().decode().split(" ")[1]
+            for line in f:
                 if line.startswith(b"event: "):
                     name = line[7:].decode().strip()
                 elif line.startswith(b"data: "):
@@ -76,11 +68,6 @@ class TimedStream:
                     return at
             time.sleep(0.002)
         raise SystemExit(f"no event for the change within {seconds} s")
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self.sock.shutdown(socket.SHUT_RDWR)
-        self.sock.close()
 
 
 def main() -> None:
